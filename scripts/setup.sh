@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# setup.sh - install what kizuna needs from Debian 12 (idempotent; silent when all is present).
+set -euo pipefail
+
+packages=(
+  gcc make cmake ninja-build pkg-config   # build
+  libfyaml-dev                            # YAML structure files
+  libgraphviz-dev                         # org charts (libgvc)
+  libcmocka-dev                           # unit tests
+)
+# Extra packages for a target, e.g. `setup.sh fuzz` adds clang and its libFuzzer runtime.
+for extra in "$@"; do
+  case "$extra" in
+    fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "setup.sh: unknown extra '$extra'" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: need root to install: ${missing[*]}" >&2
+  exit 3
+fi
+echo "setup.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

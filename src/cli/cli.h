@@ -1,0 +1,27 @@
+/* cli.h - the kizuna command's subcommands and their shared helpers. */
+#ifndef KZ_CLI_H
+#define KZ_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "kizuna/kizuna.h"
+
+/* Exit codes (design.md): 0 success, 1 invalid input, 2 usage, 3+ runtime failures. */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
+
+int cmd_check(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_draw(int argc, char **argv);
+
+/* True when argv[i] is -h or --help. */
+bool cli_is_help(const char *arg);
+/* Prints every diagnostic, sorted, to stderr or stdout. */
+void cli_print_diags(kz_diags *d, FILE *out, bool warnings);
+/* Loads and checks a structure for show/draw; prints problems to stderr.
+ * Returns the model, or NULL with *exit_code set. */
+kz_model *cli_load_checked(const char *path, int *exit_code);
+/* Resolves --phase; prints an error and returns -2 when unknown. -1 means all. */
+int cli_phase(const kz_model *m, const char *phase);
+
+#endif

@@ -1,0 +1,54 @@
+/* main.c - the `kizuna` command: dispatches to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"check", cmd_check, "validate structure files (FILE:LINE:COL: error: [Knnn] ...)"},
+    {"show", cmd_show, "print a structure: chains of command, links, authorities, networks"},
+    {"draw", cmd_draw, "draw a structure as an org chart (SVG or PNG, Graphviz)"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: kizuna COMMAND [ARGS...]\n\n"
+          "kizuna holds alliance command structures as checked data.\n\ncommands:\n",
+          out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun 'kizuna COMMAND --help' for a command's options.\n"
+          "Exit status: 0 success, 1 invalid input, 2 usage error, 3 runtime failure.\n",
+          out);
+}
+
+bool cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("kizuna %s\n", KZ_VERSION_STRING);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "kizuna: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

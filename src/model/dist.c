@@ -1,0 +1,168 @@
+/* dist.c - parsing durations and describing distributions. */
+#include "dist.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double unit_secs(const char **p)
+{
+    const char *s = *p;
+    if (s[0] == 'm' && s[1] == 's') {
+        *p += 2;
+        return 0.001;
+    }
+    switch (s[0]) {
+    case 's':
+        *p += 1;
+        return 1;
+    case 'm':
+        *p += 1;
+        return 60;
+    case 'h':
+        *p += 1;
+        return 3600;
+    case 'd':
+        *p += 1;
+        return 86400;
+    default:
+        return 0;
+    }
+}
+
+int kz_parse_duration(const char *s, double *secs)
+{
+    const char *p = s;
+    bool neg = false;
+    double total = 0;
+    int parts = 0;
+
+    while (*p == ' ')
+        p++;
+    if (*p == '-' || *p == '+') {
+        neg = *p == '-';
+        p++;
+    }
+    if (strcmp(p, "0") == 0) {
+        *secs = 0;
+        return 0;
+    }
+    while (*p && *p != ' ') {
+        if (!(*p >= '0' && *p <= '9') && *p != '.')
+            return -1;
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p || !isfinite(v))
+            return -1;
+        /* strtod accepts exponents and hex; kizuna durations are plain decimals. */
+        for (const char *q = p; q < end; q++)
+            if (!((*q >= '0' && *q <= '9') || *q == '.'))
+                return -1;
+        p = end;
+        double u = unit_secs(&p);
+        if (u == 0)
+            return -1;
+        total += v * u;
+        parts++;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p || parts == 0 || !isfinite(total) || total > 1e9)
+        return -1;
+    *secs = neg ? -total : total;
+    return neg && total > 0 ? -2 : 0;
+}
+
+void kz_format_duration(double secs, char *buf, size_t n)
+{
+    if (secs < 0) {
+        snprintf(buf, n, "-");
+        if (n > 1)
+            kz_format_duration(-secs, buf + 1, n - 1);
+        return;
+    }
+    if (secs < 1 && secs > 0) {
+        snprintf(buf, n, "%gms", secs * 1000);
+        return;
+    }
+    long long s = (long long)llround(secs);
+    if (fabs(secs - (double)s) > 1e-9) {
+        snprintf(buf, n, "%gs", secs);
+        return;
+    }
+    long long d = s / 86400, h = s % 86400 / 3600, m = s % 3600 / 60, r = s % 60;
+    int w = 0;
+    buf[0] = '\0';
+    if (d && (size_t)w < n)
+        w += snprintf(buf + w, n - (size_t)w, "%lldd", d);
+    if (h && (size_t)w < n)
+        w += snprintf(buf + w, n - (size_t)w, "%lldh", h);
+    if (m && (size_t)w < n)
+        w += snprintf(buf + w, n - (size_t)w, "%lldm", m);
+    if ((r || s == 0) && (size_t)w < n)
+        snprintf(buf + w, n - (size_t)w, "%llds", r);
+}
+
+const char *kz_dist_name(enum kz_dist_kind k)
+{
+    switch (k) {
+    case KZ_DIST_FIXED:
+        return "fixed";
+    case KZ_DIST_UNIFORM:
+        return "uniform";
+    case KZ_DIST_TRIANGULAR:
+        return "triangular";
+    case KZ_DIST_EXPONENTIAL:
+        return "exponential";
+    case KZ_DIST_LOGNORMAL:
+        return "lognormal";
+    default:
+        return NULL;
+    }
+}
+
+double kz_dist_mean(const struct kz_dist *d)
+{
+    switch (d->kind) {
+    case KZ_DIST_FIXED:
+        return d->p[0];
+    case KZ_DIST_UNIFORM:
+        return (d->p[0] + d->p[1]) / 2;
+    case KZ_DIST_TRIANGULAR:
+        return (d->p[0] + d->p[1] + d->p[2]) / 3;
+    case KZ_DIST_EXPONENTIAL:
+        return d->p[0];
+    case KZ_DIST_LOGNORMAL:
+        return exp(d->mu + d->sigma * d->sigma / 2);
+    default:
+        return 0;
+    }
+}
+
+void kz_dist_format(const struct kz_dist *d, char *buf, size_t n)
+{
+    char a[32], b[32], c[32];
+    kz_format_duration(d->p[0], a, sizeof a);
+    kz_format_duration(d->p[1], b, sizeof b);
+    kz_format_duration(d->p[2], c, sizeof c);
+    switch (d->kind) {
+    case KZ_DIST_FIXED:
+        snprintf(buf, n, "%s", a);
+        break;
+    case KZ_DIST_UNIFORM:
+        snprintf(buf, n, "uniform(%s..%s)", a, b);
+        break;
+    case KZ_DIST_TRIANGULAR:
+        snprintf(buf, n, "triangular(%s, %s, %s)", a, b, c);
+        break;
+    case KZ_DIST_EXPONENTIAL:
+        snprintf(buf, n, "exponential(mean %s)", a);
+        break;
+    case KZ_DIST_LOGNORMAL:
+        snprintf(buf, n, "lognormal(median %s, p90 %s)", a, b);
+        break;
+    default:
+        snprintf(buf, n, "-");
+    }
+}

@@ -1,0 +1,49 @@
+/* dist.h - durations with units and processing-time distributions. */
+#ifndef KZ_DIST_H
+#define KZ_DIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Parses a duration such as `90s`, `15m`, `2h`, `1h30m`, `250ms`, `1.5d` into
+ * seconds. Units are ms, s, m (minutes), h, d; every number needs one, except
+ * a bare `0`. Returns 0, -1 for a malformed duration or a missing unit, -2 for
+ * a negative one (the value is then stored, negative, in *secs).
+ */
+int kz_parse_duration(const char *s, double *secs);
+
+/* Formats seconds as the shortest exact duration text (`90s`, `15m`, `1h30m`). */
+void kz_format_duration(double secs, char *buf, size_t n);
+
+enum kz_dist_kind {
+    KZ_DIST_NONE = 0, /* not given */
+    KZ_DIST_FIXED,
+    KZ_DIST_UNIFORM,
+    KZ_DIST_TRIANGULAR,
+    KZ_DIST_EXPONENTIAL,
+    KZ_DIST_LOGNORMAL
+};
+
+/*
+ * A distribution of durations in seconds. p[] by kind: fixed {value},
+ * uniform {min, max}, triangular {min, mode, max}, exponential {mean},
+ * lognormal {median, p90}; mu and sigma are derived for lognormal.
+ */
+struct kz_dist {
+    enum kz_dist_kind kind;
+    double p[3];
+    double mu, sigma;
+};
+
+/* The name used in files (`fixed`, `uniform` ...), or NULL for an unknown kind. */
+const char *kz_dist_name(enum kz_dist_kind k);
+/* Mean in seconds (for reports and sanity checks). */
+double kz_dist_mean(const struct kz_dist *d);
+/* Writes a short description, e.g. `lognormal(median 10m, p90 40m)`. */
+void kz_dist_format(const struct kz_dist *d, char *buf, size_t n);
+
+/* z for the 90th percentile of the standard normal distribution. */
+#define KZ_Z90 1.2815515655446004
+
+#endif

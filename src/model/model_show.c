@@ -1,0 +1,167 @@
+/* model_show.c - a structure as text: chains of command as trees, then links, authorities,
+ * networks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kizuna/error.h"
+#include "model_impl.h"
+
+struct show {
+    const struct kz_model *m;
+    FILE *out;
+    phase_mask want;
+    unsigned char *printed;
+};
+
+static bool in_phase(const struct show *S, phase_mask held)
+{
+    return (held & S->want) != 0;
+}
+
+/* " [gray-zone, armed-attack]" when `held` is not every phase. */
+static void phase_suffix(const struct kz_model *m, phase_mask held, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (held == phase_all(m))
+        return;
+    strncat(buf, " [", n - strlen(buf) - 1);
+    bool first = true;
+    for (size_t p = 0; p < m->nphases; p++) {
+        if (!(held & (1u << p)))
+            continue;
+        if (!first)
+            strncat(buf, ", ", n - strlen(buf) - 1);
+        strncat(buf, m->phases[p].id, n - strlen(buf) - 1);
+        first = false;
+    }
+    strncat(buf, "]", n - strlen(buf) - 1);
+}
+
+static bool is_downward(enum rel_type t)
+{
+    return rel_is_command(t) || t == RT_ADCON || t == RT_SUPPORT;
+}
+
+static void tree(struct show *S, int v, int depth, const struct relation *via)
+{
+    const struct kz_model *m = S->m;
+    const struct node *nd = &m->nodes[v];
+    char ph[200] = "";
+    fprintf(S->out, "%*s", 2 + depth * 4, "");
+    if (via) {
+        phase_suffix(m, via->phases, ph, sizeof ph);
+        fprintf(S->out, "%s%s -> ", kz_rel_type_names[via->type], ph);
+    }
+    fprintf(S->out, "%s  (%s; %s", nd->id, nd->name, kz_node_kind_names[nd->kind]);
+    if (nd->grade != GR_NONE)
+        fprintf(S->out, ", %s", kz_grade_names[nd->grade]);
+    if (via && nd->nation != m->nodes[via->from].nation && nd->nation >= 0)
+        fprintf(S->out, ", %s", m->nations[nd->nation].id);
+    fputs(")", S->out);
+    if (S->printed[v]) {
+        fputs("  (see above)\n", S->out);
+        return;
+    }
+    fputc('\n', S->out);
+    S->printed[v] = 1;
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const struct relation *r = &m->relations[i];
+        if (r->from == v && is_downward(r->type) && in_phase(S, r->phases))
+            tree(S, r->to, depth + 1, r);
+    }
+}
+
+static void refs_list(FILE *out, const struct kz_model *m, const struct refs *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        fprintf(out, "%s%s", i ? ", " : "", m->nodes[r->v[i].idx].id);
+}
+
+int kz_model_show(const kz_model *m, int phase, FILE *out)
+{
+    struct show S = {m, out, phase < 0 ? phase_all(m) : 1u << phase, NULL};
+    S.printed = calloc(m->nnodes ? m->nnodes : 1, 1);
+    if (!S.printed)
+        return KZ_ENOMEM;
+    char ph[200];
+
+    fprintf(out, "%s - %s\n", m->name, m->title);
+    fprintf(out, "phase: %s\n", phase < 0 ? "all" : m->phases[phase].id);
+
+    fputs("\nChains of command\n", out);
+    for (size_t nat = 0; nat < m->nnations; nat++) {
+        fprintf(out, "%s - %s%s\n", m->nations[nat].id, m->nations[nat].name,
+                m->nations[nat].national_command ? " (keeps national command)" : "");
+        for (size_t v = 0; v < m->nnodes; v++)
+            if (m->nodes[v].nation == (int)nat && m->nodes[v].kind == NK_NCA)
+                tree(&S, (int)v, 0, NULL);
+    }
+    bool header = false;
+    for (size_t v = 0; v < m->nnodes; v++) {
+        if (S.printed[v])
+            continue;
+        if (!header)
+            fputs("Not under any national command authority in this phase\n", out);
+        header = true;
+        tree(&S, (int)v, 0, NULL);
+    }
+
+    fputs("\nCoordination links\n", out);
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const struct relation *r = &m->relations[i];
+        if (!rel_is_peer(r->type) || !in_phase(&S, r->phases))
+            continue;
+        phase_suffix(m, r->phases, ph, sizeof ph);
+        fprintf(out, "  %s <-%s-> %s%s\n", m->nodes[r->from].id, kz_rel_type_names[r->type],
+                m->nodes[r->to].id, ph);
+    }
+
+    fputs("\nAuthorities\n", out);
+    for (size_t i = 0; i < m->nauthorities; i++) {
+        const struct authority *a = &m->authorities[i];
+        if (!in_phase(&S, a->phases))
+            continue;
+        phase_suffix(m, a->phases, ph, sizeof ph);
+        fprintf(out, "  %s: held by %s for %s assets%s\n", m->decisions[a->decision].id,
+                m->nodes[a->holder].id, m->nations[a->assets].id, ph);
+        if (a->approvals.n) {
+            fputs("      approvals first: ", out);
+            refs_list(out, m, &a->approvals);
+            fputc('\n', out);
+        }
+        if (a->executors.n) {
+            fputs("      executed by: ", out);
+            refs_list(out, m, &a->executors);
+            fputc('\n', out);
+        }
+        if (a->delegate >= 0) {
+            char d[80];
+            kz_dist_format(&a->delegate_after, d, sizeof d);
+            fprintf(out, "      delegates to %s after %s\n", m->nodes[a->delegate].id, d);
+        }
+    }
+
+    fputs("\nNetworks\n", out);
+    for (size_t i = 0; i < m->nnetworks; i++) {
+        const struct network *nw = &m->networks[i];
+        if (!in_phase(&S, nw->phases))
+            continue;
+        phase_suffix(m, nw->phases, ph, sizeof ph);
+        fprintf(out, "  %s (%s): ceiling %s, %s%s%s%s\n", nw->id, nw->name,
+                kz_classif_names[nw->ceiling], nw->topology == TOPO_HUB ? "hub " : "mesh",
+                nw->topology == TOPO_HUB ? "via " : "",
+                nw->topology == TOPO_HUB ? m->nodes[nw->hub].id : "", ph);
+        fputs("      members: ", out);
+        refs_list(out, m, &nw->members);
+        fputs("\n      releasable to: ", out);
+        bool first = true;
+        for (size_t n = 0; n < m->nnations; n++)
+            if (nw->releasable & ((nation_mask)1 << n)) {
+                fprintf(out, "%s%s", first ? "" : ", ", m->nations[n].id);
+                first = false;
+            }
+        fputc('\n', out);
+    }
+    free(S.printed);
+    return ferror(out) ? KZ_EIO : KZ_OK;
+}

@@ -1,0 +1,87 @@
+/* test_dist.c - durations with units and distribution descriptions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/dist.h"
+
+static void durations_with_units(void **state)
+{
+    (void)state;
+    double s;
+    assert_int_equal(kz_parse_duration("90s", &s), 0);
+    assert_true(s == 90);
+    assert_int_equal(kz_parse_duration("15m", &s), 0);
+    assert_true(s == 900);
+    assert_int_equal(kz_parse_duration("2h", &s), 0);
+    assert_true(s == 7200);
+    assert_int_equal(kz_parse_duration("1h30m", &s), 0);
+    assert_true(s == 5400);
+    assert_int_equal(kz_parse_duration("250ms", &s), 0);
+    assert_true(fabs(s - 0.25) < 1e-12);
+    assert_int_equal(kz_parse_duration("1.5d", &s), 0);
+    assert_true(s == 129600);
+    assert_int_equal(kz_parse_duration("0", &s), 0);
+    assert_true(s == 0);
+}
+
+static void durations_rejected(void **state)
+{
+    (void)state;
+    double s;
+    const char *bad[] = {"90", "",    "m",   "5 minutes", "1e3s", "0x10s",       "5mm",
+                         "5q", "inf", "nan", "1h 30m",    "--5m", "99999999999d"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(kz_parse_duration(bad[i], &s), -1);
+    assert_int_equal(kz_parse_duration("-5m", &s), -2);
+    assert_true(s == -300);
+}
+
+static void duration_round_trip(void **state)
+{
+    (void)state;
+    const double v[] = {0, 1, 59, 60, 90, 3600, 5400, 86400, 90061, 0.25};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char buf[32];
+        double back;
+        kz_format_duration(v[i], buf, sizeof buf);
+        assert_int_equal(kz_parse_duration(buf, &back), 0);
+        assert_true(fabs(back - v[i]) < 1e-9);
+    }
+    char buf[32];
+    kz_format_duration(5400, buf, sizeof buf);
+    assert_string_equal(buf, "1h30m");
+}
+
+static void distribution_means(void **state)
+{
+    (void)state;
+    struct kz_dist d = {.kind = KZ_DIST_TRIANGULAR, .p = {60, 120, 300}};
+    assert_true(fabs(kz_dist_mean(&d) - 160) < 1e-9);
+    d = (struct kz_dist){.kind = KZ_DIST_UNIFORM, .p = {10, 30}};
+    assert_true(fabs(kz_dist_mean(&d) - 20) < 1e-9);
+    /* Lognormal from median 10m and p90 40m: mean = exp(mu + sigma^2/2). */
+    d = (struct kz_dist){.kind = KZ_DIST_LOGNORMAL, .p = {600, 2400}};
+    d.mu = log(600);
+    d.sigma = log(4) / KZ_Z90;
+    double want = 600 * exp(d.sigma * d.sigma / 2);
+    assert_true(fabs(kz_dist_mean(&d) - want) < 1e-6);
+    char buf[80];
+    kz_dist_format(&d, buf, sizeof buf);
+    assert_string_equal(buf, "lognormal(median 10m, p90 40m)");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(durations_with_units),
+        cmocka_unit_test(durations_rejected),
+        cmocka_unit_test(duration_round_trip),
+        cmocka_unit_test(distribution_means),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
