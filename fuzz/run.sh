@@ -9,6 +9,8 @@ CC=clang cmake -S . -B build-fuzz -G Ninja -DKZ_FUZZ=ON -DKZ_SANITIZE=ON -DBUILD
 cmake --build build-fuzz --target fuzz_structure >/dev/null
 mkdir -p fuzz/findings build-fuzz/corpus
 # New inputs go to a scratch corpus; the committed seeds stay read-only.
-exec build-fuzz/fuzz/fuzz_structure build-fuzz/corpus fuzz/corpus/structure \
+# Seeds: the committed corpus, the shipped structures, the rule files and past findings.
+exec build-fuzz/fuzz/fuzz_structure build-fuzz/corpus fuzz/corpus/structure data/structures \
+  tests/data/check tests/data/fuzz \
   -dict=fuzz/yaml.dict -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
   -artifact_prefix=fuzz/findings/ -print_final_stats=1

@@ -74,9 +74,9 @@ static const char *kind_shape(enum node_kind k)
     case NK_FORCE:
         return "ellipse";
     case NK_SENSOR:
-        return "invtriangle";
+        return "invhouse";
     case NK_SHOOTER:
-        return "triangle";
+        return "house";
     case NK_COORDINATION:
         return "hexagon";
     case NK_AGENCY:
@@ -98,8 +98,25 @@ static const char *nation_fill(const char *id)
     return "#eeeeee";
 }
 
-static const char *const net_colors[] = {"#c0392b", "#16a085", "#8e44ad", "#d35400",
-                                         "#2c3e50", "#27ae60", "#7f8c8d", "#b7950b"};
+/* Copies s into out with the characters HTML-like labels reserve escaped. */
+static void html_escape(const char *s, char *out, size_t n)
+{
+    size_t w = 0;
+    for (; *s && w + 7 < n; s++) {
+        const char *rep = *s == '&'   ? "&amp;"
+                          : *s == '<' ? "&lt;"
+                          : *s == '>' ? "&gt;"
+                          : *s == '"' ? "&quot;"
+                                      : NULL;
+        if (rep) {
+            memcpy(out + w, rep, strlen(rep));
+            w += strlen(rep);
+        } else {
+            out[w++] = *s;
+        }
+    }
+    out[w] = '\0';
+}
 
 static void style_edge(Agedge_t *e, enum rel_type t)
 {
@@ -111,10 +128,29 @@ static void style_edge(Agedge_t *e, enum rel_type t)
     set(e, "penwidth", s->penwidth);
 }
 
+/* A plaintext node whose label is a Graphviz HTML-like table. */
+static void html_node(Agraph_t *g, const char *name, char *html)
+{
+    char key[] = "label", dflt[] = "\\N";
+    Agnode_t *n = gnode(g, name);
+    Agsym_t *sym = agattr(g, AGNODE, key, NULL);
+    if (!sym)
+        sym = agattr(g, AGNODE, key, dflt);
+    char *h = n && sym ? agstrdup_html(g, html) : NULL;
+    if (!h)
+        return;
+    agxset(n, sym, h);
+    agstrfree(g, h);
+    set(n, "shape", "plaintext");
+    set(n, "fontname", "Helvetica");
+    set(n, "fontsize", "10");
+}
+
 static void build(Agraph_t *g, const struct kz_model *m, phase_mask want, Agnode_t **gv)
 {
     char buf[512];
-    set(g, "rankdir", "TB");
+    /* Left to right: a headquarters with many subordinates becomes a column, not a row. */
+    set(g, "rankdir", "LR");
     set(g, "fontname", "Helvetica");
     set(g, "newrank", "true");
     set(g, "nodesep", "0.25");
@@ -187,111 +223,98 @@ static void build(Agraph_t *g, const struct kz_model *m, phase_mask want, Agnode
         }
     }
 
-    Agraph_t *nets = m->nnetworks ? subgraph(g, "cluster_networks") : NULL;
-    if (nets) {
-        set(nets, "label", "Networks");
-        set(nets, "style", "rounded,dashed");
-        set(nets, "fontname", "Helvetica-Bold");
-    }
-    for (size_t i = 0; nets && i < m->nnetworks; i++) {
-        const struct network *nw = &m->networks[i];
-        if (!(nw->phases & want))
-            continue;
-        const char *col = net_colors[i % (sizeof net_colors / sizeof net_colors[0])];
-        snprintf(buf, sizeof buf, "net:%s", nw->id);
-        Agnode_t *n = gnode(nets, buf);
-        if (!n)
-            continue;
-        snprintf(buf, sizeof buf, "%s\n%s, %s", nw->name, kz_classif_names[nw->ceiling],
-                 nw->topology == TOPO_HUB ? "hub-and-spoke" : "direct");
-        set(n, "label", buf);
-        set(n, "shape", "cylinder");
-        set(n, "style", "filled");
-        set(n, "fillcolor", "white");
-        set(n, "color", col);
-        set(n, "fontcolor", col);
-        set(n, "fontname", "Helvetica");
-        set(n, "fontsize", "9");
-        for (size_t k = 0; k < nw->members.n; k++) {
-            int v = nw->members.v[k].idx;
-            if (!gv[v])
+    /* Networks as one table rather than a line per member: with a dozen networks the
+     * lines cross the whole chart and hide the chain of command. */
+    if (m->nnetworks) {
+        size_t cap = 4096 + m->nnetworks * 2048, w = 0;
+        char *html = malloc(cap);
+        if (!html)
+            return;
+        w += (size_t)snprintf(html + w, cap - w,
+                              "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
+                              "CELLPADDING=\"3\"><TR><TD COLSPAN=\"5\"><B>Networks</B></TD></TR>"
+                              "<TR><TD><B>network</B></TD><TD><B>ceiling</B></TD>"
+                              "<TD><B>routing</B></TD><TD><B>members</B></TD>"
+                              "<TD><B>releasable to</B></TD></TR>");
+        for (size_t i = 0; i < m->nnetworks && w < cap - 1024; i++) {
+            const struct network *nw = &m->networks[i];
+            if (!(nw->phases & want))
                 continue;
-            snprintf(buf, sizeof buf, "n%zu.%zu", i, k);
-            Agedge_t *e = gedge(g, gv[v], n, buf);
-            if (!e)
-                continue;
-            set(e, "color", col);
-            set(e, "style", v == nw->hub ? "bold" : "solid");
-            set(e, "penwidth", v == nw->hub ? "2.5" : "0.6");
-            set(e, "arrowhead", "none");
-            set(e, "constraint", "false");
+            char name[200], members[1400] = "", rel[200] = "", route[120];
+            html_escape(nw->name, name, sizeof name);
+            for (size_t k = 0; k < nw->members.n; k++) {
+                char id[80];
+                html_escape(m->nodes[nw->members.v[k].idx].id, id, sizeof id);
+                if (k)
+                    strncat(members, k % 6 ? ", " : ",<BR/>", sizeof members - strlen(members) - 1);
+                strncat(members, id, sizeof members - strlen(members) - 1);
+            }
+            for (size_t n = 0; n < m->nnations; n++)
+                if (nw->releasable & ((nation_mask)1 << n)) {
+                    if (rel[0])
+                        strncat(rel, " ", sizeof rel - strlen(rel) - 1);
+                    strncat(rel, m->nations[n].id, sizeof rel - strlen(rel) - 1);
+                }
+            if (nw->topology == TOPO_HUB && nw->hub >= 0) {
+                char hub[80];
+                html_escape(m->nodes[nw->hub].id, hub, sizeof hub);
+                snprintf(route, sizeof route, "via %s", hub);
+            } else {
+                snprintf(route, sizeof route, "direct");
+            }
+            w += (size_t)snprintf(html + w, cap - w,
+                                  "<TR><TD ALIGN=\"LEFT\">%s</TD><TD>%s</TD><TD>%s</TD>"
+                                  "<TD ALIGN=\"LEFT\">%s</TD><TD>%s</TD></TR>",
+                                  name, kz_classif_names[nw->ceiling], route, members, rel);
         }
+        if (w < cap - 16)
+            snprintf(html + w, cap - w, "</TABLE>");
+        html_node(g, "networks", html);
+        free(html);
     }
 
-    /* Legend: one sample edge per relation type, side by side, and one sample node per
-     * kind used; no chaining edges, so the legend stays a short band. */
-    Agraph_t *lg = subgraph(g, "cluster_legend");
-    if (!lg)
-        return;
-    set(lg, "label", "Legend");
-    set(lg, "fontname", "Helvetica-Bold");
-    set(lg, "style", "rounded");
-    set(lg, "color", "#999999");
-    /* Two same-rank rows (points above, names below) chained left to right by
-     * invisible edges, so the sample edges run parallel and never cross. */
-    Agraph_t *top = subgraph(lg, "legend_top"), *bottom = subgraph(lg, "legend_bottom");
-    if (!top || !bottom)
-        return;
-    set(top, "rank", "same");
-    set(bottom, "rank", "same");
-    Agnode_t *pa = NULL, *pb = NULL;
-    for (int t = 0; t < RT_COUNT; t++) {
-        snprintf(buf, sizeof buf, "legend_a%d", t);
-        Agnode_t *a = gnode(top, buf);
-        snprintf(buf, sizeof buf, "legend_b%d", t);
-        Agnode_t *b = gnode(bottom, buf);
-        if (!a || !b)
-            continue;
-        set(a, "shape", "point");
-        set(a, "width", "0.05");
-        set(b, "shape", "plaintext");
-        set(b, "label", kz_rel_type_names[t]);
-        set(b, "fontname", "Helvetica");
-        set(b, "fontsize", "10");
-        snprintf(buf, sizeof buf, "legend_e%d", t);
-        Agedge_t *e = gedge(lg, a, b, buf);
-        if (e)
-            style_edge(e, (enum rel_type)t);
-        if (pa && pb) {
-            snprintf(buf, sizeof buf, "legend_oa%d", t);
-            Agedge_t *oa = gedge(top, pa, a, buf);
-            snprintf(buf, sizeof buf, "legend_ob%d", t);
-            Agedge_t *ob = gedge(bottom, pb, b, buf);
-            if (oa)
-                set(oa, "style", "invis");
-            if (ob)
-                set(ob, "style", "invis");
-        }
-        pa = a;
-        pb = b;
-    }
-    for (int k = 0; k < NK_COUNT; k++) {
-        bool used = false;
-        for (size_t v = 0; v < m->nnodes && !used; v++)
-            used = m->nodes[v].kind == (enum node_kind)k;
-        if (!used)
-            continue;
-        snprintf(buf, sizeof buf, "legend_k%d", k);
-        Agnode_t *a = gnode(bottom, buf);
-        if (!a)
-            continue;
-        set(a, "shape", kind_shape((enum node_kind)k));
-        set(a, "label", kz_node_kind_names[k]);
-        set(a, "fontname", "Helvetica");
-        set(a, "fontsize", "9");
-        set(a, "style", "filled");
-        set(a, "fillcolor", "white");
-    }
+    /* Legend: a table of line styles and shapes, placed like the networks table. */
+    static const char *const rel_glyph[RT_COUNT] = {
+        [RT_COCOM] = "&#9473;&#9473;&#9473;&#9654;",
+        [RT_OPCON] = "&#9472;&#9472;&#9472;&#9654;",
+        [RT_TACON] = "&#9588; &#9588; &#9588;&#9654;",
+        [RT_ADCON] = "&#183;&#183;&#183;&#183;&#183;&#9654;",
+        [RT_SUPPORT] = "&#9472;&#9472;&#9472;&#9655;",
+        [RT_COORDINATION] = "&#9588; &#9588; &#9588; ",
+        [RT_LIAISON] = "&#183;&#183;&#183;&#183;&#183;&#183;",
+        [RT_DIRLAUTH] = "&#9588; &#9588; &#9588; "};
+    static const char *const rel_meaning[RT_COUNT] = {
+        [RT_COCOM] = "command (national / combatant)",
+        [RT_OPCON] = "operational control",
+        [RT_TACON] = "tactical control",
+        [RT_ADCON] = "administrative control",
+        [RT_SUPPORT] = "support (supported to supporting)",
+        [RT_COORDINATION] = "peers coordinate, no command",
+        [RT_LIAISON] = "liaison officers exchanged",
+        [RT_DIRLAUTH] = "direct liaison authorized"};
+    static const char *const shape_words[NK_COUNT] = {
+        [NK_NCA] = "double octagon",         [NK_MINISTRY] = "tab",
+        [NK_COMBATANT_COMMAND] = "bold box", [NK_JOINT_HQ] = "bold box",
+        [NK_COMPONENT] = "rounded box",      [NK_FORCE] = "ellipse",
+        [NK_SENSOR] = "inverted house",      [NK_SHOOTER] = "house",
+        [NK_COORDINATION] = "hexagon",       [NK_AGENCY] = "component box"};
+    char legend[8192];
+    size_t w = (size_t)snprintf(legend, sizeof legend,
+                                "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
+                                "CELLPADDING=\"3\"><TR><TD COLSPAN=\"2\"><B>Legend</B></TD></TR>");
+    for (int t = 0; t < RT_COUNT && w < sizeof legend - 400; t++)
+        w += (size_t)snprintf(legend + w, sizeof legend - w,
+                              "<TR><TD><FONT COLOR=\"%s\">%s</FONT></TD>"
+                              "<TD ALIGN=\"LEFT\">%s: %s</TD></TR>",
+                              rel_style[t].color, rel_glyph[t], kz_rel_type_names[t],
+                              rel_meaning[t]);
+    for (int k = 0; k < NK_COUNT && w < sizeof legend - 400; k++)
+        w += (size_t)snprintf(legend + w, sizeof legend - w,
+                              "<TR><TD>%s</TD><TD ALIGN=\"LEFT\">%s</TD></TR>", shape_words[k],
+                              kz_node_kind_names[k]);
+    if (w < sizeof legend - 16)
+        snprintf(legend + w, sizeof legend - w, "</TABLE>");
+    html_node(g, "legend", legend);
 }
 
 static char gv_error[256];
