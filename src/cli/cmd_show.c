@@ -43,6 +43,21 @@ int cli_phase(const kz_model *m, const char *phase)
     return p;
 }
 
+/* Loads and checks `file` and resolves --phase into *p; NULL with *code set on failure. */
+static kz_model *load_for_view(const char *file, const char *phase, int *p, int *code)
+{
+    kz_model *m = cli_load_checked(file, code);
+    if (!m)
+        return NULL;
+    *p = cli_phase(m, phase);
+    if (*p == -2) {
+        kz_model_free(m);
+        *code = EXIT_USAGE;
+        return NULL;
+    }
+    return m;
+}
+
 static void show_usage(FILE *out)
 {
     fputs("usage: kizuna show FILE [--phase P]\n\n"
@@ -103,15 +118,10 @@ int cmd_show(int argc, char **argv)
         show_usage(r > 0 ? stdout : stderr);
         return r > 0 ? EXIT_OK : EXIT_USAGE;
     }
-    int code = EXIT_OK;
-    kz_model *m = cli_load_checked(file, &code);
+    int code = EXIT_OK, p;
+    kz_model *m = load_for_view(file, phase, &p, &code);
     if (!m)
         return code;
-    int p = cli_phase(m, phase);
-    if (p == -2) {
-        kz_model_free(m);
-        return EXIT_USAGE;
-    }
     if (kz_model_show(m, p, stdout) != KZ_OK)
         code = EXIT_RUNTIME;
     kz_model_free(m);
@@ -134,15 +144,10 @@ int cmd_draw(int argc, char **argv)
         fprintf(stderr, "kizuna draw: '%s' must end in .svg or .png\n", out);
         return EXIT_USAGE;
     }
-    int code = EXIT_OK;
-    kz_model *m = cli_load_checked(file, &code);
+    int code = EXIT_OK, p;
+    kz_model *m = load_for_view(file, phase, &p, &code);
     if (!m)
         return code;
-    int p = cli_phase(m, phase);
-    if (p == -2) {
-        kz_model_free(m);
-        return EXIT_USAGE;
-    }
     char err[300];
     int rc = kz_model_draw(m, p, out, format, err, sizeof err);
     if (rc != KZ_OK) {

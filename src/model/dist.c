@@ -104,24 +104,6 @@ void kz_format_duration(double secs, char *buf, size_t n)
         snprintf(buf + w, n - (size_t)w, "%llds", r);
 }
 
-const char *kz_dist_name(enum kz_dist_kind k)
-{
-    switch (k) {
-    case KZ_DIST_FIXED:
-        return "fixed";
-    case KZ_DIST_UNIFORM:
-        return "uniform";
-    case KZ_DIST_TRIANGULAR:
-        return "triangular";
-    case KZ_DIST_EXPONENTIAL:
-        return "exponential";
-    case KZ_DIST_LOGNORMAL:
-        return "lognormal";
-    default:
-        return NULL;
-    }
-}
-
 double kz_dist_mean(const struct kz_dist *d)
 {
     switch (d->kind) {

@@ -36,8 +36,6 @@ struct kz_dist {
     double mu, sigma;
 };
 
-/* The name used in files (`fixed`, `uniform` ...), or NULL for an unknown kind. */
-const char *kz_dist_name(enum kz_dist_kind k);
 /* Mean in seconds (for reports and sanity checks). */
 double kz_dist_mean(const struct kz_dist *d);
 /* Writes a short description, e.g. `lognormal(median 10m, p90 40m)`. */

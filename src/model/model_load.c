@@ -1047,10 +1047,9 @@ static void load_root(struct ld *L, const struct ynode *root)
     check_keys(L, root, keys, "the structure");
     const struct ynode *v;
     double version;
-    if ((v = required(L, root, "kizuna", "the structure")) &&
-        number_of(L, v, "format version 'kizuna'", 1, 1, &version)) {
-        /* Only version 1 exists. */
-    }
+    /* Only format version 1 exists; number_of reports anything else (K013). */
+    if ((v = required(L, root, "kizuna", "the structure")))
+        (void)number_of(L, v, "format version 'kizuna'", 1, 1, &version);
     if ((v = required(L, root, "name", "the structure")))
         m->name = str_of(L, v, "name");
     if ((v = ymap_get(root, "title")))
