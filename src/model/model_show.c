@@ -11,7 +11,26 @@ struct show {
     FILE *out;
     phase_mask want;
     unsigned char *printed;
+    long *primary; /* per node: the relation it is drawn under in full, or -1 */
 };
+
+/* Lower is stronger: the operative chain (OPCON) is shown in full, ADCON and support
+ * lines as references, so a force appears under whoever fights it. */
+static int strength(enum rel_type t)
+{
+    switch (t) {
+    case RT_OPCON:
+        return 0;
+    case RT_COCOM:
+        return 1;
+    case RT_TACON:
+        return 2;
+    case RT_ADCON:
+        return 3;
+    default:
+        return 4;
+    }
+}
 
 static bool in_phase(const struct show *S, phase_mask held)
 {
@@ -58,8 +77,12 @@ static void tree(struct show *S, int v, int depth, const struct relation *via)
     if (via && nd->nation != m->nodes[via->from].nation && nd->nation >= 0)
         fprintf(S->out, ", %s", m->nations[nd->nation].id);
     fputs(")", S->out);
-    if (S->printed[v]) {
-        fputs("  (see above)\n", S->out);
+    bool primary = !via || S->primary[v] < 0 || &m->relations[S->primary[v]] == via;
+    if (S->printed[v] || !primary) {
+        if (S->primary[v] >= 0 && !primary)
+            fprintf(S->out, "  (see under %s)\n", m->nodes[m->relations[S->primary[v]].from].id);
+        else
+            fputs("  (see above)\n", S->out);
         return;
     }
     fputc('\n', S->out);
@@ -79,10 +102,24 @@ static void refs_list(FILE *out, const struct kz_model *m, const struct refs *r)
 
 int kz_model_show(const kz_model *m, int phase, FILE *out)
 {
-    struct show S = {m, out, phase < 0 ? phase_all(m) : 1u << phase, NULL};
+    struct show S = {m, out, phase < 0 ? phase_all(m) : 1u << phase, NULL, NULL};
     S.printed = calloc(m->nnodes ? m->nnodes : 1, 1);
-    if (!S.printed)
+    S.primary = malloc((m->nnodes ? m->nnodes : 1) * sizeof *S.primary);
+    if (!S.printed || !S.primary) {
+        free(S.printed);
+        free(S.primary);
         return KZ_ENOMEM;
+    }
+    for (size_t v = 0; v < m->nnodes; v++)
+        S.primary[v] = -1;
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const struct relation *r = &m->relations[i];
+        if (!is_downward(r->type) || !in_phase(&S, r->phases))
+            continue;
+        long cur = S.primary[r->to];
+        if (cur < 0 || strength(r->type) < strength(m->relations[cur].type))
+            S.primary[r->to] = (long)i;
+    }
     char ph[200];
 
     fprintf(out, "%s - %s\n", m->name, m->title);
@@ -163,5 +200,6 @@ int kz_model_show(const kz_model *m, int phase, FILE *out)
         fputc('\n', out);
     }
     free(S.printed);
+    free(S.primary);
     return ferror(out) ? KZ_EIO : KZ_OK;
 }

@@ -163,6 +163,47 @@ static void show_prints_trees(void **state)
     kz_model_free(m);
 }
 
+static void show_expands_under_operational_superior(void **state)
+{
+    (void)state;
+    /* c7f is under pacflt (ADCON, listed first) and usfj (OPCON): it and its ship are
+     * shown in full under usfj, and only referred to under pacflt. */
+    const char *text =
+        "kizuna: 1\nname: t\nnations: [{id: USA, source: s}]\nphases: [{id: p, source: s}]\n"
+        "nodes:\n"
+        "  - {id: potus, nation: USA, kind: national-command-authority, location: [0, 0], "
+        "utc_offset: 0, source: s}\n"
+        "  - {id: pacflt, nation: USA, kind: component, location: [0, 0], utc_offset: 0, source: "
+        "s}\n"
+        "  - {id: usfj, nation: USA, kind: joint-headquarters, location: [0, 0], utc_offset: 0, "
+        "source: s}\n"
+        "  - {id: c7f, nation: USA, kind: force, location: [0, 0], utc_offset: 0, source: s}\n"
+        "  - {id: ship, nation: USA, kind: shooter, location: [0, 0], utc_offset: 0, source: s}\n"
+        "relations:\n"
+        "  - {type: COCOM, from: potus, to: pacflt, source: s}\n"
+        "  - {type: COCOM, from: potus, to: usfj, source: s}\n"
+        "  - {type: ADCON, from: pacflt, to: c7f, source: s}\n"
+        "  - {type: OPCON, from: usfj, to: c7f, source: s}\n"
+        "  - {type: OPCON, from: c7f, to: ship, source: s}\n";
+    kz_diags *d;
+    kz_model *m = NULL;
+    assert_int_equal(kz_diags_create(&d), KZ_OK);
+    assert_int_equal(kz_model_load_mem("t.yaml", text, strlen(text), &m, d), KZ_OK);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    assert_int_equal(kz_model_show(m, -1, f), KZ_OK);
+    fclose(f);
+    assert_non_null(strstr(out, "ADCON -> c7f  (c7f; force)  (see under usfj)"));
+    const char *full = strstr(out, "OPCON -> c7f  (c7f; force)\n");
+    assert_non_null(full);
+    assert_non_null(strstr(full, "OPCON -> ship"));
+    free(out);
+    kz_model_free(m);
+    kz_diags_destroy(d);
+}
+
 static void draw_svg_and_errors(void **state)
 {
     (void)state;
@@ -195,9 +236,13 @@ static void draw_svg_and_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(example_values),    cmocka_unit_test(great_circle),
-        cmocka_unit_test(file_errors),       cmocka_unit_test(schema_errors_return_no_model),
-        cmocka_unit_test(show_prints_trees), cmocka_unit_test(draw_svg_and_errors),
+        cmocka_unit_test(example_values),
+        cmocka_unit_test(great_circle),
+        cmocka_unit_test(file_errors),
+        cmocka_unit_test(schema_errors_return_no_model),
+        cmocka_unit_test(show_prints_trees),
+        cmocka_unit_test(show_expands_under_operational_superior),
+        cmocka_unit_test(draw_svg_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
