@@ -44,47 +44,48 @@ static Agedge_t *gedge(Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *name)
     return e;
 }
 
+/* How each relation type is drawn, and how the legend shows and explains it. */
 struct edge_style {
     const char *style, *color, *arrow, *dir, *penwidth;
+    const char *glyph;   /* the line as legend text (HTML entities) */
+    const char *meaning; /* the legend's explanation */
 };
 
 /* One look per relation type; command solid, control lighter, peers without arrows. */
 static const struct edge_style rel_style[RT_COUNT] = {
-    [RT_COCOM] = {"solid", "black", "normal", "forward", "2.5"},
-    [RT_OPCON] = {"solid", "#1f4e9c", "normal", "forward", "1.8"},
-    [RT_TACON] = {"dashed", "#1f4e9c", "normal", "forward", "1.4"},
-    [RT_ADCON] = {"dotted", "#666666", "normal", "forward", "1.2"},
-    [RT_SUPPORT] = {"solid", "#2e8b57", "empty", "forward", "1.4"},
-    [RT_COORDINATION] = {"dashed", "#d2691e", "none", "none", "1.6"},
-    [RT_LIAISON] = {"dotted", "#8a2be2", "none", "none", "1.6"},
-    [RT_DIRLAUTH] = {"dashed", "#8b4513", "none", "none", "1.2"},
+    [RT_COCOM] = {"solid", "black", "normal", "forward", "2.5", "&#9473;&#9473;&#9473;&#9654;",
+                  "command (national / combatant)"},
+    [RT_OPCON] = {"solid", "#1f4e9c", "normal", "forward", "1.8", "&#9472;&#9472;&#9472;&#9654;",
+                  "operational control"},
+    [RT_TACON] = {"dashed", "#1f4e9c", "normal", "forward", "1.4", "&#9588; &#9588; &#9588;&#9654;",
+                  "tactical control"},
+    [RT_ADCON] = {"dotted", "#666666", "normal", "forward", "1.2",
+                  "&#183;&#183;&#183;&#183;&#183;&#9654;", "administrative control"},
+    [RT_SUPPORT] = {"solid", "#2e8b57", "empty", "forward", "1.4", "&#9472;&#9472;&#9472;&#9655;",
+                    "support (supported to supporting)"},
+    [RT_COORDINATION] = {"dashed", "#d2691e", "none", "none", "1.6", "&#9588; &#9588; &#9588; ",
+                         "peers coordinate, no command"},
+    [RT_LIAISON] = {"dotted", "#8a2be2", "none", "none", "1.6",
+                    "&#183;&#183;&#183;&#183;&#183;&#183;", "liaison officers exchanged"},
+    [RT_DIRLAUTH] = {"dashed", "#8b4513", "none", "none", "1.2", "&#9588; &#9588; &#9588; ",
+                     "direct liaison authorized"},
 };
 
-static const char *kind_shape(enum node_kind k)
-{
-    switch (k) {
-    case NK_NCA:
-        return "doubleoctagon";
-    case NK_MINISTRY:
-        return "tab";
-    case NK_COMBATANT_COMMAND:
-    case NK_JOINT_HQ:
-    case NK_COMPONENT:
-        return "box";
-    case NK_FORCE:
-        return "ellipse";
-    case NK_SENSOR:
-        return "invhouse";
-    case NK_SHOOTER:
-        return "house";
-    case NK_COORDINATION:
-        return "hexagon";
-    case NK_AGENCY:
-        return "component";
-    default:
-        return "box";
-    }
-}
+/* How each node kind is drawn, and the shape's name for the legend. */
+static const struct {
+    const char *shape, *style, *penwidth, *words;
+} kind_look[NK_COUNT] = {
+    [NK_NCA] = {"doubleoctagon", "filled", "1", "double octagon"},
+    [NK_MINISTRY] = {"tab", "filled", "1", "tab"},
+    [NK_COMBATANT_COMMAND] = {"box", "filled", "2", "bold box"},
+    [NK_JOINT_HQ] = {"box", "filled", "2", "bold box"},
+    [NK_COMPONENT] = {"box", "rounded,filled", "1", "rounded box"},
+    [NK_FORCE] = {"ellipse", "filled", "1", "ellipse"},
+    [NK_SENSOR] = {"invhouse", "filled", "1", "inverted house"},
+    [NK_SHOOTER] = {"house", "filled", "1", "house"},
+    [NK_COORDINATION] = {"hexagon", "filled", "1", "hexagon"},
+    [NK_AGENCY] = {"component", "filled", "1", "component box"},
+};
 
 static const char *nation_fill(const char *id)
 {
@@ -146,6 +147,84 @@ static void html_node(Agraph_t *g, const char *name, char *html)
     set(n, "fontsize", "10");
 }
 
+/* Networks as one table rather than a line per member: with a dozen networks the lines
+ * cross the whole chart and hide the chain of command. */
+static void networks_table(Agraph_t *g, const struct kz_model *m, phase_mask want)
+{
+    /* A row holds at most name 200 + members 1400 + releasable 200 + route 120 bytes plus
+     * markup, well inside the 4096 reserved per network; truncation is still checked. */
+    size_t cap = 1024 + m->nnetworks * 4096, w = 0;
+    char *html = malloc(cap);
+    if (!html)
+        return;
+    w = (size_t)snprintf(html, cap,
+                         "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
+                         "CELLPADDING=\"3\"><TR><TD COLSPAN=\"5\"><B>Networks</B></TD></TR>"
+                         "<TR><TD><B>network</B></TD><TD><B>ceiling</B></TD>"
+                         "<TD><B>routing</B></TD><TD><B>members</B></TD>"
+                         "<TD><B>releasable to</B></TD></TR>");
+    for (size_t i = 0; i < m->nnetworks; i++) {
+        const struct network *nw = &m->networks[i];
+        if (!(nw->phases & want))
+            continue;
+        char name[200], members[1400] = "", rel[200] = "", route[120];
+        html_escape(nw->name, name, sizeof name);
+        for (size_t k = 0; k < nw->members.n; k++) {
+            char id[80];
+            html_escape(m->nodes[nw->members.v[k].idx].id, id, sizeof id);
+            if (k)
+                strncat(members, k % 6 ? ", " : ",<BR/>", sizeof members - strlen(members) - 1);
+            strncat(members, id, sizeof members - strlen(members) - 1);
+        }
+        for (size_t n = 0; n < m->nnations; n++)
+            if (nw->releasable & ((nation_mask)1 << n)) {
+                if (rel[0])
+                    strncat(rel, " ", sizeof rel - strlen(rel) - 1);
+                strncat(rel, m->nations[n].id, sizeof rel - strlen(rel) - 1);
+            }
+        if (nw->topology == TOPO_HUB && nw->hub >= 0) {
+            char hub[80];
+            html_escape(m->nodes[nw->hub].id, hub, sizeof hub);
+            snprintf(route, sizeof route, "via %s", hub);
+        } else {
+            snprintf(route, sizeof route, "direct");
+        }
+        int r = snprintf(html + w, cap - w,
+                         "<TR><TD ALIGN=\"LEFT\">%s</TD><TD>%s</TD><TD>%s</TD>"
+                         "<TD ALIGN=\"LEFT\">%s</TD><TD>%s</TD></TR>",
+                         name, kz_classif_names[nw->ceiling], route, members, rel);
+        if (r < 0 || (size_t)r >= cap - w - 16)
+            goto out; /* cannot happen with the sizes above; never emit broken markup */
+        w += (size_t)r;
+    }
+    snprintf(html + w, cap - w, "</TABLE>");
+    html_node(g, "networks", html);
+out:
+    free(html);
+}
+
+/* The legend: line styles and node shapes with what they mean. */
+static void legend_table(Agraph_t *g)
+{
+    char legend[8192];
+    size_t w = (size_t)snprintf(legend, sizeof legend,
+                                "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
+                                "CELLPADDING=\"3\"><TR><TD COLSPAN=\"2\"><B>Legend</B></TD></TR>");
+    /* Rows are under 300 bytes and there are 18 of them: the buffer cannot overflow. */
+    for (int t = 0; t < RT_COUNT; t++)
+        w += (size_t)snprintf(legend + w, sizeof legend - w,
+                              "<TR><TD><FONT COLOR=\"%s\">%s</FONT></TD>"
+                              "<TD ALIGN=\"LEFT\">%s: %s</TD></TR>",
+                              rel_style[t].color, rel_style[t].glyph, kz_rel_type_names[t],
+                              rel_style[t].meaning);
+    for (int k = 0; k < NK_COUNT; k++)
+        w += (size_t)snprintf(legend + w, sizeof legend - w,
+                              "<TR><TD>%s</TD><TD ALIGN=\"LEFT\">%s</TD></TR>", kind_look[k].words,
+                              kz_node_kind_names[k]);
+    snprintf(legend + w, sizeof legend - w, "</TABLE>");
+    html_node(g, "legend", legend);
+}
+
 static void build(Agraph_t *g, const struct kz_model *m, phase_mask want, Agnode_t **gv)
 {
     char buf[512];
@@ -193,14 +272,13 @@ static void build(Agraph_t *g, const struct kz_model *m, phase_mask want, Agnode
             }
             snprintf(buf, sizeof buf, "%s%s%s", nd->name, grade, comb);
             set(gv[v], "label", buf);
-            set(gv[v], "shape", kind_shape(nd->kind));
-            set(gv[v], "style", nd->kind == NK_COMPONENT ? "rounded,filled" : "filled");
+            set(gv[v], "shape", kind_look[nd->kind].shape);
+            set(gv[v], "style", kind_look[nd->kind].style);
+            set(gv[v], "penwidth", kind_look[nd->kind].penwidth);
             set(gv[v], "fillcolor", "white");
             set(gv[v], "fontname", "Helvetica");
             set(gv[v], "fontsize", "10");
             set(gv[v], "tooltip", nd->id);
-            if (nd->kind == NK_COMBATANT_COMMAND || nd->kind == NK_JOINT_HQ)
-                set(gv[v], "penwidth", "2");
         }
     }
 
@@ -223,98 +301,9 @@ static void build(Agraph_t *g, const struct kz_model *m, phase_mask want, Agnode
         }
     }
 
-    /* Networks as one table rather than a line per member: with a dozen networks the
-     * lines cross the whole chart and hide the chain of command. */
-    if (m->nnetworks) {
-        size_t cap = 4096 + m->nnetworks * 2048, w = 0;
-        char *html = malloc(cap);
-        if (!html)
-            return;
-        w += (size_t)snprintf(html + w, cap - w,
-                              "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
-                              "CELLPADDING=\"3\"><TR><TD COLSPAN=\"5\"><B>Networks</B></TD></TR>"
-                              "<TR><TD><B>network</B></TD><TD><B>ceiling</B></TD>"
-                              "<TD><B>routing</B></TD><TD><B>members</B></TD>"
-                              "<TD><B>releasable to</B></TD></TR>");
-        for (size_t i = 0; i < m->nnetworks && w < cap - 1024; i++) {
-            const struct network *nw = &m->networks[i];
-            if (!(nw->phases & want))
-                continue;
-            char name[200], members[1400] = "", rel[200] = "", route[120];
-            html_escape(nw->name, name, sizeof name);
-            for (size_t k = 0; k < nw->members.n; k++) {
-                char id[80];
-                html_escape(m->nodes[nw->members.v[k].idx].id, id, sizeof id);
-                if (k)
-                    strncat(members, k % 6 ? ", " : ",<BR/>", sizeof members - strlen(members) - 1);
-                strncat(members, id, sizeof members - strlen(members) - 1);
-            }
-            for (size_t n = 0; n < m->nnations; n++)
-                if (nw->releasable & ((nation_mask)1 << n)) {
-                    if (rel[0])
-                        strncat(rel, " ", sizeof rel - strlen(rel) - 1);
-                    strncat(rel, m->nations[n].id, sizeof rel - strlen(rel) - 1);
-                }
-            if (nw->topology == TOPO_HUB && nw->hub >= 0) {
-                char hub[80];
-                html_escape(m->nodes[nw->hub].id, hub, sizeof hub);
-                snprintf(route, sizeof route, "via %s", hub);
-            } else {
-                snprintf(route, sizeof route, "direct");
-            }
-            w += (size_t)snprintf(html + w, cap - w,
-                                  "<TR><TD ALIGN=\"LEFT\">%s</TD><TD>%s</TD><TD>%s</TD>"
-                                  "<TD ALIGN=\"LEFT\">%s</TD><TD>%s</TD></TR>",
-                                  name, kz_classif_names[nw->ceiling], route, members, rel);
-        }
-        if (w < cap - 16)
-            snprintf(html + w, cap - w, "</TABLE>");
-        html_node(g, "networks", html);
-        free(html);
-    }
-
-    /* Legend: a table of line styles and shapes, placed like the networks table. */
-    static const char *const rel_glyph[RT_COUNT] = {
-        [RT_COCOM] = "&#9473;&#9473;&#9473;&#9654;",
-        [RT_OPCON] = "&#9472;&#9472;&#9472;&#9654;",
-        [RT_TACON] = "&#9588; &#9588; &#9588;&#9654;",
-        [RT_ADCON] = "&#183;&#183;&#183;&#183;&#183;&#9654;",
-        [RT_SUPPORT] = "&#9472;&#9472;&#9472;&#9655;",
-        [RT_COORDINATION] = "&#9588; &#9588; &#9588; ",
-        [RT_LIAISON] = "&#183;&#183;&#183;&#183;&#183;&#183;",
-        [RT_DIRLAUTH] = "&#9588; &#9588; &#9588; "};
-    static const char *const rel_meaning[RT_COUNT] = {
-        [RT_COCOM] = "command (national / combatant)",
-        [RT_OPCON] = "operational control",
-        [RT_TACON] = "tactical control",
-        [RT_ADCON] = "administrative control",
-        [RT_SUPPORT] = "support (supported to supporting)",
-        [RT_COORDINATION] = "peers coordinate, no command",
-        [RT_LIAISON] = "liaison officers exchanged",
-        [RT_DIRLAUTH] = "direct liaison authorized"};
-    static const char *const shape_words[NK_COUNT] = {
-        [NK_NCA] = "double octagon",         [NK_MINISTRY] = "tab",
-        [NK_COMBATANT_COMMAND] = "bold box", [NK_JOINT_HQ] = "bold box",
-        [NK_COMPONENT] = "rounded box",      [NK_FORCE] = "ellipse",
-        [NK_SENSOR] = "inverted house",      [NK_SHOOTER] = "house",
-        [NK_COORDINATION] = "hexagon",       [NK_AGENCY] = "component box"};
-    char legend[8192];
-    size_t w = (size_t)snprintf(legend, sizeof legend,
-                                "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
-                                "CELLPADDING=\"3\"><TR><TD COLSPAN=\"2\"><B>Legend</B></TD></TR>");
-    for (int t = 0; t < RT_COUNT && w < sizeof legend - 400; t++)
-        w += (size_t)snprintf(legend + w, sizeof legend - w,
-                              "<TR><TD><FONT COLOR=\"%s\">%s</FONT></TD>"
-                              "<TD ALIGN=\"LEFT\">%s: %s</TD></TR>",
-                              rel_style[t].color, rel_glyph[t], kz_rel_type_names[t],
-                              rel_meaning[t]);
-    for (int k = 0; k < NK_COUNT && w < sizeof legend - 400; k++)
-        w += (size_t)snprintf(legend + w, sizeof legend - w,
-                              "<TR><TD>%s</TD><TD ALIGN=\"LEFT\">%s</TD></TR>", shape_words[k],
-                              kz_node_kind_names[k]);
-    if (w < sizeof legend - 16)
-        snprintf(legend + w, sizeof legend - w, "</TABLE>");
-    html_node(g, "legend", legend);
+    if (m->nnetworks)
+        networks_table(g, m, want);
+    legend_table(g);
 }
 
 static char gv_error[256];

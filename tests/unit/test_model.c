@@ -138,16 +138,23 @@ static void schema_errors_return_no_model(void **state)
     kz_diags_destroy(d);
 }
 
-static void show_prints_trees(void **state)
+/* kz_model_show of all phases, as a string the caller frees. */
+static char *show_text(const kz_model *m)
 {
-    (void)state;
-    kz_model *m = load_example();
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     assert_non_null(f);
     assert_int_equal(kz_model_show(m, -1, f), KZ_OK);
     fclose(f);
+    return text;
+}
+
+static void show_prints_trees(void **state)
+{
+    (void)state;
+    kz_model *m = load_example();
+    char *text = show_text(m);
     /* The JPN chain nests four deep, in order. */
     const char *pm = strstr(text, "  pm  (Prime Minister");
     const char *dm = strstr(text, "      COCOM -> defmin");
@@ -189,12 +196,7 @@ static void show_expands_under_operational_superior(void **state)
     kz_model *m = NULL;
     assert_int_equal(kz_diags_create(&d), KZ_OK);
     assert_int_equal(kz_model_load_mem("t.yaml", text, strlen(text), &m, d), KZ_OK);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    assert_non_null(f);
-    assert_int_equal(kz_model_show(m, -1, f), KZ_OK);
-    fclose(f);
+    char *out = show_text(m);
     assert_non_null(strstr(out, "ADCON -> c7f  (c7f; force)  (see under usfj)"));
     const char *full = strstr(out, "OPCON -> c7f  (c7f; force)\n");
     assert_non_null(full);
