@@ -7,6 +7,9 @@ packages=(
   libfyaml-dev                            # YAML structure files
   libgraphviz-dev                         # org charts (libgvc)
   libcmocka-dev                           # unit tests
+  libplplot-dev                           # charts in the simulation report (PLplot, svg driver)
+  python3-simpy                           # the SimPy reference model in bench/
+  time                                    # /usr/bin/time -v: peak memory in bench/
 )
 # Extra packages for a target, e.g. `setup.sh fuzz` adds clang and its libFuzzer runtime.
 for extra in "$@"; do

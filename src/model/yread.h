@@ -1,0 +1,52 @@
+/* yread.h - typed reading of a YAML tree with a diagnostic at the place of every problem. */
+#ifndef KZ_YREAD_H
+#define KZ_YREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kizuna/diag.h"
+#include "dist.h"
+#include "model_impl.h"
+#include "ytree.h"
+
+/*
+ * Shared by the structure and the scenario loaders. Each reader reports what
+ * is wrong with the node it was given as an error at the node's line and
+ * column (codes as in docs/checks.md: K004 wrong type, K005 unknown key, K006
+ * missing key, K012 bad value, K013 out of range, K014 bad duration, K015
+ * negative, K016 bad distribution) and returns false, NULL or -1, so that a
+ * loader can keep going and report every problem in one pass.
+ */
+struct yread {
+    const char *file;
+    kz_diags *d;
+    struct arena *arena; /* where yr_lalloc and yr_meta_of allocate */
+    int err;             /* KZ_ECHECK once an error is reported; KZ_ENOMEM wins */
+};
+
+void yr_report(struct yread *L, const struct ynode *n, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void *yr_lalloc(struct yread *L, size_t size);
+bool yr_want(struct yread *L, const struct ynode *n, enum ytype t, const char *what);
+/* Reports keys of `map` that are not in `allowed` (NULL-terminated), with a "did you mean". */
+void yr_check_keys(struct yread *L, const struct ynode *map, const char *const *allowed,
+                   const char *what);
+const struct ynode *yr_required(struct yread *L, const struct ynode *map, const char *key,
+                                const char *what);
+const char *yr_str_of(struct yread *L, const struct ynode *n, const char *what);
+/* The mapping's `id`, checked to be 1-64 letters, digits, '-', '_' or '.'. */
+const char *yr_id_of(struct yread *L, const struct ynode *map, const char *what);
+bool yr_number_of(struct yread *L, const struct ynode *n, const char *what, double lo, double hi,
+                  double *out);
+bool yr_bool_of(struct yread *L, const struct ynode *n, const char *what, bool *out);
+/* Index of the scalar among `names`, or -1 after reporting K012 with a hint. */
+int yr_enum_of(struct yread *L, const struct ynode *n, const char *what, const char *const *names,
+               size_t count);
+/* Reads `source`, `assumption`, `range` and the element's position. */
+void yr_meta_of(struct yread *L, const struct ynode *map, struct meta *out);
+bool yr_duration_of(struct yread *L, const struct ynode *n, const char *what, double *secs);
+/* A duration (fixed) or a mapping {dist: fixed|uniform|triangular|exponential|lognormal, ...}. */
+bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct kz_dist *out);
+
+#endif

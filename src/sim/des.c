@@ -1,0 +1,40 @@
+/* des.c - allocation for the event set; the hot operations are inline in des.h. */
+#include "des.h"
+
+#include <stdlib.h>
+
+int des_init(struct des *q, size_t cap)
+{
+    *q = (struct des){0};
+    if (cap < 16)
+        cap = 16;
+    q->h = malloc(cap * sizeof *q->h);
+    if (!q->h)
+        return -1;
+    q->cap = cap;
+    return 0;
+}
+
+void des_free(struct des *q)
+{
+    free(q->h);
+    *q = (struct des){0};
+}
+
+void des_reset(struct des *q)
+{
+    q->n = 0;
+    q->seq = 0;
+    q->now = 0;
+}
+
+int des_grow(struct des *q)
+{
+    size_t cap = q->cap ? q->cap * 2 : 16;
+    struct des_ev *h = realloc(q->h, cap * sizeof *h);
+    if (!h)
+        return -1;
+    q->h = h;
+    q->cap = cap;
+    return 0;
+}

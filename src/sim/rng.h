@@ -1,0 +1,114 @@
+/* rng.h - random streams: xoshiro256++ seeded by splitmix64 from (seed, stream), and duration draws. */
+#ifndef KZ_RNG_H
+#define KZ_RNG_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "model/dist.h"
+
+/*
+ * Replication i of a run with seed S draws from the stream seeded by
+ * splitmix64 over (S, i) alone, so its result does not depend on which
+ * worker thread runs it or in what order: the stream is a pure function of
+ * its counter. xoshiro256++ (Blackman and Vigna, 2018) is fast, passes
+ * BigCrush, and its 2^256 period makes overlap between the splitmix-seeded
+ * streams of a run negligible.
+ */
+struct rng {
+    uint64_t s[4];
+    double spare; /* second normal of the polar method */
+    int has_spare;
+};
+
+static inline uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static inline void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
+{
+    uint64_t x = seed ^ (stream * 0xd1342543de82ef95ull + 0x2545f4914f6cdd1dull);
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&x);
+    r->has_spare = 0;
+    r->spare = 0;
+}
+
+static inline uint64_t rng_next(struct rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t x = s[0] + s[3];
+    uint64_t result = ((x << 23) | (x >> 41)) + s[0];
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
+
+/* Uniform in (0, 1]: never 0, so log() is safe. */
+static inline double rng_u01(struct rng *r)
+{
+    return ((double)(rng_next(r) >> 11) + 1.0) * 0x1.0p-53;
+}
+
+static inline double rng_exp(struct rng *r, double mean) { return -mean * log(rng_u01(r)); }
+
+static inline double rng_normal(struct rng *r)
+{
+    if (r->has_spare) {
+        r->has_spare = 0;
+        return r->spare;
+    }
+    double u, v, s;
+    do {
+        u = 2.0 * rng_u01(r) - 1.0;
+        v = 2.0 * rng_u01(r) - 1.0;
+        s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    double f = sqrt(-2.0 * log(s) / s);
+    r->spare = v * f;
+    r->has_spare = 1;
+    return u * f;
+}
+
+/* A draw in seconds from a duration distribution; KZ_DIST_NONE gives 0. */
+static inline double rng_dist(struct rng *r, const struct kz_dist *d)
+{
+    switch (d->kind) {
+    case KZ_DIST_FIXED:
+        return d->p[0];
+    case KZ_DIST_UNIFORM:
+        return d->p[0] + (d->p[1] - d->p[0]) * rng_u01(r);
+    case KZ_DIST_TRIANGULAR: {
+        double a = d->p[0], c = d->p[1], b = d->p[2];
+        if (b <= a)
+            return a;
+        double u = rng_u01(r), f = (c - a) / (b - a);
+        return u < f ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1.0 - u) * (b - a) * (b - c));
+    }
+    case KZ_DIST_EXPONENTIAL:
+        return rng_exp(r, d->p[0]);
+    case KZ_DIST_LOGNORMAL:
+        return exp(d->mu + d->sigma * rng_normal(r));
+    case KZ_DIST_NONE:
+    default:
+        return 0.0;
+    }
+}
+
+/* The same in whole microseconds. */
+static inline int64_t rng_dist_us(struct rng *r, const struct kz_dist *d)
+{
+    double s = rng_dist(r, d);
+    return s <= 0 ? 0 : (int64_t)(s * 1e6 + 0.5);
+}
+
+#endif
