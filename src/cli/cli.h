@@ -13,6 +13,9 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_draw(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);

@@ -12,12 +12,16 @@ static const struct {
     {"check", cmd_check, "validate structure files (FILE:LINE:COL: error: [Knnn] ...)"},
     {"show", cmd_show, "print a structure: chains of command, links, authorities, networks"},
     {"draw", cmd_draw, "draw a structure as an org chart (SVG or PNG, Graphviz)"},
+    {"sim", cmd_sim, "run a crisis scenario over structures, Monte Carlo (table, JSON, report)"},
+    {"trace", cmd_trace, "one replication, message by message, every wait explained"},
+    {"compare", cmd_compare, "every shipped structure on every shipped scenario, one report"},
 };
 
 static void usage(FILE *out)
 {
     fputs("usage: kizuna COMMAND [ARGS...]\n\n"
-          "kizuna holds alliance command structures as checked data.\n\ncommands:\n",
+          "kizuna holds alliance command structures as checked data and measures how fast\n"
+          "they decide in simulated crises.\n\ncommands:\n",
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);

@@ -764,50 +764,9 @@ out_doc:
 int kz_model_load_file(const char *path, kz_model **out, kz_diags *d)
 {
     *out = NULL;
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        return kz_diags_add(d, path, 0, 0, KZ_SEV_ERROR, 1, "cannot open: %s", strerror(errno))
-                   ? KZ_ENOMEM
-                   : KZ_EIO;
-    }
-    if (S_ISDIR(st.st_mode))
-        return kz_diags_add(d, path, 0, 0, KZ_SEV_ERROR, 1, "is a directory, not a file")
-                   ? KZ_ENOMEM
-                   : KZ_EIO;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return kz_diags_add(d, path, 0, 0, KZ_SEV_ERROR, 1, "cannot open: %s", strerror(errno))
-                   ? KZ_ENOMEM
-                   : KZ_EIO;
-    /* Read at most one byte past the limit: the size from stat may lie (pipes, /proc). */
-    size_t cap = 65536, len = 0;
-    char *buf = malloc(cap);
-    int rc = KZ_OK;
-    while (buf) {
-        if (len == cap) {
-            if (cap > KZ_MODEL_MAX_BYTES)
-                break;
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf)
-        rc = KZ_ENOMEM;
-    else if (ferror(f))
-        rc = kz_diags_add(d, path, 0, 0, KZ_SEV_ERROR, 1, "read error: %s", strerror(errno))
-                 ? KZ_ENOMEM
-                 : KZ_EIO;
-    fclose(f);
+    char *buf;
+    size_t len;
+    int rc = yr_read_file(path, KZ_MODEL_MAX_BYTES, &buf, &len, d);
     if (rc == KZ_OK)
         rc = kz_model_load_mem(path, buf, len, out, d);
     free(buf);

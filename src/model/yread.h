@@ -49,4 +49,11 @@ bool yr_duration_of(struct yread *L, const struct ynode *n, const char *what, do
 /* A duration (fixed) or a mapping {dist: fixed|uniform|triangular|exponential|lognormal, ...}. */
 bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct kz_dist *out);
 
+/*
+ * Reads a whole file into a malloc'd buffer (*out, caller frees). Files over
+ * `max` bytes are read only to max + 1 bytes, so the loader can refuse them.
+ * Problems go to `d` as [K001] at the file. Returns 0, KZ_EIO or KZ_ENOMEM.
+ */
+int yr_read_file(const char *path, size_t max, char **out, size_t *outlen, kz_diags *d);
+
 #endif

@@ -1,0 +1,72 @@
+/* kizuna/engine.h - the C2 engine's two outside interfaces (clock, transport) and the message header. */
+#ifndef KIZUNA_ENGINE_H
+#define KIZUNA_ENGINE_H
+
+#include <stdint.h>
+
+#include "kizuna/simtime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The engine (routing, the release, authority and legal gates, staff queues,
+ * approvals, delegation) is written once against a clock and a transport.
+ * The simulator gives it a virtual clock (an event queue) and a simulated
+ * network; a live node gives it the real clock and DDS. The engine never
+ * reads a wall clock and never touches a socket.
+ */
+
+enum kz_msg_kind {
+    KZ_MSG_TRACK,
+    KZ_MSG_ALERT,
+    KZ_MSG_REQUEST,
+    KZ_MSG_DECISION,
+    KZ_MSG_ORDER,
+    KZ_MSG_REPORT,
+    KZ_MSG_ACK,
+    KZ_MSG_KIND_COUNT
+};
+
+/* Lower value, higher precedence. */
+enum kz_precedence { KZ_PREC_FLASH, KZ_PREC_IMMEDIATE, KZ_PREC_PRIORITY, KZ_PREC_ROUTINE, KZ_PREC_COUNT };
+
+enum kz_classification { KZ_CLASS_U, KZ_CLASS_C, KZ_CLASS_S, KZ_CLASS_TS };
+
+/* Every message carries this header; nations and nodes are indices into the structure. */
+struct kz_msg_header {
+    uint32_t id;
+    int32_t thread;         /* the measured thread it belongs to, -1 for none */
+    uint8_t kind;           /* enum kz_msg_kind */
+    uint8_t precedence;     /* enum kz_precedence */
+    uint8_t classification; /* enum kz_classification */
+    uint64_t releasable;    /* bit i: releasable to nation i of the structure */
+    int32_t origin, destination;
+    kz_time created;
+};
+
+/*
+ * Time source. `at` asks for kz_engine_fire(engine, kind, arg) to be called at
+ * time t (t >= now); kind < 16 and arg < 2^24. Returns 0 or a negative KZ_E code.
+ */
+struct kz_clock {
+    void *ctx;
+    kz_time (*now)(void *ctx);
+    int (*at)(void *ctx, kz_time t, unsigned kind, uint32_t arg);
+};
+
+/*
+ * Message carrier. `send` moves message `msg` from node `from` to node `to`
+ * over network `network`; the receiving side calls kz_engine_deliver when it
+ * arrives. Returns 0 or a negative KZ_E code.
+ */
+struct kz_transport {
+    void *ctx;
+    int (*send)(void *ctx, uint32_t msg, int from, int to, int network);
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif

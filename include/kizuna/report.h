@@ -1,0 +1,84 @@
+/* kizuna/report.h - simulation results as JSON, CSV and an offline HTML report with charts. */
+#ifndef KIZUNA_REPORT_H
+#define KIZUNA_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "kizuna/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * One scenario run over one or more structures: results[i] is the outcome of
+ * kz_sim_run over the i-th structure. The report only reads the group; the
+ * caller keeps ownership of the scenario and of every result, which must stay
+ * alive during the call. `scenario` may be NULL: names then come from the
+ * results' totals. Every result of a group is expected to come from the same
+ * scenario (same threads in the same order).
+ */
+struct kz_report_group {
+    const kz_scenario *scenario;
+    kz_sim_result *const *results;
+    size_t nresults;
+};
+
+/*
+ * Writes the JSON document of docs (shared/design.md, `kizuna sim --json`)
+ * for one scenario over its structures to `out`, followed by a newline:
+ *
+ *   {"scenario", "title", "runs", "seed", "events" (sum over the structures),
+ *    "wall_s" (sum), "structures": [{"name", "title", "runs", "seed",
+ *    "events", "wall_s", "threads_used",
+ *    "threads": [{"name" (the thread id), "title", "p50_s", "p90_s", "p99_s",
+ *                 "mean_s", "mean_ci_s", "deadline_met", "deadline_lo",
+ *                 "deadline_hi", "deadline_mean_s", "completed", "infeasible",
+ *                 "infeasible_why", "wait_node", "wait_node_s", "wait_kind"}],
+ *    "nodes": [{"id", "name", "utilisation", "mean_wait_s", "wait_s",
+ *               "jobs"}]}]}
+ *
+ * Fractions are in [0, 1], times in seconds. A number that is not finite (a
+ * p90 of INFINITY when more than 10 % did not complete, a mean of NAN when
+ * none did) and a missing string are written as null. Strings are escaped
+ * (quote, backslash, control characters as \u00XX); other bytes pass through
+ * as they are (the model's strings are UTF-8). Numbers do not depend on the
+ * C locale. Returns 0, KZ_EINVAL (NULL argument) or KZ_EIO when writing
+ * failed (errno tells why).
+ */
+int kz_report_json(FILE *out, const struct kz_report_group *g);
+
+/*
+ * Writes a report into directory `dir`, created (one level) if missing;
+ * existing files of the same names are replaced:
+ *
+ *   results.json  one group: exactly the kz_report_json document; several
+ *                 groups: {"scenarios": [document, document ...]}
+ *   runs.csv      header "scenario,structure,run,thread,time_s,deadline_s,
+ *                 met,stopped_step", then one row per replication x thread
+ *                 that kz_sim_result_run gives (results run with keep_runs);
+ *                 time_s is empty when the thread did not complete.
+ *                 RFC 4180: CRLF line ends, fields quoted where needed.
+ *   report.html   one self-contained page (inline CSS and SVG charts, no
+ *                 scripts, nothing fetched) that can be mailed: per scenario
+ *                 the structures compared, a table per thread and charts
+ *                 (time CDF per thread, deadline met per thread and
+ *                 structure, node utilisation and waits per structure);
+ *                 with several groups, a summary table first.
+ *
+ * Charts are drawn with PLplot's svg driver in memory; PLplot keeps global
+ * state, so call this from one thread at a time (and not while the program
+ * uses PLplot elsewhere). Nothing is printed.
+ * On failure writes a message (with the path and the system's reason) to
+ * err[0..errlen) and returns KZ_EINVAL (NULL argument or no group),
+ * KZ_EIO (a directory or file could not be created or written; files already
+ * written stay), KZ_ENOMEM, or KZ_EGRAPH (PLplot failed to draw a chart).
+ */
+int kz_report_write(const char *dir, const struct kz_report_group *groups, size_t ngroups,
+                    char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

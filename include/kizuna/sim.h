@@ -1,0 +1,146 @@
+/* kizuna/sim.h - crisis scenarios run over a structure: Monte Carlo replications and their statistics. */
+#ifndef KIZUNA_SIM_H
+#define KIZUNA_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kizuna/diag.h"
+#include "kizuna/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A scenario (docs/scenario.md): the start time and phase, phase changes,
+ * injects and background load, outages, and the measured threads - sequences
+ * of steps (share, decide, order, report, delay) with a deadline. It names
+ * nodes, decisions and phases by id, so one scenario runs over every
+ * structure that defines them. Opaque and immutable once loaded.
+ */
+typedef struct kz_scenario kz_scenario;
+
+/* Loads a scenario file; problems go to `d` with their line and column.
+ * Returns 0, KZ_EIO, KZ_EPARSE, KZ_ECHECK or KZ_ENOMEM (*out NULL unless 0). */
+int kz_scenario_load_file(const char *path, kz_scenario **out, kz_diags *d);
+int kz_scenario_load_mem(const char *name, const void *buf, size_t len, kz_scenario **out,
+                         kz_diags *d);
+void kz_scenario_free(kz_scenario *s);
+
+const char *kz_scenario_name(const kz_scenario *s);
+const char *kz_scenario_title(const kz_scenario *s);
+/* Replications and seed the file asks for (defaults 1000 and 1). */
+long kz_scenario_runs(const kz_scenario *s);
+uint64_t kz_scenario_seed(const kz_scenario *s);
+
+/*
+ * Checks that every id the scenario uses exists in the structure (node,
+ * decision, phase, network, nation) and reports each missing one at its place
+ * in the scenario file. Returns 0 or KZ_ECHECK.
+ */
+int kz_scenario_bind_check(const kz_scenario *s, const kz_model *m, kz_diags *d);
+
+/* ---- running ------------------------------------------------------------ */
+
+struct kz_sim_options {
+    long runs;        /* 0: the scenario's */
+    uint64_t seed;    /* used when has_seed */
+    bool has_seed;
+    int threads;      /* worker threads; 0: one per online CPU */
+    bool keep_runs;   /* keep one row per replication (for the CSV) */
+    /* Called from the calling thread now and then with replications done. */
+    void (*progress)(void *ctx, long done, long total);
+    void *progress_ctx;
+};
+
+typedef struct kz_sim_result kz_sim_result;
+
+/*
+ * Runs the scenario over the structure, `runs` replications spread over
+ * `threads` workers. Replication i draws only from the stream (seed, i), and
+ * every statistic is accumulated in integer microseconds, so the result is
+ * the same for any thread count. On failure writes a message to err and
+ * returns KZ_ECHECK (the scenario does not fit the structure: run
+ * kz_scenario_bind_check for the places), KZ_ENOMEM or KZ_EINVAL.
+ */
+int kz_sim_run(const kz_model *m, const kz_scenario *s, const struct kz_sim_options *o,
+               kz_sim_result **out, char *err, size_t errlen);
+void kz_sim_result_free(kz_sim_result *r);
+
+struct kz_sim_totals {
+    const char *structure;  /* the structure's name */
+    const char *title;      /* the structure's title */
+    const char *scenario;   /* the scenario's name */
+    long runs;
+    uint64_t seed;
+    uint64_t events;        /* events dispatched by the kernel, all replications */
+    double wall_s;          /* wall-clock time of kz_sim_run */
+    int threads_used;
+};
+void kz_sim_result_totals(const kz_sim_result *r, struct kz_sim_totals *out);
+
+/*
+ * One measured thread. Times are from the thread's start to the end of the
+ * step its deadline applies to. A replication in which the thread did not
+ * get there (a step infeasible, or the horizon reached) counts as not
+ * completed and as missing the deadline; quantiles treat it as +infinity, so
+ * p90 is INFINITY when more than 10 % did not complete. mean_s is over the
+ * completed replications (NAN when none).
+ */
+struct kz_thread_stats {
+    const char *id, *name;
+    long n;                 /* replications */
+    double p50_s, p90_s, p99_s;
+    double mean_s, mean_ci_s;      /* mean and half-width of its 95 % confidence interval */
+    double deadline_met;           /* fraction */
+    double deadline_lo, deadline_hi; /* 95 % Wilson interval of that fraction */
+    double deadline_mean_s;        /* mean of the drawn deadline */
+    double completed;              /* fraction */
+    double infeasible;             /* fraction that stopped at an infeasible step */
+    const char *infeasible_why;    /* the first reason seen, or NULL */
+    int wait_node;                 /* node index where this thread waited longest, or -1 */
+    const char *wait_node_id;
+    double wait_node_s;            /* mean wait per replication at that node */
+    const char *wait_kind;         /* the dominant kind of wait there: queue, off-hours, review, link, legal */
+};
+size_t kz_sim_result_nthreads(const kz_sim_result *r);
+const struct kz_thread_stats *kz_sim_result_thread(const kz_sim_result *r, size_t i);
+
+/* Empirical distribution of thread i's time: writes up to `cap` points
+ * (x seconds, cumulative fraction of all replications) in increasing x and
+ * returns how many. The fractions stop at `completed`. */
+size_t kz_sim_result_cdf(const kz_sim_result *r, size_t i, double *x_s, double *frac, size_t cap);
+
+struct kz_node_stats {
+    const char *id, *name;
+    double utilisation;  /* busy cell time / (cells x simulated time), averaged over runs */
+    double mean_wait_s;  /* mean wait of a job before a cell took it (queue, recall, outage) */
+    double wait_s;       /* total wait per replication, all jobs */
+    double jobs;         /* jobs per replication */
+};
+size_t kz_sim_result_nnodes(const kz_sim_result *r);
+const struct kz_node_stats *kz_sim_result_node(const kz_sim_result *r, size_t i);
+
+/* One replication's outcome for thread i (needs keep_runs). time_s < 0: not completed. */
+struct kz_run_row {
+    double time_s;
+    double deadline_s;
+    bool met;
+    int stopped_step; /* step index where it stopped (infeasible or horizon), or -1 */
+};
+bool kz_sim_result_run(const kz_sim_result *r, long run, size_t thread, struct kz_run_row *out);
+
+/*
+ * Runs replication `run` alone and writes every message, queue and wait to
+ * `out` as text (kizuna trace). Returns 0, KZ_ECHECK, KZ_ENOMEM or KZ_EIO.
+ */
+int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long run, FILE *out,
+                 char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,810 @@
+/* engine.c - the C2 engine: staffed nodes, their queues, and the operations that move decisions. */
+#include "engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kizuna/error.h"
+#include "route.h"
+
+const char *const eng_wait_names[WAIT_COUNT] = {"queue", "off-hours", "review", "link", "legal"};
+
+enum { EV_JOB_DONE = 1, EV_RECALL_DONE = 2, EV_DELEGATE = 3 };
+
+#define NIL UINT32_MAX
+
+/* What a message is for; decides what happens when its job ends or it arrives. */
+enum purpose {
+    P_ORIGIN,    /* the origin's work before the message fans out */
+    P_ROUTE,     /* travelling to m->dst, relayed by the nodes on the way */
+    P_REVIEW,    /* being reviewed for foreign disclosure at m->at */
+    P_HOLDER,    /* a request travelling to the decision's holder */
+    P_APPROVAL,  /* the holder's request to an approver */
+    P_APPROVED,  /* the approver's answer to the holder */
+    P_DECIDE,    /* the holder (or delegate) deciding */
+    P_DELEGATE,  /* the request travelling to the delegate */
+    P_EXECUTE,   /* an executor executing an order */
+    P_BACKGROUND /* load */
+};
+
+struct msg {
+    struct kz_msg_header h;
+    uint32_t next;  /* queue link */
+    int32_t at;     /* node where it is */
+    int32_t dst;    /* where it is going */
+    int32_t op;     /* operation, -1 for background */
+    int32_t aux;    /* approval index */
+    uint8_t purpose, saved, graph, reviewed, action, principal, delegated;
+    uint8_t transit; /* the current job relays it on towards dst */
+    kz_time t_enq;  /* queued, blocked or waiting for recall since */
+};
+
+enum op_kind { OPK_SHARE, OPK_REQUEST, OPK_ORDER };
+
+struct op {
+    uint8_t kind, done;
+    uint32_t tag, aux;
+    struct eng_attr attr;
+    int32_t decision, assets, requester, auth;
+    uint32_t dst_off, ndst; /* recipients or executors in e->ints */
+};
+
+struct nstate {
+    uint32_t qh[KZ_PREC_COUNT], qt[KZ_PREC_COUNT];
+    uint32_t recall_h, recall_t; /* waiting for the principal */
+    int32_t busy;
+    uint8_t down, principal, recalling;
+};
+
+struct kz_engine {
+    const struct kz_model *m;
+    struct router *router;
+    struct kz_clock clock;
+    struct kz_transport tr;
+    struct eng_hooks hooks;
+    struct rng *rng;
+    struct eng_stats *st;
+
+    struct msg *msgs;
+    uint32_t nmsgs, capmsgs;
+    struct op *ops;
+    uint32_t nops, capops;
+    int32_t *ints;
+    uint32_t nints, capints;
+    uint32_t *blocked;
+    uint32_t nblocked, capblocked;
+
+    struct nstate *ns;
+    uint8_t *node_down, *net_down;
+    uint64_t *cutmask;
+    int32_t links[64][2];
+    int32_t active_links[64][2];
+    uint64_t link_active;
+    struct world w;
+    int week_min_utc;
+};
+
+/* ---- pools ---------------------------------------------------------------- */
+
+static int grow(void **v, uint32_t *cap, size_t elem, uint32_t need)
+{
+    if (need <= *cap)
+        return 0;
+    uint32_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*v, (size_t)c * elem);
+    if (!p)
+        return KZ_ENOMEM;
+    *v = p;
+    *cap = c;
+    return 0;
+}
+
+static int new_msg(struct kz_engine *e, enum kz_msg_kind kind, int at, int dst, int32_t op,
+                   const struct eng_attr *a, uint32_t *out)
+{
+    if (e->nmsgs >= 0xffffffu ||
+        grow((void **)&e->msgs, &e->capmsgs, sizeof *e->msgs, e->nmsgs + 1))
+        return KZ_ENOMEM;
+    uint32_t i = e->nmsgs++;
+    struct msg *m = &e->msgs[i];
+    memset(m, 0, sizeof *m);
+    m->h.id = i;
+    m->h.thread = a->thread;
+    m->h.kind = (uint8_t)kind;
+    m->h.precedence = (uint8_t)a->prec;
+    m->h.classification = (uint8_t)a->cls;
+    m->h.releasable = a->releasable;
+    m->h.origin = at;
+    m->h.destination = dst;
+    m->h.created = e->clock.now(e->clock.ctx);
+    m->next = NIL;
+    m->at = at;
+    m->dst = dst;
+    m->op = op;
+    *out = i;
+    return 0;
+}
+
+/* ---- hooks ------------------------------------------------------------------ */
+
+static void trace(struct kz_engine *e, enum trace_what what, uint32_t mi, int node, int peer,
+                  int net, int action, double wait_s, double dur_s, const char *text)
+{
+    if (!e->hooks.trace)
+        return;
+    struct trace_rec r = {what,   e->clock.now(e->clock.ctx),
+                          mi,     mi == NIL ? NULL : &e->msgs[mi].h,
+                          node,   peer,
+                          net,    action,
+                          wait_s, dur_s,
+                          text};
+    e->hooks.trace(e->hooks.ctx, &r);
+}
+
+static void add_wait(struct kz_engine *e, const struct msg *m, int node, enum wait_kind k,
+                     int64_t us)
+{
+    if (us <= 0)
+        return;
+    if (k != WAIT_REVIEW)
+        e->st->wait_us[node] += us;
+    if (m->h.thread >= 0 && m->h.thread < e->st->nthreads)
+        e->st->thread_wait_us[((size_t)m->h.thread * e->m->nnodes + (size_t)node) * WAIT_COUNT +
+                              k] += us;
+}
+
+static void op_done(struct kz_engine *e, int32_t opi, enum eng_status st, int node,
+                    const char *why)
+{
+    struct op *o = &e->ops[opi];
+    e->hooks.done(e->hooks.ctx, o->tag, o->aux, st, node, why);
+}
+
+/* ---- time of day ---------------------------------------------------------------- */
+
+static bool in_hours(const struct kz_engine *e, int node)
+{
+    const struct node *n = &e->m->nodes[node];
+    if (n->always)
+        return true;
+    int64_t now_min = e->clock.now(e->clock.ctx).us / 60000000;
+    int64_t local = ((int64_t)e->week_min_utc + now_min + n->utc_offset_min) % (7 * 1440);
+    if (local < 0)
+        local += 7 * 1440;
+    int day = (int)(local / 1440), min = (int)(local % 1440);
+    if (!(n->days & (1u << day)))
+        return false;
+    if (n->day_start_min <= n->day_end_min)
+        return min >= n->day_start_min && min < n->day_end_min;
+    return min >= n->day_start_min || min < n->day_end_min; /* overnight hours */
+}
+
+/* ---- staff queues ------------------------------------------------------------- */
+
+static int try_start(struct kz_engine *e, int node);
+
+static int enqueue(struct kz_engine *e, uint32_t mi, int node, enum action act)
+{
+    struct msg *m = &e->msgs[mi];
+    struct nstate *s = &e->ns[node];
+    m->at = node;
+    m->action = (uint8_t)act;
+    m->t_enq = e->clock.now(e->clock.ctx);
+    m->principal = 0;
+    if ((act == ACT_DECIDE || act == ACT_APPROVE) && m->op >= 0) {
+        int d = e->ops[m->op].decision;
+        m->principal = d >= 0 && e->m->decisions[d].principal;
+    }
+    unsigned p = m->h.precedence;
+    m->next = NIL;
+    if (s->qt[p] == NIL)
+        s->qh[p] = mi;
+    else
+        e->msgs[s->qt[p]].next = mi;
+    s->qt[p] = mi;
+    trace(e, TR_QUEUE, mi, node, -1, -1, act, 0, 0, NULL);
+    return try_start(e, node);
+}
+
+/* Puts a message back at the head of its precedence queue (after a recall). */
+static void requeue_front(struct kz_engine *e, uint32_t mi, int node)
+{
+    struct nstate *s = &e->ns[node];
+    struct msg *m = &e->msgs[mi];
+    unsigned p = m->h.precedence;
+    m->next = s->qh[p];
+    s->qh[p] = mi;
+    if (s->qt[p] == NIL)
+        s->qt[p] = mi;
+}
+
+static int try_start(struct kz_engine *e, int node)
+{
+    struct nstate *s = &e->ns[node];
+    const struct node *nd = &e->m->nodes[node];
+    while (!s->down && s->busy < nd->cells) {
+        unsigned p = 0;
+        while (p < KZ_PREC_COUNT && s->qh[p] == NIL)
+            p++;
+        if (p == KZ_PREC_COUNT)
+            return 0;
+        uint32_t mi = s->qh[p];
+        struct msg *m = &e->msgs[mi];
+        s->qh[p] = m->next;
+        if (s->qh[p] == NIL)
+            s->qt[p] = NIL;
+        kz_time now = e->clock.now(e->clock.ctx);
+        if (m->op >= 0 && e->ops[m->op].kind == OPK_REQUEST && e->ops[m->op].done &&
+            !m->transit) {
+            /* decided elsewhere already (the delegate won): nobody works on it any more */
+            continue;
+        }
+        int64_t waited = now.us - m->t_enq.us;
+        add_wait(e, m, node, WAIT_QUEUE, waited);
+        if (m->principal && !s->principal && !in_hours(e, node)) {
+            /* Off hours: the duty officer recalls the principal; the job waits without a cell. */
+            m->next = NIL;
+            m->t_enq = now;
+            if (s->recall_t == NIL)
+                s->recall_h = mi;
+            else
+                e->msgs[s->recall_t].next = mi;
+            s->recall_t = mi;
+            if (!s->recalling) {
+                s->recalling = 1;
+                int64_t d = rng_dist_us(e->rng, &nd->recall);
+                trace(e, TR_RECALL, mi, node, -1, -1, m->action, 0, (double)d * 1e-6, NULL);
+                int rc = e->clock.at(e->clock.ctx, kz_time_add(now, d), EV_RECALL_DONE,
+                                     (uint32_t)node);
+                if (rc)
+                    return rc;
+            }
+            continue;
+        }
+        int64_t dur = rng_dist_us(e->rng, &nd->proc[m->action]);
+        s->busy++;
+        e->st->busy_us[node] += dur;
+        e->st->jobs[node]++;
+        if (m->action == ACT_REVIEW)
+            add_wait(e, m, node, WAIT_REVIEW, dur);
+        trace(e, TR_START, mi, node, -1, -1, m->action, (double)waited * 1e-6, (double)dur * 1e-6,
+              NULL);
+        int rc = e->clock.at(e->clock.ctx, kz_time_add(now, dur), EV_JOB_DONE, mi);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- routing -------------------------------------------------------------------- */
+
+static const struct hop *table_for(struct kz_engine *e, const struct msg *m, bool structural)
+{
+    const struct op *o = &e->ops[m->op];
+    return router_table(e->router, (enum graph)m->graph, m->dst, (enum classif)m->h.classification,
+                        o->attr.releasable, o->attr.disclosable, &e->w, structural);
+}
+
+static int arrive_final(struct kz_engine *e, uint32_t mi);
+
+static int block(struct kz_engine *e, uint32_t mi)
+{
+    if (grow((void **)&e->blocked, &e->capblocked, sizeof *e->blocked, e->nblocked + 1))
+        return KZ_ENOMEM;
+    e->blocked[e->nblocked++] = mi;
+    e->msgs[mi].t_enq = e->clock.now(e->clock.ctx);
+    trace(e, TR_BLOCKED, mi, e->msgs[mi].at, -1, -1, -1, 0, 0, NULL);
+    return 0;
+}
+
+static const char *graph_why(int g)
+{
+    return g == G_CMD   ? "no chain of command in this phase from the decider to the executor"
+           : g == G_REL ? "no path along relations (with a network passing the release gate)"
+                        : "no network route that passes the release gate";
+}
+
+/* Moves a routed message one hop on from where it is. */
+static int forward(struct kz_engine *e, uint32_t mi)
+{
+    struct msg *m = &e->msgs[mi];
+    if (m->at == m->dst && (m->h.releasable & ((nation_mask)1 << e->m->nodes[m->dst].nation)))
+        return arrive_final(e, mi);
+    const struct hop *t = table_for(e, m, false);
+    if (!t)
+        return KZ_ENOMEM;
+    struct hop h = t[2 * m->at + m->reviewed];
+    if (h.next == HOP_REVIEW) {
+        m->saved = m->purpose;
+        m->purpose = P_REVIEW;
+        return enqueue(e, mi, m->at, ACT_REVIEW);
+    }
+    if (h.next == HOP_NONE) {
+        const struct hop *s = table_for(e, m, true);
+        if (!s)
+            return KZ_ENOMEM;
+        if (s[2 * m->at + m->reviewed].next == HOP_NONE) {
+            trace(e, TR_REFUSED, mi, m->at, m->dst, -1, -1, 0, 0, graph_why(m->graph));
+            if (m->purpose == P_DELEGATE)
+                return 0; /* the holder may still answer */
+            op_done(e, m->op, ENG_INFEASIBLE, m->at, graph_why(m->graph));
+            return 0;
+        }
+        return block(e, mi);
+    }
+    trace(e, TR_SEND, mi, m->at, h.next, h.net, -1, 0, 0, NULL);
+    return e->tr.send(e->tr.ctx, mi, m->at, h.next, h.net);
+}
+
+int kz_engine_deliver(struct kz_engine *e, uint32_t mi, int to)
+{
+    if (mi >= e->nmsgs)
+        return KZ_EINVAL;
+    struct msg *m = &e->msgs[mi];
+    m->at = to;
+    trace(e, TR_ARRIVE, mi, to, -1, -1, -1, 0, 0, NULL);
+    if (to == m->dst && (m->h.releasable & ((nation_mask)1 << e->m->nodes[to].nation)))
+        return arrive_final(e, mi);
+    m->transit = 1;
+    return enqueue(e, mi, to, m->graph == G_CMD ? ACT_ORDER : ACT_RELAY);
+}
+
+static int send_routed(struct kz_engine *e, enum kz_msg_kind kind, int from, int to, int32_t opi,
+                       enum graph g, enum purpose p, int32_t aux)
+{
+    uint32_t mi;
+    struct eng_attr a = e->ops[opi].attr;
+    int rc = new_msg(e, kind, from, to, opi, &a, &mi);
+    if (rc)
+        return rc;
+    struct msg *m = &e->msgs[mi];
+    m->graph = (uint8_t)g;
+    m->purpose = (uint8_t)p;
+    m->aux = aux;
+    trace(e, TR_CREATE, mi, from, to, -1, -1, 0, 0, NULL);
+    return forward(e, mi);
+}
+
+/* ---- operations ------------------------------------------------------------------ */
+
+static int new_op(struct kz_engine *e, enum op_kind k, const struct eng_attr *a, uint32_t tag,
+                  uint32_t aux, const int *dst, int n, int32_t *out)
+{
+    if (grow((void **)&e->ops, &e->capops, sizeof *e->ops, e->nops + 1) ||
+        grow((void **)&e->ints, &e->capints, sizeof *e->ints, e->nints + (uint32_t)n))
+        return KZ_ENOMEM;
+    int32_t i = (int32_t)e->nops++;
+    struct op *o = &e->ops[i];
+    memset(o, 0, sizeof *o);
+    o->kind = (uint8_t)k;
+    o->tag = tag;
+    o->aux = aux;
+    o->attr = *a;
+    o->decision = o->assets = o->requester = o->auth = -1;
+    o->dst_off = e->nints;
+    o->ndst = (uint32_t)n;
+    for (int j = 0; j < n; j++)
+        e->ints[e->nints++] = dst[j];
+    *out = i;
+    return 0;
+}
+
+static int start_origin(struct kz_engine *e, int32_t opi, enum kz_msg_kind kind, int origin,
+                        enum action act)
+{
+    uint32_t mi;
+    int rc = new_msg(e, kind, origin, origin, opi, &e->ops[opi].attr, &mi);
+    if (rc)
+        return rc;
+    e->msgs[mi].purpose = P_ORIGIN;
+    trace(e, TR_CREATE, mi, origin, -1, -1, -1, 0, 0, NULL);
+    return enqueue(e, mi, origin, act);
+}
+
+int eng_share(struct kz_engine *e, enum kz_msg_kind kind, int origin, const int *dst, int n,
+              const struct eng_attr *a, uint32_t tag, uint32_t aux)
+{
+    int32_t opi;
+    int rc = new_op(e, OPK_SHARE, a, tag, aux, dst, n, &opi);
+    if (rc)
+        return rc;
+    return start_origin(e, opi, kind, origin, kind == KZ_MSG_REPORT ? ACT_REPORT : ACT_RELAY);
+}
+
+const struct authority *eng_authority(const struct kz_engine *e, int decision, int assets,
+                                      int phase)
+{
+    const struct kz_model *m = e->m;
+    if (!(m->decisions[decision].legal & (1u << phase)))
+        return NULL;
+    for (size_t i = 0; i < m->nauthorities; i++) {
+        const struct authority *a = &m->authorities[i];
+        if (a->decision == decision && (assets < 0 || a->assets == assets) &&
+            (a->phases & (1u << phase)))
+            return a;
+    }
+    return NULL;
+}
+
+int eng_request(struct kz_engine *e, int decision, int assets, int requester,
+                const struct eng_attr *a, uint32_t tag, uint32_t aux)
+{
+    const struct authority *au = eng_authority(e, decision, assets, e->w.phase);
+    if (!au)
+        return KZ_EINVAL; /* the caller applies the legal gate first */
+    int32_t opi;
+    int rc = new_op(e, OPK_REQUEST, a, tag, aux, NULL, 0, &opi);
+    if (rc)
+        return rc;
+    struct op *o = &e->ops[opi];
+    o->decision = decision;
+    o->assets = assets;
+    o->requester = requester;
+    o->auth = (int32_t)(au - e->m->authorities);
+    if (au->delegate >= 0) {
+        int64_t d = rng_dist_us(e->rng, &au->delegate_after);
+        rc = e->clock.at(e->clock.ctx, kz_time_add(e->clock.now(e->clock.ctx), d), EV_DELEGATE,
+                         (uint32_t)opi);
+        if (rc)
+            return rc;
+    }
+    return start_origin(e, opi, KZ_MSG_REQUEST, requester, ACT_REPORT);
+}
+
+int eng_order(struct kz_engine *e, int decision, int decider, const int *exec, int n,
+              const struct eng_attr *a, uint32_t tag, uint32_t aux)
+{
+    int32_t opi;
+    int rc = new_op(e, OPK_ORDER, a, tag, aux, exec, n, &opi);
+    if (rc)
+        return rc;
+    e->ops[opi].decision = decision;
+    return start_origin(e, opi, KZ_MSG_ORDER, decider, ACT_ORDER);
+}
+
+int eng_background(struct kz_engine *e, int node, enum action action, enum kz_precedence prec)
+{
+    struct eng_attr a = {-1, prec, CL_U, ~(nation_mask)0, 0};
+    uint32_t mi;
+    int rc = new_msg(e, KZ_MSG_REPORT, node, node, -1, &a, &mi);
+    if (rc)
+        return rc;
+    e->msgs[mi].purpose = P_BACKGROUND;
+    return enqueue(e, mi, node, action);
+}
+
+/* The holder has what it needs from approver k-1: ask approver k, or decide. */
+static int next_approval(struct kz_engine *e, int32_t opi, int k)
+{
+    const struct op *o = &e->ops[opi];
+    const struct authority *au = &e->m->authorities[o->auth];
+    if ((size_t)k < au->approvals.n)
+        return send_routed(e, KZ_MSG_REQUEST, au->holder, au->approvals.v[k].idx, opi, G_REL,
+                           P_APPROVAL, k);
+    uint32_t mi;
+    int rc = new_msg(e, KZ_MSG_DECISION, au->holder, au->holder, opi, &o->attr, &mi);
+    if (rc)
+        return rc;
+    e->msgs[mi].purpose = P_DECIDE;
+    return enqueue(e, mi, au->holder, ACT_DECIDE);
+}
+
+static int arrive_final(struct kz_engine *e, uint32_t mi)
+{
+    struct msg *m = &e->msgs[mi];
+    int32_t opi = m->op;
+    struct op *o = &e->ops[opi];
+    switch ((enum purpose)m->purpose) {
+    case P_ROUTE:
+        if (o->kind == OPK_ORDER) {
+            m->purpose = P_EXECUTE;
+            return enqueue(e, mi, m->at, ACT_EXECUTE);
+        }
+        op_done(e, opi, ENG_OK, m->at, NULL);
+        return 0;
+    case P_HOLDER:
+        return o->done ? 0 : next_approval(e, opi, 0);
+    case P_APPROVAL:
+        m->purpose = P_APPROVED; /* the approver works on it, then answers */
+        return enqueue(e, mi, m->at, ACT_APPROVE);
+    case P_APPROVED:
+        return o->done ? 0 : next_approval(e, opi, m->aux + 1);
+    case P_DELEGATE:
+        m->purpose = P_DECIDE;
+        m->delegated = 1;
+        return enqueue(e, mi, m->at, ACT_DECIDE);
+    default:
+        return KZ_EINVAL;
+    }
+}
+
+static int job_done(struct kz_engine *e, uint32_t mi)
+{
+    struct msg *m = &e->msgs[mi];
+    int node = m->at;
+    e->ns[node].busy--;
+    trace(e, TR_DONE, mi, node, -1, -1, m->action, 0, 0, NULL);
+    int rc = 0;
+    int32_t opi = m->op;
+    if (m->transit) {
+        m->transit = 0;
+        rc = forward(e, mi);
+        return rc ? rc : try_start(e, node);
+    }
+    switch ((enum purpose)m->purpose) {
+    case P_BACKGROUND:
+        break;
+    case P_ORIGIN: {
+        struct op *o = &e->ops[opi];
+        if (o->kind == OPK_REQUEST) {
+            const struct authority *au = &e->m->authorities[o->auth];
+            if (!o->done)
+                rc = send_routed(e, KZ_MSG_REQUEST, node, au->holder, opi, G_REL, P_HOLDER, 0);
+            break;
+        }
+        enum graph g = o->kind == OPK_ORDER ? G_CMD : G_NET;
+        for (uint32_t j = 0; j < o->ndst && !rc; j++) {
+            int d = e->ints[e->ops[opi].dst_off + j];
+            rc = send_routed(e, (enum kz_msg_kind)m->h.kind, node, d, opi, g, P_ROUTE, 0);
+        }
+        break;
+    }
+    case P_REVIEW:
+        m->reviewed = 1;
+        m->h.releasable |= e->ops[opi].attr.disclosable;
+        m->purpose = m->saved;
+        rc = forward(e, mi);
+        break;
+    case P_APPROVED: {
+        /* the answer goes back to the holder */
+        const struct authority *au = &e->m->authorities[e->ops[opi].auth];
+        if (!e->ops[opi].done)
+            rc = send_routed(e, KZ_MSG_DECISION, node, au->holder, opi, G_REL, P_APPROVED, m->aux);
+        break;
+    }
+    case P_DECIDE:
+        if (!e->ops[opi].done) {
+            e->ops[opi].done = 1;
+            trace(e, TR_DECIDED, mi, node, -1, -1, ACT_DECIDE, 0, 0,
+                  m->delegated ? "by the delegate" : NULL);
+            op_done(e, opi, ENG_OK, node, NULL);
+        }
+        break;
+    case P_EXECUTE:
+        trace(e, TR_EXECUTED, mi, node, -1, -1, ACT_EXECUTE, 0, 0, NULL);
+        op_done(e, opi, ENG_OK, node, NULL);
+        break;
+    default:
+        rc = KZ_EINVAL;
+    }
+    if (rc)
+        return rc;
+    return try_start(e, node);
+}
+
+static int recall_done(struct kz_engine *e, int node)
+{
+    struct nstate *s = &e->ns[node];
+    s->principal = 1;
+    s->recalling = 0;
+    kz_time now = e->clock.now(e->clock.ctx);
+    /* back to the head of their queues, keeping their order */
+    uint32_t list[64], n = 0, mi = s->recall_h;
+    while (mi != NIL) {
+        struct msg *m = &e->msgs[mi];
+        uint32_t next = m->next;
+        add_wait(e, m, node, WAIT_OFFHOURS, now.us - m->t_enq.us);
+        m->t_enq = now;
+        if (n < 64) {
+            list[n++] = mi;
+        } else {
+            requeue_front(e, mi, node); /* rare: more than 64 waiting for one principal */
+        }
+        mi = next;
+    }
+    s->recall_h = s->recall_t = NIL;
+    while (n > 0)
+        requeue_front(e, list[--n], node);
+    return try_start(e, node);
+}
+
+static int delegate_now(struct kz_engine *e, int32_t opi)
+{
+    struct op *o = &e->ops[opi];
+    if (o->done)
+        return 0;
+    const struct authority *au = &e->m->authorities[o->auth];
+    trace(e, TR_DELEGATE, NIL, au->delegate, au->holder, -1, -1, 0, 0,
+          "holder did not answer in time");
+    if (o->requester == au->delegate) {
+        uint32_t mi;
+        int rc = new_msg(e, KZ_MSG_REQUEST, o->requester, o->requester, opi, &o->attr, &mi);
+        if (rc)
+            return rc;
+        e->msgs[mi].purpose = P_DECIDE;
+        e->msgs[mi].delegated = 1;
+        return enqueue(e, mi, o->requester, ACT_DECIDE);
+    }
+    return send_routed(e, KZ_MSG_REQUEST, o->requester, au->delegate, opi, G_REL, P_DELEGATE, 0);
+}
+
+int kz_engine_fire(struct kz_engine *e, unsigned kind, uint32_t arg)
+{
+    switch (kind) {
+    case EV_JOB_DONE:
+        return arg < e->nmsgs ? job_done(e, arg) : KZ_EINVAL;
+    case EV_RECALL_DONE:
+        return arg < e->m->nnodes ? recall_done(e, (int)arg) : KZ_EINVAL;
+    case EV_DELEGATE:
+        return arg < e->nops ? delegate_now(e, (int32_t)arg) : KZ_EINVAL;
+    default:
+        return KZ_EINVAL;
+    }
+}
+
+/* ---- the world changing ------------------------------------------------------------ */
+
+static int retry_blocked(struct kz_engine *e)
+{
+    uint32_t n = e->nblocked;
+    e->nblocked = 0;
+    kz_time now = e->clock.now(e->clock.ctx);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t mi = e->blocked[i];
+        struct msg *m = &e->msgs[mi];
+        add_wait(e, m, m->at, WAIT_LINK, now.us - m->t_enq.us);
+        trace(e, TR_UNBLOCKED, mi, m->at, -1, -1, -1, (double)(now.us - m->t_enq.us) * 1e-6, 0,
+              NULL);
+        /* forward may block it again, appending to e->blocked past n: safe, the loop reads
+         * only the first n entries, which forward never overwrites (it appends). */
+        int rc = forward(e, mi);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+void eng_set_phase(struct kz_engine *e, int phase)
+{
+    e->w.phase = phase;
+    (void)retry_blocked(e);
+}
+
+int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, int n, bool down)
+{
+    if (id < 0 || id >= 64)
+        return KZ_EINVAL;
+    uint64_t bit = (uint64_t)1 << id;
+    switch (k) {
+    case OUT_NODE:
+        for (int i = 0; i < n; i++) {
+            e->node_down[v[i]] = down;
+            e->ns[v[i]].down = down;
+        }
+        break;
+    case OUT_NETWORK:
+        for (int i = 0; i < n; i++)
+            e->net_down[v[i]] = down;
+        break;
+    case OUT_CUT:
+        for (int i = 0; i < n; i++)
+            e->cutmask[v[i]] |= bit;
+        e->w.active_cuts = down ? e->w.active_cuts | bit : e->w.active_cuts & ~bit;
+        break;
+    case OUT_LINK:
+        if (n != 2)
+            return KZ_EINVAL;
+        e->links[id][0] = v[0];
+        e->links[id][1] = v[1];
+        e->link_active = down ? e->link_active | bit : e->link_active & ~bit;
+        e->w.nlinks = 0;
+        for (int i = 0; i < 64; i++)
+            if (e->link_active & ((uint64_t)1 << i)) {
+                e->active_links[e->w.nlinks][0] = e->links[i][0];
+                e->active_links[e->w.nlinks][1] = e->links[i][1];
+                e->w.nlinks++;
+            }
+        break;
+    }
+    e->w.outages = down ? e->w.outages | bit : e->w.outages & ~bit;
+    if (down)
+        return 0;
+    if (k == OUT_NODE)
+        for (int i = 0; i < n; i++) {
+            int rc = try_start(e, v[i]);
+            if (rc)
+                return rc;
+        }
+    return retry_blocked(e);
+}
+
+/* ---- life cycle ---------------------------------------------------------------------- */
+
+int kz_engine_create(const struct kz_model *m, struct kz_engine **out)
+{
+    *out = NULL;
+    struct kz_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return KZ_ENOMEM;
+    e->m = m;
+    size_t n = m->nnodes ? m->nnodes : 1;
+    e->ns = calloc(n, sizeof *e->ns);
+    e->node_down = calloc(n, 1);
+    e->net_down = calloc(m->nnetworks ? m->nnetworks : 1, 1);
+    e->cutmask = calloc(n, sizeof *e->cutmask);
+    if (!e->ns || !e->node_down || !e->net_down || !e->cutmask ||
+        router_create(m, &e->router) != 0) {
+        kz_engine_free(e);
+        return KZ_ENOMEM;
+    }
+    e->w.node_down = e->node_down;
+    e->w.net_down = e->net_down;
+    e->w.cutmask = e->cutmask;
+    e->w.links = (const int32_t(*)[2])e->active_links;
+    *out = e;
+    return 0;
+}
+
+void kz_engine_free(struct kz_engine *e)
+{
+    if (!e)
+        return;
+    router_free(e->router);
+    free(e->msgs);
+    free(e->ops);
+    free(e->ints);
+    free(e->blocked);
+    free(e->ns);
+    free(e->node_down);
+    free(e->net_down);
+    free(e->cutmask);
+    free(e);
+}
+
+void kz_engine_bind(struct kz_engine *e, const struct kz_clock *clock,
+                    const struct kz_transport *transport, const struct eng_hooks *hooks,
+                    struct rng *rng, struct eng_stats *stats)
+{
+    e->clock = *clock;
+    e->tr = *transport;
+    e->hooks = *hooks;
+    e->rng = rng;
+    e->st = stats;
+}
+
+void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc)
+{
+    const struct kz_model *m = e->m;
+    e->nmsgs = e->nops = e->nints = e->nblocked = 0;
+    for (size_t i = 0; i < m->nnodes; i++) {
+        struct nstate *s = &e->ns[i];
+        for (int p = 0; p < KZ_PREC_COUNT; p++)
+            s->qh[p] = s->qt[p] = NIL;
+        s->recall_h = s->recall_t = NIL;
+        s->busy = 0;
+        s->down = s->principal = s->recalling = 0;
+        e->node_down[i] = 0;
+        e->cutmask[i] = 0;
+    }
+    memset(e->net_down, 0, m->nnetworks ? m->nnetworks : 1);
+    e->link_active = 0;
+    e->w.phase = phase;
+    e->w.outages = 0;
+    e->w.active_cuts = 0;
+    e->w.nlinks = 0;
+    e->week_min_utc = week_min_utc;
+}
+
+uint32_t eng_messages(const struct kz_engine *e) { return e->nmsgs; }
+
+const struct kz_msg_header *eng_header(const struct kz_engine *e, uint32_t msg)
+{
+    return msg < e->nmsgs ? &e->msgs[msg].h : NULL;
+}
+
+double eng_prop_s(const struct kz_engine *e, int a, int b, int net)
+{
+    return router_prop_s(e->router, a, b, net);
+}

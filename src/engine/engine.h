@@ -1,0 +1,138 @@
+/* engine.h - the C2 engine: messages moving between staffed nodes under the structure's rules. */
+#ifndef KZ_ENGINE_H
+#define KZ_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kizuna/engine.h"
+#include "model/model_impl.h"
+#include "sim/rng.h"
+
+/*
+ * The engine executes a structure (docs/scenario.md, "What the engine does"):
+ * it routes messages, applies the release, authority and legal gates, runs
+ * every node's staff queue by precedence, recalls principals outside working
+ * hours, collects approvals and hands a decision to the delegate when the
+ * holder is late. It knows time only through struct kz_clock and moves
+ * messages only through struct kz_transport.
+ *
+ * Work is started as operations; each reports its end through the `done`
+ * hook with the caller's tag. One engine belongs to one thread. It allocates
+ * when created and grows its pools while they are too small; kz_engine_reset
+ * keeps the memory, so a worker that runs many replications stops
+ * allocating after the largest one.
+ */
+
+struct kz_engine;
+
+enum eng_status {
+    ENG_OK,
+    ENG_INFEASIBLE, /* no route, no authority, no command path, refused by release */
+};
+
+enum wait_kind { WAIT_QUEUE, WAIT_OFFHOURS, WAIT_REVIEW, WAIT_LINK, WAIT_LEGAL, WAIT_COUNT };
+extern const char *const eng_wait_names[WAIT_COUNT];
+
+/* What a trace hook is told (kizuna trace); NULL hook: nothing is built. */
+enum trace_what {
+    TR_CREATE,  /* msg created at node */
+    TR_QUEUE,   /* job queued at node for action */
+    TR_START,   /* a cell starts action (wait = time queued) */
+    TR_RECALL,  /* off-hours: principal recalled, dur = recall delay */
+    TR_DONE,    /* action done */
+    TR_SEND,    /* msg leaves node for peer over network */
+    TR_ARRIVE,  /* msg arrives at node */
+    TR_BLOCKED, /* no route now (outage): waits at node */
+    TR_UNBLOCKED,
+    TR_REFUSED, /* infeasible; text says why */
+    TR_DELEGATE,
+    TR_DECIDED,
+    TR_EXECUTED,
+};
+
+struct trace_rec {
+    enum trace_what what;
+    kz_time t;
+    uint32_t msg;
+    const struct kz_msg_header *hdr;
+    int node, peer, network;
+    int action;       /* enum action or -1 */
+    double wait_s;    /* for TR_START, TR_UNBLOCKED */
+    double dur_s;     /* for TR_RECALL, TR_START (service time) */
+    const char *text; /* for TR_REFUSED, TR_DELEGATE */
+};
+
+struct eng_hooks {
+    void *ctx;
+    /* An operation ended: tag and aux as given; node = receiver, decider or executor. */
+    void (*done)(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, int node,
+                 const char *why);
+    void (*trace)(void *ctx, const struct trace_rec *r); /* may be NULL */
+};
+
+/* Per-run accumulators the engine adds to (integer microseconds: exact, order-free). */
+struct eng_stats {
+    int64_t *busy_us;   /* [node] cell time spent working */
+    int64_t *wait_us;   /* [node] time jobs spent before a cell took them */
+    int64_t *jobs;      /* [node] */
+    int64_t *thread_wait_us; /* [thread][node][WAIT_COUNT] */
+    int nthreads;
+};
+
+/* Message attributes for an operation. */
+struct eng_attr {
+    int32_t thread; /* stats and trace tag; -1 for background */
+    enum kz_precedence prec;
+    enum classif cls;
+    nation_mask releasable, disclosable;
+};
+
+int kz_engine_create(const struct kz_model *m, struct kz_engine **out);
+void kz_engine_free(struct kz_engine *e);
+void kz_engine_bind(struct kz_engine *e, const struct kz_clock *clock,
+                    const struct kz_transport *transport, const struct eng_hooks *hooks,
+                    struct rng *rng, struct eng_stats *stats);
+/*
+ * Starts a new run: no messages, every node idle and up, phase `phase`, t = 0
+ * at `week_min_utc` minutes after Monday 00:00 UTC (for working hours).
+ */
+void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc);
+
+/* Called by the clock shell for the engine's own events (kind < 16). */
+int kz_engine_fire(struct kz_engine *e, unsigned kind, uint32_t arg);
+/* Called by the transport shell when message `msg` reaches node `to`. */
+int kz_engine_deliver(struct kz_engine *e, uint32_t msg, int to);
+
+/* ---- operations (return 0 or KZ_ENOMEM; the outcome comes through hooks.done) */
+
+/* A track, alert or report from `origin` to each of `dst[0..n)`; done once per recipient. */
+int eng_share(struct kz_engine *e, enum kz_msg_kind kind, int origin, const int *dst, int n,
+              const struct eng_attr *a, uint32_t tag, uint32_t aux);
+/* Asks for decision `decision` on `assets`' assets, from `requester`; done once, node = decider. */
+int eng_request(struct kz_engine *e, int decision, int assets, int requester,
+                const struct eng_attr *a, uint32_t tag, uint32_t aux);
+/* The decider orders `decision` executed by each of exec[0..n); done once per executor. */
+int eng_order(struct kz_engine *e, int decision, int decider, const int *exec, int n,
+              const struct eng_attr *a, uint32_t tag, uint32_t aux);
+/* A job for `node` doing `action` (background load); no done call. */
+int eng_background(struct kz_engine *e, int node, enum action action, enum kz_precedence prec);
+
+/* The authority for (decision, assets) in `phase`, or NULL (the legal gate). */
+const struct authority *eng_authority(const struct kz_engine *e, int decision, int assets,
+                                      int phase);
+
+/* ---- the world changing */
+void eng_set_phase(struct kz_engine *e, int phase);
+enum outage_kind { OUT_NODE, OUT_NETWORK, OUT_LINK, OUT_CUT };
+/* Outage number `id` (0..63) of kind `k` over nodes/networks v[0..n) goes up or down. */
+int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, int n, bool down);
+
+/* Seconds of propagation from node a to node b over a network. */
+double eng_prop_s(const struct kz_engine *e, int a, int b, int net);
+
+/* Messages created in this run so far (for stats) and the header of one. */
+uint32_t eng_messages(const struct kz_engine *e);
+const struct kz_msg_header *eng_header(const struct kz_engine *e, uint32_t msg);
+
+#endif

@@ -1,0 +1,347 @@
+/* route.c - routes under the release gate: next hops towards a destination, cached per world state. */
+#include "route.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kizuna/error.h"
+
+#define CACHE_SLOTS 256
+#define LIGHT_KM_S  200000.0 /* light in fibre, km/s */
+
+struct redge {
+    int32_t from; /* the hop is from -> (the node whose list this is) */
+    int32_t net;  /* NET graph: the network; REL/CMD: -1 */
+    int32_t rel;  /* REL/CMD: the relation; NET: -1 */
+    uint32_t nets_off, nnets; /* REL/CMD: common networks, fastest first */
+};
+
+struct rlist {
+    struct redge *v;
+    size_t n, cap;
+};
+
+struct slot {
+    bool used, structural;
+    uint8_t graph, cls;
+    int32_t dst, phase;
+    uint64_t rel, disc, outages;
+    struct hop *table;
+};
+
+struct router {
+    const struct kz_model *m;
+    size_t n;
+    struct rlist *radj[G_COUNT]; /* [node]: edges arriving at node */
+    int32_t *nets;               /* common-network lists of REL/CMD edges */
+    size_t nnets, capnets;
+    nation_mask *net_nations;
+    double *net_overhead_mean;
+    double *relay_mean, *order_mean, *review_mean; /* [node] */
+    struct slot cache[CACHE_SLOTS];
+    /* Dijkstra scratch */
+    double *dist;
+    uint8_t *fixed;
+};
+
+static int push_edge(struct rlist *l, struct redge e)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        struct redge *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return KZ_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = e;
+    return 0;
+}
+
+static bool is_member(const struct network *nw, int node)
+{
+    for (size_t i = 0; i < nw->members.n; i++)
+        if (nw->members.v[i].idx == node)
+            return true;
+    return false;
+}
+
+static double hop_mean(const struct router *r, int a, int b, int net)
+{
+    return router_prop_s(r, a, b, net) + r->net_overhead_mean[net];
+}
+
+/* Appends the networks joining a and b, fastest first, for a REL/CMD edge. */
+static int common_nets(struct router *r, int a, int b, uint32_t *off, uint32_t *cnt)
+{
+    const struct kz_model *m = r->m;
+    *off = (uint32_t)r->nnets;
+    *cnt = 0;
+    for (size_t k = 0; k < m->nnetworks; k++) {
+        const struct network *nw = &m->networks[k];
+        if (!is_member(nw, a) || !is_member(nw, b))
+            continue;
+        if (nw->topology == TOPO_HUB && nw->hub != a && nw->hub != b)
+            continue; /* spokes talk through the hub, not to each other */
+        if (r->nnets == r->capnets) {
+            size_t cap = r->capnets ? r->capnets * 2 : 64;
+            int32_t *v = realloc(r->nets, cap * sizeof *v);
+            if (!v)
+                return KZ_ENOMEM;
+            r->nets = v;
+            r->capnets = cap;
+        }
+        /* insertion by mean hop time */
+        size_t i = r->nnets++;
+        double t = hop_mean(r, a, b, (int)k);
+        while (i > *off && hop_mean(r, a, b, r->nets[i - 1]) > t) {
+            r->nets[i] = r->nets[i - 1];
+            i--;
+        }
+        r->nets[i] = (int32_t)k;
+        (*cnt)++;
+    }
+    return 0;
+}
+
+int router_create(const struct kz_model *m, struct router **out)
+{
+    *out = NULL;
+    struct router *r = calloc(1, sizeof *r);
+    if (!r)
+        return KZ_ENOMEM;
+    r->m = m;
+    r->n = m->nnodes;
+    size_t n = m->nnodes, nn = m->nnetworks ? m->nnetworks : 1;
+    for (int g = 0; g < G_COUNT; g++)
+        if (!(r->radj[g] = calloc(n ? n : 1, sizeof *r->radj[g])))
+            goto fail;
+    r->net_nations = calloc(nn, sizeof *r->net_nations);
+    r->net_overhead_mean = calloc(nn, sizeof *r->net_overhead_mean);
+    r->relay_mean = calloc(n + 1, sizeof(double));
+    r->order_mean = calloc(n + 1, sizeof(double));
+    r->review_mean = calloc(n + 1, sizeof(double));
+    r->dist = calloc(2 * n + 2, sizeof *r->dist);
+    r->fixed = calloc(2 * n + 2, 1);
+    if (!r->net_nations || !r->net_overhead_mean || !r->relay_mean || !r->order_mean ||
+        !r->review_mean || !r->dist || !r->fixed)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        r->relay_mean[i] = kz_dist_mean(&m->nodes[i].proc[ACT_RELAY]);
+        r->order_mean[i] = kz_dist_mean(&m->nodes[i].proc[ACT_ORDER]);
+        r->review_mean[i] = kz_dist_mean(&m->nodes[i].proc[ACT_REVIEW]);
+    }
+    for (size_t k = 0; k < m->nnetworks; k++) {
+        const struct network *nw = &m->networks[k];
+        r->net_overhead_mean[k] = kz_dist_mean(&nw->overhead);
+        for (size_t i = 0; i < nw->members.n; i++) {
+            const struct node *nd = &m->nodes[nw->members.v[i].idx];
+            r->net_nations[k] |= ((nation_mask)1 << nd->nation) | nd->combined;
+        }
+        for (size_t i = 0; i < nw->members.n; i++)
+            for (size_t j = 0; j < nw->members.n; j++) {
+                int a = nw->members.v[i].idx, b = nw->members.v[j].idx;
+                if (a == b)
+                    continue;
+                if (nw->topology == TOPO_HUB && nw->hub != a && nw->hub != b)
+                    continue;
+                struct redge e = {a, (int32_t)k, -1, 0, 0};
+                if (push_edge(&r->radj[G_NET][b], e))
+                    goto fail;
+            }
+    }
+    for (size_t k = 0; k < m->nrelations; k++) {
+        const struct relation *rl = &m->relations[k];
+        struct redge e = {rl->from, -1, (int32_t)k, 0, 0};
+        if (common_nets(r, rl->from, rl->to, &e.nets_off, &e.nnets))
+            goto fail;
+        /* requests go both ways along every relation */
+        if (push_edge(&r->radj[G_REL][rl->to], e))
+            goto fail;
+        struct redge back = e;
+        back.from = rl->to;
+        if (push_edge(&r->radj[G_REL][rl->from], back))
+            goto fail;
+        if (rel_is_command(rl->type) && push_edge(&r->radj[G_CMD][rl->to], e))
+            goto fail;
+    }
+    *out = r;
+    return 0;
+fail:
+    router_free(r);
+    return KZ_ENOMEM;
+}
+
+void router_free(struct router *r)
+{
+    if (!r)
+        return;
+    for (int g = 0; g < G_COUNT; g++) {
+        if (!r->radj[g])
+            continue;
+        for (size_t i = 0; i < r->n; i++)
+            free(r->radj[g][i].v);
+        free(r->radj[g]);
+    }
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        free(r->cache[i].table);
+    free(r->nets);
+    free(r->net_nations);
+    free(r->net_overhead_mean);
+    free(r->relay_mean);
+    free(r->order_mean);
+    free(r->review_mean);
+    free(r->dist);
+    free(r->fixed);
+    free(r);
+}
+
+double router_prop_s(const struct router *r, int a, int b, int net)
+{
+    const struct node *x = &r->m->nodes[a], *y = &r->m->nodes[b];
+    double pf = r->m->networks[net].path_factor;
+    return kz_geo_km(x->lat, x->lon, y->lat, y->lon) * (pf > 0 ? pf : 1.0) / LIGHT_KM_S;
+}
+
+nation_mask router_net_nations(const struct router *r, int net) { return r->net_nations[net]; }
+
+static bool node_ok(const struct world *w, int v, bool structural)
+{
+    return structural || !w->node_down[v];
+}
+
+static bool link_ok(const struct world *w, int a, int b, bool structural)
+{
+    if (structural)
+        return true;
+    if ((w->cutmask[a] ^ w->cutmask[b]) & w->active_cuts)
+        return false;
+    for (int i = 0; i < w->nlinks; i++)
+        if ((w->links[i][0] == a && w->links[i][1] == b) ||
+            (w->links[i][0] == b && w->links[i][1] == a))
+            return false;
+    return true;
+}
+
+/* The release gate and the network's own state. */
+static bool net_ok(const struct router *r, int net, enum classif cls, nation_mask rel,
+                   const struct world *w, bool structural)
+{
+    const struct network *nw = &r->m->networks[net];
+    if (!(nw->phases & (1u << w->phase)))
+        return false;
+    if (!structural && w->net_down[net])
+        return false;
+    return (enum classif)nw->ceiling >= cls && (r->net_nations[net] & ~rel) == 0;
+}
+
+static uint64_t slot_hash(int g, int dst, int cls, uint64_t rel, uint64_t disc, int phase,
+                          uint64_t outages, bool structural)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t parts[] = {(uint64_t)g, (uint64_t)dst, (uint64_t)cls, rel, disc,
+                        (uint64_t)phase, outages, structural};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        h ^= parts[i];
+        h *= 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+static void compute(struct router *r, struct hop *t, enum graph g, int dst, enum classif cls,
+                    nation_mask rel, nation_mask disc, const struct world *w, bool structural)
+{
+    const struct kz_model *m = r->m;
+    size_t n = r->n, ns = 2 * n;
+    nation_mask set[2] = {rel, rel | disc};
+    for (size_t s = 0; s < ns; s++) {
+        r->dist[s] = INFINITY;
+        r->fixed[s] = 0;
+        t[s] = (struct hop){HOP_NONE, -1};
+    }
+    if (node_ok(w, dst, structural))
+        for (int f = 0; f < 2; f++)
+            if (set[f] & ((nation_mask)1 << m->nodes[dst].nation))
+                r->dist[2 * (size_t)dst + (size_t)f] = 0;
+    for (;;) {
+        size_t best = ns;
+        double bd = INFINITY;
+        for (size_t s = 0; s < ns; s++)
+            if (!r->fixed[s] && r->dist[s] < bd) {
+                bd = r->dist[s];
+                best = s;
+            }
+        if (best == ns)
+            break;
+        r->fixed[best] = 1;
+        int v = (int)(best / 2), f = (int)(best % 2);
+        /* review transition (u,0) -> (u,1) at the same node */
+        if (f == 1 && disc && !r->fixed[best - 1]) {
+            const struct node *nd = &m->nodes[v];
+            if ((nd->caps & CAP_FOREIGN_DISCLOSURE) && (rel & ((nation_mask)1 << nd->nation)) &&
+                node_ok(w, v, structural)) {
+                double c = bd + r->review_mean[v];
+                if (c < r->dist[best - 1]) {
+                    r->dist[best - 1] = c;
+                    t[best - 1] = (struct hop){HOP_REVIEW, -1};
+                }
+            }
+        }
+        if (!node_ok(w, v, structural))
+            continue;
+        double proc = v == dst ? 0 : (g == G_CMD ? r->order_mean[v] : r->relay_mean[v]);
+        const struct rlist *l = &r->radj[g][v];
+        for (size_t i = 0; i < l->n; i++) {
+            const struct redge *e = &l->v[i];
+            int u = e->from;
+            size_t su = 2 * (size_t)u + (size_t)f;
+            if (r->fixed[su] || !node_ok(w, u, structural) || !link_ok(w, u, v, structural))
+                continue;
+            int net = -1;
+            if (e->rel >= 0) {
+                if (!(m->relations[e->rel].phases & (1u << w->phase)))
+                    continue;
+                for (uint32_t k = 0; k < e->nnets && net < 0; k++)
+                    if (net_ok(r, r->nets[e->nets_off + k], cls, set[f], w, structural))
+                        net = r->nets[e->nets_off + k];
+            } else if (net_ok(r, e->net, cls, set[f], w, structural)) {
+                net = e->net;
+            }
+            if (net < 0)
+                continue;
+            double c = bd + proc + hop_mean(r, u, v, net);
+            if (c < r->dist[su]) {
+                r->dist[su] = c;
+                t[su] = (struct hop){v, net};
+            }
+        }
+    }
+}
+
+const struct hop *router_table(struct router *r, enum graph g, int dst, enum classif cls,
+                               nation_mask rel, nation_mask disc, const struct world *w,
+                               bool structural)
+{
+    uint64_t outages = structural ? 0 : w->outages;
+    uint64_t h = slot_hash(g, dst, cls, rel, disc, w->phase, outages, structural);
+    struct slot *s = &r->cache[h % CACHE_SLOTS];
+    if (s->used && s->graph == g && s->dst == dst && s->cls == cls && s->rel == rel &&
+        s->disc == disc && s->phase == w->phase && s->outages == outages &&
+        s->structural == structural)
+        return s->table;
+    if (!s->table && !(s->table = malloc(2 * r->n * sizeof *s->table + 1)))
+        return NULL;
+    compute(r, s->table, g, dst, cls, rel, disc, w, structural);
+    s->used = true;
+    s->structural = structural;
+    s->graph = (uint8_t)g;
+    s->dst = dst;
+    s->cls = (uint8_t)cls;
+    s->rel = rel;
+    s->disc = disc;
+    s->phase = w->phase;
+    s->outages = outages;
+    return s->table;
+}

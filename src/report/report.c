@@ -1,0 +1,242 @@
+/* report.c - kz_report_write: results.json, runs.csv and report.html into a directory; checked output. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "kizuna/error.h"
+#include "report_impl.h"
+
+/* ---- checked output ------------------------------------------------------ */
+
+static void fail(struct rep_out *o)
+{
+    if (!o->failed) {
+        o->failed = true;
+        o->err_no = errno ? errno : EIO;
+    }
+}
+
+void rep_printf(struct rep_out *o, const char *fmt, ...)
+{
+    if (o->failed)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    errno = 0;
+    if (vfprintf(o->f, fmt, ap) < 0)
+        fail(o);
+    va_end(ap);
+}
+
+void rep_write(struct rep_out *o, const char *p, size_t n)
+{
+    if (o->failed || n == 0)
+        return;
+    errno = 0;
+    if (fwrite(p, 1, n, o->f) != n)
+        fail(o);
+}
+
+void rep_puts(struct rep_out *o, const char *s)
+{
+    rep_write(o, s, strlen(s));
+}
+
+void rep_putc(struct rep_out *o, char c)
+{
+    rep_write(o, &c, 1);
+}
+
+void rep_html(struct rep_out *o, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (const char *p = s; *p; p++) {
+        const char *rep = *p == '&'    ? "&amp;"
+                          : *p == '<'  ? "&lt;"
+                          : *p == '>'  ? "&gt;"
+                          : *p == '"'  ? "&quot;"
+                          : *p == '\'' ? "&#39;"
+                                       : NULL;
+        if (!rep)
+            continue;
+        rep_write(o, run, (size_t)(p - run));
+        rep_puts(o, rep);
+        run = p + 1;
+    }
+    rep_puts(o, run);
+}
+
+void rep_fmt_dur(double secs, char *buf, size_t n)
+{
+    if (isnan(secs)) {
+        snprintf(buf, n, "\xe2\x80\x94"); /* an em dash */
+        return;
+    }
+    if (isinf(secs)) {
+        snprintf(buf, n, secs > 0 ? "not reached" : "-");
+        return;
+    }
+    const char *sign = secs < 0 ? "-" : "";
+    secs = fabs(secs);
+    if (secs < 0.9995) {
+        snprintf(buf, n, "%s%.0f ms", sign, secs * 1000);
+        return;
+    }
+    if (secs < 9.95) {
+        snprintf(buf, n, "%s%.1f s", sign, secs);
+        return;
+    }
+    if (secs < 59.5) {
+        snprintf(buf, n, "%s%.0f s", sign, secs);
+        return;
+    }
+    if (secs > 1e12) { /* beyond any horizon; keeps the conversion below defined */
+        snprintf(buf, n, "%s%.3g d", sign, secs / 86400);
+        return;
+    }
+    /* Round to the smallest unit shown first, so 59m 59.7s reads "1h 00m", never "60m 00s". */
+    long long s = llround(secs), mins = (s + 30) / 60, hours = (s + 1800) / 3600;
+    if (s < 3600)
+        snprintf(buf, n, "%s%lldm %02llds", sign, s / 60, s % 60);
+    else if (mins < 24 * 60)
+        snprintf(buf, n, "%s%lldh %02lldm", sign, mins / 60, mins % 60);
+    else
+        snprintf(buf, n, "%s%lldd %02lldh", sign, hours / 24, hours % 24);
+}
+
+/* ---- the directory --------------------------------------------------------- */
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* dir/name in a fresh allocation, or NULL. */
+static char *join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, name, b + 1);
+    return p;
+}
+
+enum which { W_JSON, W_CSV, W_HTML };
+
+static int write_json(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups)
+{
+    if (ngroups == 1) {
+        rep_json_doc(o, &groups[0], 0);
+    } else {
+        rep_puts(o, "{\"scenarios\": [");
+        for (size_t i = 0; i < ngroups; i++) {
+            rep_puts(o, i ? ",\n  " : "\n  ");
+            rep_json_doc(o, &groups[i], 2);
+        }
+        rep_puts(o, "]}");
+    }
+    rep_putc(o, '\n');
+    return 0;
+}
+
+/* Creates dir/name and writes one of the three files into it. */
+static int write_file(const char *dir, const char *name, enum which w,
+                      const struct kz_report_group *groups, size_t ngroups, char *err,
+                      size_t errlen)
+{
+    int rc = 0;
+    char *path = join(dir, name);
+    if (!path) {
+        set_err(err, errlen, "out of memory");
+        return KZ_ENOMEM;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        set_err(err, errlen, "cannot create '%s': %s", path, strerror(errno));
+        rc = KZ_EIO;
+        goto out_path;
+    }
+    struct rep_out o = {.f = f};
+    switch (w) {
+    case W_JSON:
+        rc = write_json(&o, groups, ngroups);
+        break;
+    case W_CSV:
+        rep_csv(&o, groups, ngroups);
+        break;
+    case W_HTML:
+        rc = rep_html_doc(&o, groups, ngroups, err, errlen);
+        break;
+    }
+    errno = 0;
+    if (fclose(f) == EOF && !o.failed) {
+        o.failed = true;
+        o.err_no = errno ? errno : EIO;
+    }
+    if (rc == 0 && o.failed) {
+        set_err(err, errlen, "cannot write '%s': %s", path, strerror(o.err_no));
+        rc = KZ_EIO;
+    }
+out_path:
+    free(path);
+    return rc;
+}
+
+int kz_report_write(const char *dir, const struct kz_report_group *groups, size_t ngroups,
+                    char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!dir || !*dir || !groups || ngroups == 0) {
+        set_err(err, errlen, "report: no directory or no results");
+        return KZ_EINVAL;
+    }
+    for (size_t i = 0; i < ngroups; i++) {
+        if (groups[i].nresults && !groups[i].results) {
+            set_err(err, errlen, "report: group %zu has no results array", i);
+            return KZ_EINVAL;
+        }
+        for (size_t j = 0; j < groups[i].nresults; j++)
+            if (!groups[i].results[j]) {
+                set_err(err, errlen, "report: result %zu of group %zu is NULL", j, i);
+                return KZ_EINVAL;
+            }
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        set_err(err, errlen, "cannot create directory '%s': %s", dir, strerror(errno));
+        return KZ_EIO;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        set_err(err, errlen, "cannot use '%s' as the report directory: %s", dir, strerror(errno));
+        return KZ_EIO;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        set_err(err, errlen, "cannot use '%s' as the report directory: not a directory", dir);
+        return KZ_EIO;
+    }
+    int rc = write_file(dir, "results.json", W_JSON, groups, ngroups, err, errlen);
+    if (rc == 0)
+        rc = write_file(dir, "runs.csv", W_CSV, groups, ngroups, err, errlen);
+    if (rc == 0)
+        rc = write_file(dir, "report.html", W_HTML, groups, ngroups, err, errlen);
+    return rc;
+}
