@@ -57,8 +57,9 @@ int kz_report_json(FILE *out, const struct kz_report_group *g);
  *                 groups: {"scenarios": [document, document ...]}
  *   runs.csv      header "scenario,structure,run,thread,time_s,deadline_s,
  *                 met,stopped_step", then one row per replication x thread
- *                 that kz_sim_result_run gives (results run with keep_runs);
- *                 time_s is empty when the thread did not complete.
+ *                 that kz_sim_result_run gives (results run with keep_runs):
+ *                 run from 0, thread its id, met 1 or 0; time_s is empty when
+ *                 the thread did not complete, stopped_step when it did.
  *                 RFC 4180: CRLF line ends, fields quoted where needed.
  *   report.html   one self-contained page (inline CSS and SVG charts, no
  *                 scripts, nothing fetched) that can be mailed: per scenario
@@ -67,13 +68,20 @@ int kz_report_json(FILE *out, const struct kz_report_group *g);
  *                 structure, node utilisation and waits per structure);
  *                 with several groups, a summary table first.
  *
- * Charts are drawn with PLplot's svg driver in memory; PLplot keeps global
- * state, so call this from one thread at a time (and not while the program
- * uses PLplot elsewhere). Nothing is printed.
+ * Each file is written as NAME.tmp and renamed over NAME once complete, in the
+ * order above; a failure leaves no partial file (files finished before it
+ * stay).
+ *
+ * Charts are drawn with PLplot's svg driver into memory (no temporary files).
+ * PLplot keeps global state: call this from one thread at a time, and not
+ * while the program uses PLplot elsewhere. It installs a PLplot exit handler
+ * (plsexit) so that a PLplot fatal error becomes KZ_EGRAPH instead of ending
+ * the process. Nothing is printed.
+ *
  * On failure writes a message (with the path and the system's reason) to
- * err[0..errlen) and returns KZ_EINVAL (NULL argument or no group),
- * KZ_EIO (a directory or file could not be created or written; files already
- * written stay), KZ_ENOMEM, or KZ_EGRAPH (PLplot failed to draw a chart).
+ * err[0..errlen) and returns KZ_EINVAL (NULL argument or no group), KZ_EIO
+ * (a directory or file could not be created, written or renamed), KZ_ENOMEM,
+ * or KZ_EGRAPH (PLplot failed to draw a chart).
  */
 int kz_report_write(const char *dir, const struct kz_report_group *groups, size_t ngroups,
                     char *err, size_t errlen);

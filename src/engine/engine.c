@@ -129,11 +129,16 @@ static int new_msg(struct kz_engine *e, enum kz_msg_kind kind, int at, int dst, 
 
 /* ---- hooks ------------------------------------------------------------------ */
 
-static void trace(struct kz_engine *e, enum trace_what what, uint32_t mi, int node, int peer,
-                  int net, int action, double wait_s, double dur_s, const char *text)
+#define TRACE(e, ...)                         \
+    do {                                      \
+        if ((e)->hooks.trace)                 \
+            trace_emit((e), __VA_ARGS__);     \
+    } while (0)
+
+/* Only called through TRACE, which skips the call when nobody listens (the Monte Carlo case). */
+static void trace_emit(struct kz_engine *e, enum trace_what what, uint32_t mi, int node, int peer,
+                       int net, int action, double wait_s, double dur_s, const char *text)
 {
-    if (!e->hooks.trace)
-        return;
     struct trace_rec r = {what,   e->clock.now(e->clock.ctx),
                           mi,     mi == NIL ? NULL : &e->msgs[mi].h,
                           node,   peer,
@@ -204,7 +209,7 @@ static int enqueue(struct kz_engine *e, uint32_t mi, int node, enum action act)
     else
         e->msgs[s->qt[p]].next = mi;
     s->qt[p] = mi;
-    trace(e, TR_QUEUE, mi, node, -1, -1, act, 0, 0, NULL);
+    TRACE(e, TR_QUEUE, mi, node, -1, -1, act, 0, 0, NULL);
     return try_start(e, node);
 }
 
@@ -255,7 +260,7 @@ static int try_start(struct kz_engine *e, int node)
             if (!s->recalling) {
                 s->recalling = 1;
                 int64_t d = rng_dist_us(e->rng, &nd->recall);
-                trace(e, TR_RECALL, mi, node, -1, -1, m->action, 0, (double)d * 1e-6, NULL);
+                TRACE(e, TR_RECALL, mi, node, -1, -1, m->action, 0, (double)d * 1e-6, NULL);
                 int rc = e->clock.at(e->clock.ctx, kz_time_add(now, d), EV_RECALL_DONE,
                                      (uint32_t)node);
                 if (rc)
@@ -269,7 +274,7 @@ static int try_start(struct kz_engine *e, int node)
         e->st->jobs[node]++;
         if (m->action == ACT_REVIEW)
             add_wait(e, m, node, WAIT_REVIEW, dur);
-        trace(e, TR_START, mi, node, -1, -1, m->action, (double)waited * 1e-6, (double)dur * 1e-6,
+        TRACE(e, TR_START, mi, node, -1, -1, m->action, (double)waited * 1e-6, (double)dur * 1e-6,
               NULL);
         int rc = e->clock.at(e->clock.ctx, kz_time_add(now, dur), EV_JOB_DONE, mi);
         if (rc)
@@ -295,7 +300,7 @@ static int block(struct kz_engine *e, uint32_t mi)
         return KZ_ENOMEM;
     e->blocked[e->nblocked++] = mi;
     e->msgs[mi].t_enq = e->clock.now(e->clock.ctx);
-    trace(e, TR_BLOCKED, mi, e->msgs[mi].at, -1, -1, -1, 0, 0, NULL);
+    TRACE(e, TR_BLOCKED, mi, e->msgs[mi].at, -1, -1, -1, 0, 0, NULL);
     return 0;
 }
 
@@ -326,7 +331,7 @@ static int forward(struct kz_engine *e, uint32_t mi)
         if (!s)
             return KZ_ENOMEM;
         if (s[2 * m->at + m->reviewed].next == HOP_NONE) {
-            trace(e, TR_REFUSED, mi, m->at, m->dst, -1, -1, 0, 0, graph_why(m->graph));
+            TRACE(e, TR_REFUSED, mi, m->at, m->dst, -1, -1, 0, 0, graph_why(m->graph));
             if (m->purpose == P_DELEGATE)
                 return 0; /* the holder may still answer */
             op_done(e, m->op, ENG_INFEASIBLE, m->at, graph_why(m->graph));
@@ -334,7 +339,7 @@ static int forward(struct kz_engine *e, uint32_t mi)
         }
         return block(e, mi);
     }
-    trace(e, TR_SEND, mi, m->at, h.next, h.net, -1, 0, 0, NULL);
+    TRACE(e, TR_SEND, mi, m->at, h.next, h.net, -1, 0, 0, NULL);
     return e->tr.send(e->tr.ctx, mi, m->at, h.next, h.net);
 }
 
@@ -344,7 +349,7 @@ int kz_engine_deliver(struct kz_engine *e, uint32_t mi, int to)
         return KZ_EINVAL;
     struct msg *m = &e->msgs[mi];
     m->at = to;
-    trace(e, TR_ARRIVE, mi, to, -1, -1, -1, 0, 0, NULL);
+    TRACE(e, TR_ARRIVE, mi, to, -1, -1, -1, 0, 0, NULL);
     if (to == m->dst && (m->h.releasable & ((nation_mask)1 << e->m->nodes[to].nation)))
         return arrive_final(e, mi);
     m->transit = 1;
@@ -363,7 +368,7 @@ static int send_routed(struct kz_engine *e, enum kz_msg_kind kind, int from, int
     m->graph = (uint8_t)g;
     m->purpose = (uint8_t)p;
     m->aux = aux;
-    trace(e, TR_CREATE, mi, from, to, -1, -1, 0, 0, NULL);
+    TRACE(e, TR_CREATE, mi, from, to, -1, -1, 0, 0, NULL);
     return forward(e, mi);
 }
 
@@ -399,7 +404,7 @@ static int start_origin(struct kz_engine *e, int32_t opi, enum kz_msg_kind kind,
     if (rc)
         return rc;
     e->msgs[mi].purpose = P_ORIGIN;
-    trace(e, TR_CREATE, mi, origin, -1, -1, -1, 0, 0, NULL);
+    TRACE(e, TR_CREATE, mi, origin, -1, -1, -1, 0, 0, NULL);
     return enqueue(e, mi, origin, act);
 }
 
@@ -525,7 +530,7 @@ static int job_done(struct kz_engine *e, uint32_t mi)
     struct msg *m = &e->msgs[mi];
     int node = m->at;
     e->ns[node].busy--;
-    trace(e, TR_DONE, mi, node, -1, -1, m->action, 0, 0, NULL);
+    TRACE(e, TR_DONE, mi, node, -1, -1, m->action, 0, 0, NULL);
     int rc = 0;
     int32_t opi = m->op;
     if (m->transit) {
@@ -567,13 +572,13 @@ static int job_done(struct kz_engine *e, uint32_t mi)
     case P_DECIDE:
         if (!e->ops[opi].done) {
             e->ops[opi].done = 1;
-            trace(e, TR_DECIDED, mi, node, -1, -1, ACT_DECIDE, 0, 0,
+            TRACE(e, TR_DECIDED, mi, node, -1, -1, ACT_DECIDE, 0, 0,
                   m->delegated ? "by the delegate" : NULL);
             op_done(e, opi, ENG_OK, node, NULL);
         }
         break;
     case P_EXECUTE:
-        trace(e, TR_EXECUTED, mi, node, -1, -1, ACT_EXECUTE, 0, 0, NULL);
+        TRACE(e, TR_EXECUTED, mi, node, -1, -1, ACT_EXECUTE, 0, 0, NULL);
         op_done(e, opi, ENG_OK, node, NULL);
         break;
     default:
@@ -616,7 +621,7 @@ static int delegate_now(struct kz_engine *e, int32_t opi)
     if (o->done)
         return 0;
     const struct authority *au = &e->m->authorities[o->auth];
-    trace(e, TR_DELEGATE, NIL, au->delegate, au->holder, -1, -1, 0, 0,
+    TRACE(e, TR_DELEGATE, NIL, au->delegate, au->holder, -1, -1, 0, 0,
           "holder did not answer in time");
     if (o->requester == au->delegate) {
         uint32_t mi;
@@ -655,7 +660,7 @@ static int retry_blocked(struct kz_engine *e)
         uint32_t mi = e->blocked[i];
         struct msg *m = &e->msgs[mi];
         add_wait(e, m, m->at, WAIT_LINK, now.us - m->t_enq.us);
-        trace(e, TR_UNBLOCKED, mi, m->at, -1, -1, -1, (double)(now.us - m->t_enq.us) * 1e-6, 0,
+        TRACE(e, TR_UNBLOCKED, mi, m->at, -1, -1, -1, (double)(now.us - m->t_enq.us) * 1e-6, 0,
               NULL);
         /* forward may block it again, appending to e->blocked past n: safe, the loop reads
          * only the first n entries, which forward never overwrites (it appends). */

@@ -7,7 +7,10 @@
 
 #include "kizuna/error.h"
 
-#define CACHE_SLOTS 256
+#define CACHE_SETS  128
+#define CACHE_WAYS  8
+#define CACHE_SLOTS (CACHE_SETS * CACHE_WAYS)
+#define KM_MATRIX_MAX 2048 /* nodes up to which distances are tabulated */
 #define LIGHT_KM_S  200000.0 /* light in fibre, km/s */
 
 struct redge {
@@ -15,6 +18,7 @@ struct redge {
     int32_t net;  /* NET graph: the network; REL/CMD: -1 */
     int32_t rel;  /* REL/CMD: the relation; NET: -1 */
     uint32_t nets_off, nnets; /* REL/CMD: common networks, fastest first */
+    double cost;  /* NET: mean hop time in seconds */
 };
 
 struct rlist {
@@ -35,7 +39,9 @@ struct router {
     size_t n;
     struct rlist *radj[G_COUNT]; /* [node]: edges arriving at node */
     int32_t *nets;               /* common-network lists of REL/CMD edges */
+    double *nets_cost;           /* mean hop time over each of them */
     size_t nnets, capnets;
+    float *km;                   /* [a * n + b] great-circle km, or NULL for big structures */
     nation_mask *net_nations;
     double *net_overhead_mean;
     double *relay_mean, *order_mean, *review_mean; /* [node] */
@@ -90,16 +96,22 @@ static int common_nets(struct router *r, int a, int b, uint32_t *off, uint32_t *
             if (!v)
                 return KZ_ENOMEM;
             r->nets = v;
+            double *c = realloc(r->nets_cost, cap * sizeof *c);
+            if (!c)
+                return KZ_ENOMEM;
+            r->nets_cost = c;
             r->capnets = cap;
         }
         /* insertion by mean hop time */
         size_t i = r->nnets++;
         double t = hop_mean(r, a, b, (int)k);
-        while (i > *off && hop_mean(r, a, b, r->nets[i - 1]) > t) {
+        while (i > *off && r->nets_cost[i - 1] > t) {
             r->nets[i] = r->nets[i - 1];
+            r->nets_cost[i] = r->nets_cost[i - 1];
             i--;
         }
         r->nets[i] = (int32_t)k;
+        r->nets_cost[i] = t;
         (*cnt)++;
     }
     return 0;
@@ -127,6 +139,14 @@ int router_create(const struct kz_model *m, struct router **out)
     if (!r->net_nations || !r->net_overhead_mean || !r->relay_mean || !r->order_mean ||
         !r->review_mean || !r->dist || !r->fixed)
         goto fail;
+    if (n <= KM_MATRIX_MAX) {
+        if (!(r->km = malloc(n * n * sizeof *r->km + 1)))
+            goto fail;
+        for (size_t a = 0; a < n; a++)
+            for (size_t b = 0; b < n; b++)
+                r->km[a * n + b] = (float)kz_geo_km(m->nodes[a].lat, m->nodes[a].lon,
+                                                    m->nodes[b].lat, m->nodes[b].lon);
+    }
     for (size_t i = 0; i < n; i++) {
         r->relay_mean[i] = kz_dist_mean(&m->nodes[i].proc[ACT_RELAY]);
         r->order_mean[i] = kz_dist_mean(&m->nodes[i].proc[ACT_ORDER]);
@@ -146,14 +166,15 @@ int router_create(const struct kz_model *m, struct router **out)
                     continue;
                 if (nw->topology == TOPO_HUB && nw->hub != a && nw->hub != b)
                     continue;
-                struct redge e = {a, (int32_t)k, -1, 0, 0};
+                struct redge e = {a, (int32_t)k, -1, 0, 0, 0};
+                e.cost = hop_mean(r, a, b, (int)k);
                 if (push_edge(&r->radj[G_NET][b], e))
                     goto fail;
             }
     }
     for (size_t k = 0; k < m->nrelations; k++) {
         const struct relation *rl = &m->relations[k];
-        struct redge e = {rl->from, -1, (int32_t)k, 0, 0};
+        struct redge e = {rl->from, -1, (int32_t)k, 0, 0, 0};
         if (common_nets(r, rl->from, rl->to, &e.nets_off, &e.nnets))
             goto fail;
         /* requests go both ways along every relation */
@@ -187,6 +208,8 @@ void router_free(struct router *r)
     for (int i = 0; i < CACHE_SLOTS; i++)
         free(r->cache[i].table);
     free(r->nets);
+    free(r->nets_cost);
+    free(r->km);
     free(r->net_nations);
     free(r->net_overhead_mean);
     free(r->relay_mean);
@@ -199,9 +222,15 @@ void router_free(struct router *r)
 
 double router_prop_s(const struct router *r, int a, int b, int net)
 {
-    const struct node *x = &r->m->nodes[a], *y = &r->m->nodes[b];
     double pf = r->m->networks[net].path_factor;
-    return kz_geo_km(x->lat, x->lon, y->lat, y->lon) * (pf > 0 ? pf : 1.0) / LIGHT_KM_S;
+    double km;
+    if (r->km) {
+        km = r->km[(size_t)a * r->n + (size_t)b];
+    } else {
+        const struct node *x = &r->m->nodes[a], *y = &r->m->nodes[b];
+        km = kz_geo_km(x->lat, x->lon, y->lat, y->lon);
+    }
+    return km * (pf > 0 ? pf : 1.0) / LIGHT_KM_S;
 }
 
 nation_mask router_net_nations(const struct router *r, int net) { return r->net_nations[net]; }
@@ -300,18 +329,22 @@ static void compute(struct router *r, struct hop *t, enum graph g, int dst, enum
             if (r->fixed[su] || !node_ok(w, u, structural) || !link_ok(w, u, v, structural))
                 continue;
             int net = -1;
+            double hop = 0;
             if (e->rel >= 0) {
                 if (!(m->relations[e->rel].phases & (1u << w->phase)))
                     continue;
                 for (uint32_t k = 0; k < e->nnets && net < 0; k++)
-                    if (net_ok(r, r->nets[e->nets_off + k], cls, set[f], w, structural))
+                    if (net_ok(r, r->nets[e->nets_off + k], cls, set[f], w, structural)) {
                         net = r->nets[e->nets_off + k];
+                        hop = r->nets_cost[e->nets_off + k];
+                    }
             } else if (net_ok(r, e->net, cls, set[f], w, structural)) {
                 net = e->net;
+                hop = e->cost;
             }
             if (net < 0)
                 continue;
-            double c = bd + proc + hop_mean(r, u, v, net);
+            double c = bd + proc + hop;
             if (c < r->dist[su]) {
                 r->dist[su] = c;
                 t[su] = (struct hop){v, net};
@@ -326,11 +359,20 @@ const struct hop *router_table(struct router *r, enum graph g, int dst, enum cla
 {
     uint64_t outages = structural ? 0 : w->outages;
     uint64_t h = slot_hash(g, dst, cls, rel, disc, w->phase, outages, structural);
-    struct slot *s = &r->cache[h % CACHE_SLOTS];
-    if (s->used && s->graph == g && s->dst == dst && s->cls == cls && s->rel == rel &&
-        s->disc == disc && s->phase == w->phase && s->outages == outages &&
-        s->structural == structural)
-        return s->table;
+    struct slot *set = &r->cache[(h % CACHE_SETS) * CACHE_WAYS], *s = NULL;
+    for (int i = 0; i < CACHE_WAYS; i++) {
+        struct slot *x = &set[i];
+        if (!x->used) {
+            if (!s)
+                s = x;
+            continue;
+        }
+        if (x->graph == g && x->dst == dst && x->cls == cls && x->rel == rel && x->disc == disc &&
+            x->phase == w->phase && x->outages == outages && x->structural == structural)
+            return x->table;
+    }
+    if (!s) /* a full set: evict a way chosen by the key, so runs stay reproducible */
+        s = &set[(h >> 32) % CACHE_WAYS];
     if (!s->table && !(s->table = malloc(2 * r->n * sizeof *s->table + 1)))
         return NULL;
     compute(r, s->table, g, dst, cls, rel, disc, w, structural);

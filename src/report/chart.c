@@ -1,4 +1,5 @@
-/* chart.c - the report's charts (time CDFs, deadline bars, node load) drawn with PLplot's svg driver into memory. */
+/* chart.c - the report's charts (time CDFs, deadline bars, node load) drawn with PLplot's svg
+ * driver into memory. */
 #include <math.h>
 #include <plplot.h>
 #include <setjmp.h>
@@ -14,14 +15,22 @@
 /* ---- colours and text ---------------------------------------------------- */
 
 /* cmap0 entries: background, ink, grid, then the series. */
-enum { C_BG = 0, C_FG = 1, C_GRID = 2, C_MUTED = 3, C_SERIES = 4, NSERIES = 8 };
+enum { C_BG = 0, C_FG = 1, C_GRID = 2, C_SERIES = 3, NSERIES = 8 };
 
 static const unsigned pal[C_SERIES + NSERIES] = {
-    [C_BG] = 0xffffff, [C_FG] = 0x222222, [C_GRID] = 0xdddddd, [C_MUTED] = 0x777777,
-    /* Okabe-Ito's colour-blind-safe set without its yellow and black, plus Tol's indigo and a brown. */
-    [C_SERIES + 0] = 0x0072b2, [C_SERIES + 1] = 0xd55e00, [C_SERIES + 2] = 0x009e73,
-    [C_SERIES + 3] = 0xe69f00, [C_SERIES + 4] = 0xcc79a7, [C_SERIES + 5] = 0x56b4e9,
-    [C_SERIES + 6] = 0x332288, [C_SERIES + 7] = 0x8c510a,
+    [C_BG] = 0xffffff,
+    [C_FG] = 0x222222,
+    [C_GRID] = 0xdddddd,
+    /* Okabe-Ito's colour-blind-safe set without its yellow and black, plus Tol's indigo and a
+       brown. */
+    [C_SERIES + 0] = 0x0072b2,
+    [C_SERIES + 1] = 0xd55e00,
+    [C_SERIES + 2] = 0x009e73,
+    [C_SERIES + 3] = 0xe69f00,
+    [C_SERIES + 4] = 0xcc79a7,
+    [C_SERIES + 5] = 0x56b4e9,
+    [C_SERIES + 6] = 0x332288,
+    [C_SERIES + 7] = 0x8c510a,
 };
 
 static PLINT series_colour(size_t i)
@@ -121,11 +130,11 @@ static void fmt(char *buf, size_t n, const char *f, ...)
     va_end(ap);
 }
 
-/* The smallest of 1, 2, 2.5, 5 x 10^k at or above v (v > 0). */
+/* The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k) at or above v (v > 0). */
 static double nice_ceil(double v)
 {
     double p = pow(10, floor(log10(v)));
-    static const double steps[] = {1, 2, 2.5, 5, 10};
+    static const double steps[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         if (steps[i] * p >= v * (1 - 1e-9))
             return steps[i] * p;
@@ -171,7 +180,8 @@ static int on_plexit(PLCHAR_VECTOR msg)
 
 typedef void (*draw_fn)(struct ctx *c, const void *arg);
 
-static void set_err(char *err, size_t errlen, const char *f, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *f, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void set_err(char *err, size_t errlen, const char *f, ...)
 {
@@ -212,8 +222,8 @@ static int render(int width, int height, draw_fn draw, const void *arg, char **s
     plsexit(on_plexit);
     exit_jump = &jb;
     if (setjmp(jb) != 0) {
-        /* plexit() was called: the stream is half made. Nothing below setjmp's caller
-         * was changed after it that is read here except through static storage. */
+        /* plexit() was called and its handler jumped here: the stream is half made.
+         * Only `mem` and `old` (set before setjmp) and static storage are read. */
         exit_jump = NULL;
         plglevel(&level);
         if (level == 0)
@@ -290,13 +300,21 @@ static const struct {
     double s;
     const char *text;
 } log_ticks[] = {
-    {1, "1s"},         {2, "2s"},         {5, "5s"},           {10, "10s"},
-    {15, "15s"},       {30, "30s"},       {60, "1m"},          {120, "2m"},
-    {300, "5m"},       {600, "10m"},      {900, "15m"},        {1800, "30m"},
-    {3600, "1h"},      {7200, "2h"},      {3 * 3600, "3h"},    {6 * 3600, "6h"},
-    {12 * 3600, "12h"}, {86400, "1d"},    {2 * 86400, "2d"},   {3 * 86400, "3d"},
+    {1, "1s"},          {2, "2s"},           {5, "5s"},           {10, "10s"},
+    {15, "15s"},        {30, "30s"},         {60, "1m"},          {120, "2m"},
+    {300, "5m"},        {600, "10m"},        {900, "15m"},        {1800, "30m"},
+    {3600, "1h"},       {7200, "2h"},        {3 * 3600, "3h"},    {6 * 3600, "6h"},
+    {12 * 3600, "12h"}, {86400, "1d"},       {2 * 86400, "2d"},   {3 * 86400, "3d"},
     {7 * 86400, "7d"},  {14 * 86400, "14d"}, {30 * 86400, "30d"},
 };
+
+/* Each line a little thinner than the one before, so that a later line drawn over an
+ * earlier one (two structures that do the same) leaves its edges showing. */
+static double line_width(size_t i)
+{
+    static const double w[] = {3.4, 2.4, 1.8};
+    return i < sizeof w / sizeof w[0] ? w[i] : 1.4;
+}
 
 static void draw_cdf(struct ctx *c, const void *arg)
 {
@@ -324,7 +342,13 @@ static void draw_cdf(struct ctx *c, const void *arg)
         hi *= 2;
     }
     bool logx = hi / lo > 20;
-    /* World x: log10(seconds) on a log axis, minutes on a linear one. */
+    /* World x: log10(seconds) on a log axis; on a linear one seconds, minutes or hours,
+     * whichever keeps the tick numbers small. */
+    double unit = hi < 180 ? 1 : hi < 10 * 3600 ? 60 : 3600;
+    const char *xlabel = logx         ? "time from the thread's start (log scale)"
+                         : unit == 1  ? "time from the thread's start (seconds)"
+                         : unit == 60 ? "time from the thread's start (minutes)"
+                                      : "time from the thread's start (hours)";
     double x0, x1;
     if (logx) {
         double l0 = log10(lo), l1 = log10(hi), pad = 0.04 * (l1 - l0);
@@ -332,9 +356,9 @@ static void draw_cdf(struct ctx *c, const void *arg)
         x1 = l1 + pad;
     } else {
         x0 = 0;
-        x1 = nice_ceil(hi / 60 * 1.04);
+        x1 = nice_ceil(hi / unit * 1.04);
     }
-    plvpor(0.08, 0.97, 0.14, 0.90);
+    plvpor(0.08, 0.97, 0.14, 0.85);
     plwind(x0, x1, 0, 100);
 
     /* Grid, then the frame and the labels. */
@@ -357,16 +381,14 @@ static void draw_cdf(struct ctx *c, const void *arg)
             plmtex("b", 1.6, (t - x0) / (x1 - x0), 0.5, log_ticks[i].text);
         }
     }
-    mtex(c, "b", 3.2, 0.5, 0.5,
-         logx ? "time from the thread's start (log scale)" : "time from the thread's start (minutes)",
-         120);
+    mtex(c, "b", 3.2, 0.5, 0.5, xlabel, 120);
     mtex(c, "l", 3.6, 0.5, 0.5, "replications done (%)", 80);
     plschr(0, 1.1);
-    mtex(c, "t", 1.5, 0.5, 0.5, a->title, 90);
+    mtex(c, "t", 2.6, 0.5, 0.5, a->title, 76);
     plschr(0, 0.9);
 
     if (has_deadline) {
-        double xd = logx ? log10(a->deadline_s) : a->deadline_s / 60;
+        double xd = logx ? log10(a->deadline_s) : a->deadline_s / unit;
         char text[64], d[32];
         short_dur(a->deadline_s, d, sizeof d);
         fmt(text, sizeof text, "deadline %s", d);
@@ -376,8 +398,9 @@ static void draw_cdf(struct ctx *c, const void *arg)
         pljoin(xd, 0, xd, 100);
         pllsty(1);
         plwidth(1);
-        bool right = (xd - x0) / (x1 - x0) < 0.8;
-        ptex(c, xd + (right ? 0.01 : -0.01) * (x1 - x0), 95, right ? 0 : 1, text, 40);
+        /* The label goes above the frame, where no curve can run through it. */
+        double pos = (xd - x0) / (x1 - x0);
+        mtex(c, "t", 0.9, pos, pos < 0.1 ? 0 : pos > 0.9 ? 1 : 0.5, text, 40);
     }
 
     /* Each CDF as steps, carried on flat to the right edge. */
@@ -397,7 +420,7 @@ static void draw_cdf(struct ctx *c, const void *arg)
         double prev = 0;
         for (size_t k = 0; k < l->n; k++) {
             double x = l->x_s[k];
-            double wx = logx ? log10(fmax(x, pow(10, x0))) : x / 60;
+            double wx = logx ? log10(fmax(x, pow(10, x0))) : x / unit;
             double y = 100 * fmin(fmax(l->frac[k], 0), 1);
             xs[w] = wx;
             ys[w++] = prev;
@@ -409,7 +432,7 @@ static void draw_cdf(struct ctx *c, const void *arg)
         ys[w++] = prev;
         plcol0(series_colour(i));
         pllsty(series_style(i));
-        plwidth(2.2);
+        plwidth(line_width(i));
         plline((PLINT)w, xs, ys);
         free(xs);
         free(ys);
@@ -446,7 +469,7 @@ static void draw_cdf(struct ctx *c, const void *arg)
             text[i] = t;
             lcol[i] = series_colour(i);
             lsty[i] = series_style(i);
-            lwid[i] = 2.2;
+            lwid[i] = line_width(i);
         } else {
             text[i] = label(c, "deadline (mean)", 40);
             lcol[i] = C_FG;
@@ -459,9 +482,8 @@ static void draw_cdf(struct ctx *c, const void *arg)
     PLFLT lw, lh;
     pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
              PL_POSITION_RIGHT | PL_POSITION_BOTTOM | PL_POSITION_INSIDE, 0.02, 0.04, 0.06, C_BG,
-             C_GRID, 1, 0, 0, (PLINT)nleg, opts, 1.0, 0.85, 2.0, 0.0, tcol,
-             (PLCHAR_MATRIX)text, NULL, NULL, NULL, NULL, lcol, lsty, lwid, NULL, NULL, NULL,
-             NULL);
+             C_GRID, 1, 0, 0, (PLINT)nleg, opts, 1.0, 0.85, 2.0, 0.0, tcol, (PLCHAR_MATRIX)text,
+             NULL, NULL, NULL, NULL, lcol, lsty, lwid, NULL, NULL, NULL, NULL);
 out:
     if (text)
         for (size_t i = 0; i < nleg; i++)
@@ -542,32 +564,44 @@ out:
     free(bwid);
 }
 
+/* Characters of a bar chart's group label per line (about 8 px each at the label size). */
+#define BAR_PLOT_PX (0.70 * 900)
+
+size_t chart_bars_label_chars(size_t ngroups)
+{
+    return (size_t)fmax(6, BAR_PLOT_PX / (double)(ngroups ? ngroups : 1) / 8 - 1);
+}
+
 /* A label under the x axis at `pos`, on two lines when it is longer than `maxc`
- * characters and has a space to break at. */
+ * characters: broken after the last space or hyphen that fits. */
 static void wrapped(struct ctx *c, double pos, const char *s, size_t maxc)
 {
     size_t len = strlen(s), brk = 0, cps = 0;
+    bool fits = true;
     for (size_t i = 0; i < len; i++) {
         if (((unsigned char)s[i] & 0xc0) == 0x80)
             continue;
-        if (cps++ > maxc)
+        if (cps++ >= maxc) {
+            fits = false;
             break;
-        if (s[i] == ' ')
-            brk = i;
+        }
+        if (s[i] == ' ' || s[i] == '-')
+            brk = i + 1;
     }
-    if (cps <= maxc || brk == 0) {
+    if (fits || brk == 0) {
         mtex(c, "b", 1.5, pos, 0.5, s, maxc);
         return;
     }
-    char *first = malloc(brk + 1);
+    size_t first_len = s[brk - 1] == ' ' ? brk - 1 : brk;
+    char *first = malloc(first_len + 1);
     if (!first) {
         c->nomem = true;
         return;
     }
-    memcpy(first, s, brk);
-    first[brk] = '\0';
+    memcpy(first, s, first_len);
+    first[first_len] = '\0';
     mtex(c, "b", 1.5, pos, 0.5, first, maxc);
-    mtex(c, "b", 2.7, pos, 0.5, s + brk + 1, maxc);
+    mtex(c, "b", 2.7, pos, 0.5, s + brk, maxc);
     free(first);
 }
 
@@ -575,7 +609,7 @@ static void draw_bars(struct ctx *c, const void *arg)
 {
     const struct bar_args *a = arg;
     size_t G = a->ngroups, S = a->nseries;
-    double vx0 = 0.08, vx1 = 0.78;
+    double vx0 = 0.08, vx1 = vx0 + BAR_PLOT_PX / 900;
     plvpor(vx0, vx1, 0.16, 0.90);
     plwind(-0.5, (double)G - 0.5, 0, 110);
     plcol0(C_GRID);
@@ -585,14 +619,13 @@ static void draw_bars(struct ctx *c, const void *arg)
     plbox("bc", 0, 0, "bcnstv", 20, 4);
     mtex(c, "l", 3.6, 0.5, 0.5, a->ylabel, 80);
     plschr(0, 1.1);
-    mtex(c, "t", 1.5, 0.5, 0.5, a->title, 90);
+    mtex(c, "t", 1.5, 0.5, 0.5, a->title, 80);
     plschr(0, 0.9);
 
-    /* A group's label gets its share of the plot's width (about 9 px per character). */
-    double group_px = (vx1 - vx0) * 900 / (double)(G ? G : 1);
-    size_t maxc = (size_t)fmax(6, group_px / 9 - 1);
+    size_t maxc = chart_bars_label_chars(G);
     double bw = 0.8 / (double)(S ? S : 1);
-    bool values = G * S <= 40;
+    /* Values over the bars when a bar is wide enough for "100%". */
+    bool values = (vx1 - vx0) * 900 / (double)(G ? G : 1) * bw >= 30;
     for (size_t g = 0; g < G; g++) {
         wrapped(c, ((double)g + 0.5) / (double)G, a->groups[g], maxc);
         for (size_t s = 0; s < S; s++) {
@@ -615,7 +648,7 @@ static void draw_bars(struct ctx *c, const void *arg)
                 fmt(t, sizeof t, "%.0f%%", y);
                 plschr(0, S > 4 ? 0.6 : 0.75);
                 plcol0(C_FG);
-                ptex(c, xm, top + 2, 0.5, t, 8);
+                ptex(c, xm, top + 3, 0.5, t, 8);
                 plschr(0, 0.9);
             }
         }
@@ -642,8 +675,8 @@ struct node_args {
 };
 
 /* Horizontal bars for rows top to bottom in the current viewport, window [0, xmax] x [0, n]. */
-static void hbars(struct ctx *c, const double *v, size_t n, double scale, double xmax,
-                  PLINT colour, bool percent, const char *unit)
+static void hbars(struct ctx *c, const double *v, size_t n, double scale, double xmax, PLINT colour,
+                  bool percent, const char *unit)
 {
     for (size_t i = 0; i < n; i++) {
         double x = v[i] * scale;
@@ -653,8 +686,12 @@ static void hbars(struct ctx *c, const double *v, size_t n, double scale, double
         if (x > 0)
             box(0, fmin(x, xmax), yc - 0.32, yc + 0.32, colour);
         char t[48];
-        if (percent)
+        if (percent && x > 0 && x < 0.5)
+            fmt(t, sizeof t, "<1%%");
+        else if (percent)
             fmt(t, sizeof t, "%.0f%%", x);
+        else if (x == 0)
+            fmt(t, sizeof t, "0 %s", unit);
         else if (x < 10)
             fmt(t, sizeof t, "%.1f %s", x, unit);
         else

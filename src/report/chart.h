@@ -43,6 +43,9 @@ int chart_cdf(const char *title, const struct chart_cdf_line *lines, size_t nlin
  * `series[s]`, height val[g * nseries + s] (a fraction; NAN: no bar), with an
  * error bar from lo[] to hi[] when they are given and finite.
  */
+/* How many characters fit on each of the two lines of a group label, for choosing labels. */
+size_t chart_bars_label_chars(size_t ngroups);
+
 int chart_bars(const char *title, const char *ylabel, const char *const *groups, size_t ngroups,
                const char *const *series, size_t nseries, const double *val, const double *lo,
                const double *hi, char **svg, size_t *len, char *err, size_t errlen);

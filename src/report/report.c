@@ -1,4 +1,5 @@
-/* report.c - kz_report_write: results.json, runs.csv and report.html into a directory; checked output. */
+/* report.c - kz_report_write: results.json, runs.csv and report.html into a directory; checked
+ * output. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -157,20 +158,25 @@ static int write_json(struct rep_out *o, const struct kz_report_group *groups, s
     return 0;
 }
 
-/* Creates dir/name and writes one of the three files into it. */
+/*
+ * Writes one of the three files as dir/name: first to dir/name.tmp, renamed
+ * over dir/name once complete, so that a failure never leaves half a file.
+ */
 static int write_file(const char *dir, const char *name, enum which w,
                       const struct kz_report_group *groups, size_t ngroups, char *err,
                       size_t errlen)
 {
     int rc = 0;
-    char *path = join(dir, name);
-    if (!path) {
+    char *path = join(dir, name), *tmp = path ? malloc(strlen(path) + 5) : NULL;
+    if (!path || !tmp) {
         set_err(err, errlen, "out of memory");
-        return KZ_ENOMEM;
+        rc = KZ_ENOMEM;
+        goto out_path;
     }
-    FILE *f = fopen(path, "wb");
+    snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
     if (!f) {
-        set_err(err, errlen, "cannot create '%s': %s", path, strerror(errno));
+        set_err(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
         rc = KZ_EIO;
         goto out_path;
     }
@@ -192,10 +198,17 @@ static int write_file(const char *dir, const char *name, enum which w,
         o.err_no = errno ? errno : EIO;
     }
     if (rc == 0 && o.failed) {
-        set_err(err, errlen, "cannot write '%s': %s", path, strerror(o.err_no));
+        set_err(err, errlen, "cannot write '%s': %s", tmp, strerror(o.err_no));
         rc = KZ_EIO;
     }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        set_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        rc = KZ_EIO;
+    }
+    if (rc != 0)
+        remove(tmp);
 out_path:
+    free(tmp);
     free(path);
     return rc;
 }

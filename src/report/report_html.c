@@ -1,4 +1,5 @@
-/* report_html.c - report.html: one self-contained page per run of scenarios, tables and inline SVG charts. */
+/* report_html.c - report.html: one self-contained page per run of scenarios, tables and inline SVG
+ * charts. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 /* Node rows in a structure's load chart. */
 #define NODE_ROWS 12
 /* Points kept per CDF line; more only add bytes to the page. */
-#define CDF_POINTS 1500
+#define CDF_POINTS 600
 
 static const char css[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"
@@ -281,8 +282,9 @@ static int cdf_figure(struct page *pg, const struct kz_report_group *g, size_t h
         rc = KZ_ENOMEM;
         goto out;
     }
-    snprintf(title, tl, "%s: time to the deadline step", t0->name ? t0->name : t0->id);
-    snprintf(aria, tl + 64, "Cumulative distribution of the time of thread %s, one line per structure",
+    snprintf(title, tl, "%s", t0->name ? t0->name : t0->id);
+    snprintf(aria, tl + 64,
+             "Cumulative distribution of the time of thread %s, one line per structure",
              t0->name ? t0->name : t0->id);
     char *svg;
     size_t len;
@@ -327,7 +329,9 @@ static int bars_figure(struct page *pg, const struct kz_report_group *g)
         series[s] = structure_name(g->results[s]);
     for (size_t i = 0; i < T; i++) {
         const struct kz_thread_stats *t0 = kz_sim_result_thread(r0, i);
-        groups[i] = t0->name && strlen(t0->name) <= 40 / (T > 3 ? T / 3 : 1) ? t0->name : t0->id;
+        /* The name when it fits on two lines under its bars, else the (short) id. */
+        groups[i] =
+            t0->name && strlen(t0->name) <= 2 * chart_bars_label_chars(T) - 2 ? t0->name : t0->id;
         for (size_t s = 0; s < S; s++) {
             long k = find_thread(g->results[s], i, t0->id);
             const struct kz_thread_stats *t =
@@ -339,10 +343,12 @@ static int bars_figure(struct page *pg, const struct kz_report_group *g)
     }
     char *svg;
     size_t len;
-    rc = chart_bars("Deadline met, by thread and structure", "replications that met the deadline (%)",
-                    groups, T, series, S, val, lo, hi, &svg, &len, pg->err, pg->errlen);
-    rc = figure(pg, rc, svg, len, "Bar chart of the share of replications meeting each thread's "
-                                  "deadline, one bar per structure",
+    rc = chart_bars("Deadline met, by thread and structure",
+                    "replications that met the deadline (%)", groups, T, series, S, val, lo, hi,
+                    &svg, &len, pg->err, pg->errlen);
+    rc = figure(pg, rc, svg, len,
+                "Bar chart of the share of replications meeting each thread's "
+                "deadline, one bar per structure",
                 "Bars: share of replications in which the thread met its deadline; whiskers: "
                 "95% Wilson interval.");
 out:
@@ -399,8 +405,7 @@ static size_t pick_nodes(const kz_sim_result *r, size_t *pick)
     return got;
 }
 
-static int nodes_figure(struct page *pg, const kz_sim_result *r, double util_top,
-                        double wait_top)
+static int nodes_figure(struct page *pg, const kz_sim_result *r, double util_top, double wait_top)
 {
     size_t pick[NODE_ROWS];
     size_t n = pick_nodes(r, pick);
@@ -734,8 +739,8 @@ static int summary(struct rep_out *o, const struct kz_report_group *groups, size
     return 0;
 }
 
-int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups,
-                 char *err, size_t errlen)
+int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups, char *err,
+                 size_t errlen)
 {
     struct page pg = {.o = o, .err = err, .errlen = errlen, .charts = 0};
     rep_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -755,15 +760,16 @@ int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t
     } else {
         rep_printf(o, "%zu scenarios, each over every structure", ngroups);
     }
-    rep_puts(o, "</p>\n<p class=\"note\">Each replication runs the scenario once with its own "
-                "random draws. For each measured thread: <b>p50 / p90 / p99</b> are the times by "
-                "which 50, 90 and 99% of the replications had finished it (<i>not reached</i>: more "
-                "than that share never finished, because a step was infeasible or the horizon "
-                "came first); <b>mean</b> is over the replications that finished, with the "
-                "half-width of its 95% confidence interval; <b>deadline met</b> counts the "
-                "replications that finished within their deadline, with a 95% interval; "
-                "<b>waits longest at</b> names the node where the thread waited most, the kind of "
-                "wait, and the mean wait there per run (replication).</p>\n");
+    rep_puts(o,
+             "</p>\n<p class=\"note\">Each replication runs the scenario once with its own "
+             "random draws. For each measured thread: <b>p50 / p90 / p99</b> are the times by "
+             "which 50, 90 and 99% of the replications had finished it (<i>not reached</i>: more "
+             "than that share never finished, because a step was infeasible or the horizon "
+             "came first); <b>mean</b> is over the replications that finished, with the "
+             "half-width of its 95% confidence interval; <b>deadline met</b> counts the "
+             "replications that finished within their deadline, with a 95% interval; "
+             "<b>waits longest at</b> names the node where the thread waited most, the kind of "
+             "wait, and the mean wait there per run (replication).</p>\n");
     int rc = 0;
     if (ngroups > 1) {
         rc = summary(o, groups, ngroups, err, errlen);

@@ -1,4 +1,5 @@
-/* report_impl.h - shared internals of the report writers: checked output, number and text formats. */
+/* report_impl.h - shared internals of the report writers: checked output, number and text formats.
+ */
 #ifndef KZ_REPORT_IMPL_H
 #define KZ_REPORT_IMPL_H
 
@@ -61,7 +62,7 @@ void rep_csv(struct rep_out *o, const struct kz_report_group *groups, size_t ngr
  * report.html for all groups. Chart failures are returned as KZ_EGRAPH or
  * KZ_ENOMEM with a message in err; write failures are left in `o`.
  */
-int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups,
-                 char *err, size_t errlen);
+int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups, char *err,
+                 size_t errlen);
 
 #endif

@@ -1,4 +1,5 @@
-/* report_json.c - the `kizuna sim --json` document (shared/design.md) for one scenario over its structures. */
+/* report_json.c - the `kizuna sim --json` document (shared/design.md) for one scenario over its
+ * structures. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -137,8 +138,8 @@ static void structure_obj(struct rep_out *o, const kz_sim_result *r, int ind)
     rep_puts(o, "{");
     str_field(o, "name", t.structure, false);
     str_field(o, "title", t.title, false);
-    rep_printf(o, "\"runs\": %ld, \"seed\": %" PRIu64 ", \"events\": %" PRIu64 ", ", t.runs,
-               t.seed, t.events);
+    rep_printf(o, "\"runs\": %ld, \"seed\": %" PRIu64 ", \"events\": %" PRIu64 ", ", t.runs, t.seed,
+               t.events);
     num_field(o, "wall_s", t.wall_s, false);
     rep_printf(o, "\"threads_used\": %d,", t.threads_used);
     nl(o, ind + 1);

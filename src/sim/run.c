@@ -73,7 +73,6 @@ struct worker {
     uint32_t caphop;
     struct acc acc;
     struct eng_stats est;
-    int64_t *run_wait; /* this run's thread_wait_us, folded into acc at the end */
     int active;        /* instances not finished */
     int phase;         /* the legal phase now */
     int err;
@@ -82,8 +81,7 @@ struct worker {
     struct kz_run_row *rows;
     /* Monte Carlo */
     struct mc *mc;
-    pthread_t tid;
-};
+} __attribute__((aligned(128))); /* workers never share a cache line */
 
 /* ---- clock and transport for the engine ---------------------------------------- */
 
@@ -430,9 +428,6 @@ static int run_one(struct worker *w, uint64_t seed, long run)
                                : p->s->start_week_min_utc;
     w->phase = p->phase0;
     kz_engine_reset(w->eng, p->phase0, week);
-    memset(w->run_wait, 0,
-           (size_t)p->nthreads * p->m->nnodes * WAIT_COUNT * sizeof *w->run_wait);
-    w->est.thread_wait_us = w->run_wait;
     w->err = 0;
     if (w->trace) {
         static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -548,9 +543,6 @@ static int run_one(struct worker *w, uint64_t seed, long run)
                     done ? a1 : "not completed", a2, met ? "met" : "missed");
         }
     }
-    size_t nw = (size_t)p->nthreads * p->m->nnodes * WAIT_COUNT;
-    for (size_t i = 0; i < nw; i++)
-        a->thread_wait_us[i] += w->run_wait[i];
     return 0;
 }
 
@@ -563,6 +555,9 @@ struct mc {
     atomic_long next, done;
     struct kz_run_row *rows;
     atomic_int err;
+    pthread_mutex_t lock; /* guards finished; the caller waits on `cond` for it */
+    pthread_cond_t cond;
+    int finished;
 };
 
 static int acc_init(struct acc *a, size_t nt, size_t nn)
@@ -639,7 +634,6 @@ static void worker_free(struct worker *w)
     des_free(&w->q);
     free(w->inst);
     free(w->hop_to);
-    free(w->run_wait);
     acc_free(&w->acc);
 }
 
@@ -650,13 +644,12 @@ static int worker_init(struct worker *w, const struct plan *p)
     size_t nt = (size_t)p->nthreads, nn = p->m->nnodes;
     if (kz_engine_create(p->m, &w->eng) || des_init(&w->q, 1024) ||
         !(w->inst = calloc((size_t)p->ninst + 1, sizeof *w->inst)) ||
-        !(w->run_wait = calloc(nt * nn * WAIT_COUNT + 1, sizeof *w->run_wait)) ||
         acc_init(&w->acc, nt, nn)) {
         worker_free(w);
         return KZ_ENOMEM;
     }
-    w->est = (struct eng_stats){w->acc.busy_us, w->acc.wait_us, w->acc.jobs, w->run_wait,
-                                (int)nt};
+    w->est = (struct eng_stats){w->acc.busy_us, w->acc.wait_us, w->acc.jobs,
+                                w->acc.thread_wait_us, (int)nt};
     struct kz_clock clock = {w, clk_now, clk_at};
     struct kz_transport tr = {w, net_send};
     struct eng_hooks hooks = {w, on_done, NULL};
@@ -668,6 +661,14 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct mc *mc = w->mc;
+    struct kz_run_row *rows = w->rows;
+    /* allocate in this thread: its memory then comes from this thread's malloc arena */
+    if (worker_init(w, mc->p)) {
+        atomic_store(&mc->err, KZ_ENOMEM);
+        goto out;
+    }
+    w->mc = mc;
+    w->rows = rows;
     for (;;) {
         long first = atomic_fetch_add(&mc->next, CHUNK);
         if (first >= mc->runs || atomic_load(&mc->err))
@@ -677,12 +678,17 @@ static void *worker_main(void *arg)
             int rc = run_one(w, mc->seed, r);
             if (rc) {
                 atomic_store(&mc->err, rc);
-                return NULL;
+                goto out;
             }
         }
         atomic_fetch_add(&mc->done, last - first);
     }
+out:
     w->acc.events = w->q.dispatched;
+    pthread_mutex_lock(&mc->lock);
+    mc->finished++;
+    pthread_cond_signal(&mc->cond);
+    pthread_mutex_unlock(&mc->lock);
     return NULL;
 }
 
@@ -806,14 +812,18 @@ int kz_sim_run(const kz_model *m, const kz_scenario *s, const struct kz_sim_opti
         return KZ_EINVAL;
     }
     struct kz_sim_result *r = calloc(1, sizeof *r);
-    struct worker *ws = calloc((size_t)nthr, sizeof *ws);
-    struct mc mc = {.p = p, .seed = seed, .runs = runs};
+    struct worker *ws = aligned_alloc(128, (size_t)nthr * sizeof *ws);
+    pthread_t *tids = calloc((size_t)nthr, sizeof *tids);
+    if (ws)
+        memset(ws, 0, (size_t)nthr * sizeof *ws);
+    struct mc mc = {.p = p, .seed = seed, .runs = runs, .lock = PTHREAD_MUTEX_INITIALIZER,
+                    .cond = PTHREAD_COND_INITIALIZER};
     atomic_init(&mc.next, 0);
     atomic_init(&mc.done, 0);
     atomic_init(&mc.err, 0);
     int started = 0;
     rc = KZ_ENOMEM;
-    if (!r || !ws)
+    if (!r || !ws || !tids)
         goto out;
     if (o && o->keep_runs) {
         r->rows = calloc((size_t)runs * (size_t)p->nthreads + 1, sizeof *r->rows);
@@ -823,26 +833,37 @@ int kz_sim_run(const kz_model *m, const kz_scenario *s, const struct kz_sim_opti
     }
     double t0 = wall_now();
     for (int i = 0; i < nthr; i++) {
-        if (worker_init(&ws[i], p))
-            goto join;
         ws[i].mc = &mc;
         ws[i].rows = r->rows;
     }
     for (; started < nthr; started++)
-        if (pthread_create(&ws[started].tid, NULL, worker_main, &ws[started]) != 0)
+        if (pthread_create(&tids[started], NULL, worker_main, &ws[started]) != 0)
             break;
     if (started == 0)
         goto join;
-    while (o && o->progress) {
-        long done = atomic_load(&mc.done);
-        o->progress(o->progress_ctx, done, runs);
-        if (done >= runs || atomic_load(&mc.err))
-            break;
-        nanosleep(&(struct timespec){0, 100000000}, NULL);
+    /* wait for the workers, reporting progress every 100 ms meanwhile */
+    pthread_mutex_lock(&mc.lock);
+    while (mc.finished < started) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100000000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&mc.cond, &mc.lock, &until);
+        if (o && o->progress && mc.finished < started) {
+            pthread_mutex_unlock(&mc.lock);
+            o->progress(o->progress_ctx, atomic_load(&mc.done), runs);
+            pthread_mutex_lock(&mc.lock);
+        }
     }
+    pthread_mutex_unlock(&mc.lock);
+    if (o && o->progress)
+        o->progress(o->progress_ctx, atomic_load(&mc.done), runs);
 join:
     for (int i = 0; i < started; i++)
-        pthread_join(ws[i].tid, NULL);
+        pthread_join(tids[i], NULL);
     if (started == 0 || atomic_load(&mc.err)) {
         rc = started == 0 ? KZ_ENOMEM : atomic_load(&mc.err);
         snprintf(err, errlen, "simulation failed: %s", kz_strerror(rc));
@@ -860,9 +881,10 @@ join:
     r = NULL;
     rc = 0;
 out:
-    for (int i = 0; ws && i < nthr; i++)
+    for (int i = 0; ws && i < started; i++)
         worker_free(&ws[i]);
     free(ws);
+    free(tids);
     kz_sim_result_free(r);
     plan_free(p);
     return rc;

@@ -1,0 +1,441 @@
+/* test_report.c - the report writers: JSON escaping and nulls, CSV quoting, and a real small run
+ * written as JSON, CSV and HTML. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kizuna/kizuna.h"
+#include "kizuna/report.h"
+#include "kizuna/sim.h"
+#include "report/report_impl.h"
+
+#define DATA KZ_SOURCE_DIR "/tests/data/report/"
+#define RUNS 50
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* What `emit` writes through a rep_out, as a malloc'd string. */
+struct capture {
+    FILE *f;
+    char *buf;
+    size_t len;
+    struct rep_out o;
+};
+
+static struct rep_out *cap_open(struct capture *c)
+{
+    memset(c, 0, sizeof *c);
+    c->f = open_memstream(&c->buf, &c->len);
+    assert_non_null(c->f);
+    c->o.f = c->f;
+    return &c->o;
+}
+
+static char *cap_close(struct capture *c)
+{
+    assert_false(c->o.failed);
+    assert_int_equal(fclose(c->f), 0);
+    return c->buf;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            cap = (n + 4096 + 1) * 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        size_t got = fread(buf + n, 1, 4096, f);
+        n += got;
+        if (got < 4096)
+            break;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* ---- JSON, numbers, durations, CSV fields ---------------------------------- */
+
+static void json_string_escaping(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct rep_out *o = cap_open(&c);
+    rep_json_str(o, "a\"b\\c\nd\te\x01\x1f/\xc3\xa9");
+    rep_putc(o, ' ');
+    rep_json_str(o, NULL);
+    rep_putc(o, ' ');
+    rep_json_str(o, "");
+    char *s = cap_close(&c);
+    assert_string_equal(s, "\"a\\\"b\\\\c\\u000ad\\u0009e\\u0001\\u001f/\xc3\xa9\" null \"\"");
+    free(s);
+}
+
+static void json_numbers_and_nulls(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct rep_out *o = cap_open(&c);
+    const double v[] = {NAN, INFINITY, -INFINITY, 0, 0.1, 1.5, 252, 1e-7, 123456.789012, -3};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        rep_num(o, v[i]);
+        rep_putc(o, ' ');
+    }
+    char *s = cap_close(&c);
+    assert_string_equal(s, "null null null 0 0.1 1.5 252 1e-07 123456.789 -3 ");
+    free(s);
+
+    /* A locale with a decimal comma does not leak into the JSON (when one is installed). */
+    if (setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "fr_FR.UTF-8")) {
+        char buf[40];
+        rep_fmt_num(1.5, buf, sizeof buf);
+        assert_string_equal(buf, "1.5");
+        setlocale(LC_NUMERIC, "C");
+    }
+}
+
+static void durations_for_readers(void **state)
+{
+    (void)state;
+    static const struct {
+        double s;
+        const char *text;
+    } cases[] = {
+        {0.85, "850 ms"},      {4.25, "4.2 s"},           {42, "42 s"},      {252, "4m 12s"},
+        {3599.7, "1h 00m"},    {3725, "1h 02m"},          {90061, "1d 01h"}, {86399, "1d 00h"},
+        {NAN, "\xe2\x80\x94"}, {INFINITY, "not reached"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[48];
+        rep_fmt_dur(cases[i].s, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].text);
+    }
+}
+
+static void csv_quoting(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct rep_out *o = cap_open(&c);
+    const char *fields[] = {"plain", "a,b",    "say \"hi\"", "two\nlines", "cr\rhere",
+                            " lead", "trail ", "",           NULL};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        rep_csv_field(o, fields[i]);
+        rep_putc(o, '|');
+    }
+    char *s = cap_close(&c);
+    assert_string_equal(s, "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"cr\rhere\"|\" lead\"|"
+                           "\"trail \"|||");
+    free(s);
+}
+
+static void html_escaping(void **state)
+{
+    (void)state;
+    struct capture c;
+    struct rep_out *o = cap_open(&c);
+    rep_html(o, "<b>A & B's \"x\"</b>");
+    char *s = cap_close(&c);
+    assert_string_equal(s, "&lt;b&gt;A &amp; B&#39;s &quot;x&quot;&lt;/b&gt;");
+    free(s);
+}
+
+static void bad_arguments(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    struct kz_report_group g = {NULL, NULL, 0};
+    assert_int_equal(kz_report_json(NULL, &g), KZ_EINVAL);
+    assert_int_equal(kz_report_json(stdout, NULL), KZ_EINVAL);
+    assert_int_equal(kz_report_write(NULL, &g, 1, err, sizeof err), KZ_EINVAL);
+    assert_int_equal(kz_report_write("/tmp", &g, 0, err, sizeof err), KZ_EINVAL);
+    assert_true(err[0] != '\0');
+}
+
+/* ---- a real run ---------------------------------------------------------------- */
+
+struct fixture {
+    kz_model *m[2];
+    kz_scenario *s;
+    kz_sim_result *r[2];
+    char dir[64];
+};
+
+/* text with its first `from` replaced by `to`, in a new allocation; `text` is freed. */
+static char *replace(char *text, const char *from, const char *to)
+{
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t a = (size_t)(at - text), lf = strlen(from), lt = strlen(to), n = strlen(text);
+    char *out = malloc(n - lf + lt + 1);
+    assert_non_null(out);
+    memcpy(out, text, a);
+    memcpy(out + a, to, lt);
+    memcpy(out + a + lt, at + lf, n - a - lf + 1);
+    free(text);
+    return out;
+}
+
+/* The mini structure; `slow`: the same under another name, with a slower decision. */
+static kz_model *load_structure(bool slow)
+{
+    char *text = slurp(DATA "mini-structure.yaml", NULL);
+    if (slow) {
+        text = replace(text, "\nname: mini\n", "\nname: mini-slow\n");
+        text = replace(text, "decide: {dist: lognormal, median: 2m, p90: 6m}",
+                       "decide: {dist: lognormal, median: 6m, p90: 20m}");
+    }
+    kz_diags *d;
+    kz_model *m = NULL;
+    assert_int_equal(kz_diags_create(&d), KZ_OK);
+    int rc = kz_model_load_mem("mini-structure.yaml", text, strlen(text), &m, d);
+    for (size_t i = 0; i < kz_diags_count(d); i++)
+        kz_diag_print(kz_diags_get(d, i), stderr);
+    assert_int_equal(rc, KZ_OK);
+    assert_int_equal(kz_model_check(m, d), KZ_OK);
+    kz_diags_destroy(d);
+    free(text);
+    return m;
+}
+
+static int setup_run(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+    assert_non_null(fx);
+    fx->m[0] = load_structure(false);
+    fx->m[1] = load_structure(true);
+    assert_string_equal(kz_model_name(fx->m[1]), "mini-slow");
+    kz_diags *d;
+    assert_int_equal(kz_diags_create(&d), KZ_OK);
+    assert_int_equal(kz_scenario_load_file(DATA "mini-scenario.yaml", &fx->s, d), KZ_OK);
+    kz_diags_destroy(d);
+    struct kz_sim_options o = {.runs = RUNS, .threads = 2, .keep_runs = true};
+    char err[256] = "";
+    for (int i = 0; i < 2; i++) {
+        int rc = kz_sim_run(fx->m[i], fx->s, &o, &fx->r[i], err, sizeof err);
+        if (rc)
+            fail_msg("kz_sim_run: %s", err);
+    }
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/kz-report-XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    *state = fx;
+    return 0;
+}
+
+static void remove_report(const char *dir)
+{
+    const char *files[] = {"results.json", "runs.csv", "report.html"};
+    char path[128];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+}
+
+static int teardown_run(void **state)
+{
+    struct fixture *fx = *state;
+    remove_report(fx->dir);
+    rmdir(fx->dir);
+    for (int i = 0; i < 2; i++) {
+        kz_sim_result_free(fx->r[i]);
+        kz_model_free(fx->m[i]);
+    }
+    kz_scenario_free(fx->s);
+    free(fx);
+    return 0;
+}
+
+/* Runs kz_report_write with fd 2 redirected to a file; fails if anything was printed. */
+static int write_quietly(const char *dir, const struct kz_report_group *g, size_t n, char *err,
+                         size_t errlen)
+{
+    char log[] = "/tmp/kz-report-stderr-XXXXXX";
+    int fd = mkstemp(log);
+    assert_true(fd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0);
+    assert_true(dup2(fd, 2) >= 0);
+    int rc = kz_report_write(dir, g, n, err, errlen);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    close(fd);
+    if (st.st_size) {
+        char *text = slurp(log, NULL);
+        fprintf(stderr, "printed during kz_report_write:\n%s\n", text);
+        free(text);
+    }
+    unlink(log);
+    assert_int_equal(st.st_size, 0);
+    return rc;
+}
+
+static void json_of_a_run(void **state)
+{
+    struct fixture *fx = *state;
+    struct kz_report_group g = {fx->s, fx->r, 2};
+    struct capture c;
+    cap_open(&c);
+    assert_int_equal(kz_report_json(c.f, &g), KZ_OK);
+    char *s = cap_close(&c);
+    assert_non_null(strstr(s, "{\"scenario\": \"mini-raid\""));
+    assert_non_null(strstr(s, "\"runs\": 50, \"seed\": 7"));
+    assert_non_null(strstr(s, "\"name\": \"mini\""));
+    assert_non_null(strstr(s, "\"name\": \"mini-slow\""));
+    assert_non_null(strstr(s, "\"name\": \"intercept\""));
+    assert_non_null(strstr(s, "\"name\": \"inform\""));
+    assert_non_null(strstr(s, "\"utilisation\": "));
+    assert_non_null(strstr(s, "\"mean_wait_s\": "));
+    /* Nothing a JSON parser would refuse. */
+    assert_null(strstr(s, ": nan"));
+    assert_null(strstr(s, ": -nan"));
+    assert_null(strstr(s, ": inf"));
+    assert_null(strstr(s, ": -inf"));
+    assert_int_equal(count(s, "{"), count(s, "}"));
+    assert_int_equal(count(s, "["), count(s, "]"));
+    assert_int_equal(s[strlen(s) - 1], '\n');
+    free(s);
+}
+
+static void report_of_a_run(void **state)
+{
+    struct fixture *fx = *state;
+    struct kz_report_group g = {fx->s, fx->r, 2};
+    char err[512] = "";
+    int rc = write_quietly(fx->dir, &g, 1, err, sizeof err);
+    if (rc)
+        fail_msg("kz_report_write: %s", err);
+    char path[128];
+
+    /* results.json is exactly the kz_report_json document. */
+    struct capture c;
+    cap_open(&c);
+    assert_int_equal(kz_report_json(c.f, &g), KZ_OK);
+    char *doc = cap_close(&c);
+    snprintf(path, sizeof path, "%s/results.json", fx->dir);
+    char *json = slurp(path, NULL);
+    assert_string_equal(json, doc);
+    free(json);
+    free(doc);
+
+    /* runs.csv: a header and one row per replication x thread x structure. */
+    snprintf(path, sizeof path, "%s/runs.csv", fx->dir);
+    char *csv = slurp(path, NULL);
+    assert_memory_equal(csv, "scenario,structure,run,thread,time_s,deadline_s,met,stopped_step\r\n",
+                        66);
+    assert_int_equal(count(csv, "\r\n"), 1 + RUNS * 2 * 2);
+    assert_non_null(strstr(csv, "\r\nmini-raid,mini,0,intercept,"));
+    assert_non_null(strstr(csv, "\r\nmini-raid,mini-slow,49,inform,"));
+    free(csv);
+
+    /* report.html: self-contained, the charts inline, every structure named. */
+    snprintf(path, sizeof path, "%s/report.html", fx->dir);
+    char *html = slurp(path, NULL);
+    assert_true(count(html, "<svg class=\"chart\"") >= 5); /* 2 CDFs, the bars, 2 node charts */
+    assert_int_equal(count(html, "<svg"), count(html, "</svg>"));
+    assert_non_null(strstr(html, "<code>mini</code>"));
+    assert_non_null(strstr(html, "<code>mini-slow</code>"));
+    assert_non_null(strstr(html, "Mini raid: track, intercept order, report"));
+    assert_non_null(strstr(html, "Track -&gt; intercept order -&gt; battery"));
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "<link"));
+    assert_null(strstr(html, "src=\"http"));
+    assert_null(strstr(html, "<?xml")); /* the SVG prologs are stripped when inlined */
+    free(html);
+    snprintf(path, sizeof path, "%s/report.html.tmp", fx->dir);
+    assert_int_equal(access(path, F_OK), -1); /* written aside, then renamed */
+    remove_report(fx->dir);
+}
+
+static void report_of_several_scenarios(void **state)
+{
+    struct fixture *fx = *state;
+    kz_sim_result *one[1] = {fx->r[1]};
+    struct kz_report_group g[2] = {{fx->s, fx->r, 2}, {fx->s, one, 1}};
+    char err[512] = "";
+    int rc = write_quietly(fx->dir, g, 2, err, sizeof err);
+    if (rc)
+        fail_msg("kz_report_write: %s", err);
+    char path[128];
+    snprintf(path, sizeof path, "%s/results.json", fx->dir);
+    char *json = slurp(path, NULL);
+    assert_memory_equal(json, "{\"scenarios\": [", 15);
+    assert_int_equal(count(json, "\"scenario\": \"mini-raid\""), 2);
+    free(json);
+    snprintf(path, sizeof path, "%s/report.html", fx->dir);
+    char *html = slurp(path, NULL);
+    assert_non_null(strstr(html, "<h2>Summary</h2>"));
+    assert_non_null(strstr(html, "id=\"scenario-2\""));
+    free(html);
+    remove_report(fx->dir);
+}
+
+static void unwritable_directory(void **state)
+{
+    struct fixture *fx = *state;
+    struct kz_report_group g = {fx->s, fx->r, 2};
+    char err[512] = "";
+    assert_int_equal(kz_report_write("/nonexistent-kz/dir", &g, 1, err, sizeof err), KZ_EIO);
+    assert_non_null(strstr(err, "/nonexistent-kz/dir"));
+    /* A file where the directory should be. */
+    char file[96];
+    snprintf(file, sizeof file, "%s/plain-file", fx->dir);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    err[0] = '\0';
+    assert_int_equal(kz_report_write(file, &g, 1, err, sizeof err), KZ_EIO);
+    assert_non_null(strstr(err, "not a directory"));
+    unlink(file);
+}
+
+int main(void)
+{
+    const struct CMUnitTest pure[] = {
+        cmocka_unit_test(json_string_escaping),  cmocka_unit_test(json_numbers_and_nulls),
+        cmocka_unit_test(durations_for_readers), cmocka_unit_test(csv_quoting),
+        cmocka_unit_test(html_escaping),         cmocka_unit_test(bad_arguments),
+    };
+    const struct CMUnitTest run[] = {
+        cmocka_unit_test(json_of_a_run),
+        cmocka_unit_test(report_of_a_run),
+        cmocka_unit_test(report_of_several_scenarios),
+        cmocka_unit_test(unwritable_directory),
+    };
+    int failed = cmocka_run_group_tests_name("report writers", pure, NULL, NULL);
+    failed += cmocka_run_group_tests_name("report of a real run", run, setup_run, teardown_run);
+    return failed;
+}
