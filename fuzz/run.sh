@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # run.sh - build the libFuzzer targets with clang and run the structure fuzzer for a bounded time.
-# usage: fuzz/run.sh [SECONDS]   (default 60). Crashes land in fuzz/findings/.
+# usage: fuzz/run.sh [SECONDS] [structure|scenario]   (default 60 structure).
+# Crashes land in fuzz/findings/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
+target=${2:-structure}
 CC=clang cmake -S . -B build-fuzz -G Ninja -DKZ_FUZZ=ON -DKZ_SANITIZE=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-fuzz --target fuzz_structure >/dev/null
-mkdir -p fuzz/findings build-fuzz/corpus
+cmake --build build-fuzz --target fuzz_structure fuzz_scenario >/dev/null
+mkdir -p fuzz/findings build-fuzz/corpus build-fuzz/corpus-scenario
+if [ "$target" = scenario ]; then
+  exec build-fuzz/fuzz/fuzz_scenario build-fuzz/corpus-scenario data/scenarios tests/data/sim \
+    -dict=fuzz/yaml.dict -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix=fuzz/findings/scenario- -print_final_stats=1
+fi
 # New inputs go to a scratch corpus; the committed seeds stay read-only.
 # Seeds: the committed corpus, the shipped structures, the rule files and past findings.
 exec build-fuzz/fuzz/fuzz_structure build-fuzz/corpus fuzz/corpus/structure data/structures \

@@ -20,7 +20,7 @@ enum kz_err {
     KZ_ECHECK = -5,    /* input is well-formed but breaks a rule */
     KZ_ENOTFOUND = -6, /* a named thing does not exist */
     KZ_ELIMIT = -7,    /* input exceeds a documented limit */
-    KZ_EGRAPH = -8     /* the Graphviz library failed */
+    KZ_EGRAPH = -8     /* a graphics library (Graphviz, PLplot) failed */
 };
 
 /* Returns a static, lowercase description of an error code; never NULL. */

@@ -360,26 +360,52 @@ int cmd_trace(int argc, char **argv)
 
 /* ---- compare ----------------------------------------------------------------------------------- */
 
+/* Rank of a structure file in DIR/structures/ORDER (one name per line), or a large number. */
+static int order_rank(const char *dir, const char *path)
+{
+    char p[1024], line[256];
+    snprintf(p, sizeof p, "%s/structures/ORDER", dir);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return 1000;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    int rank = 0, found = 1000;
+    while (fgets(line, sizeof line, f) && found == 1000) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (line[0] == '#' || !line[0])
+            continue;
+        size_t n = strlen(line);
+        if (!strncmp(base, line, n) && !strcmp(base + n, ".yaml"))
+            found = rank;
+        rank++;
+    }
+    fclose(f);
+    return found;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     const char *outdir = "out/compare", *dir = NULL;
-    struct simopts so = {0, 0, false, 0, true};
+    struct simopts so = {0, 0, false, 0, false};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
         if (cli_is_help(a)) {
-            fputs("usage: kizuna compare [--out DIR] [--data DIR] [--runs N] [--threads T]\n\n"
+            fputs("usage: kizuna compare [--out DIR] [--data DIR] [--runs N] [--threads T] [--csv]\n\n"
                   "Runs every shipped structure (DATA/structures/*.yaml) on every shipped\n"
                   "scenario (DATA/scenarios/*.yaml) that fits it, prints one table per\n"
                   "scenario and writes one report: DIR/report.html (default out/compare),\n"
-                  "DIR/results.json, DIR/runs.csv. DATA defaults to ./data, else the\n"
-                  "installed data directory.\n",
+                  "DIR/results.json, DIR/runs.csv (one row per replication only with --csv:\n"
+                  "it is large). DATA defaults to ./data, else the installed data directory.\n",
                   stdout);
             return EXIT_OK;
         } else if (!strcmp(a, "--out") && has) {
             outdir = argv[++i];
         } else if (!strcmp(a, "--data") && has) {
             dir = argv[++i];
+        } else if (!strcmp(a, "--csv")) {
+            so.keep_runs = true;
         } else if (!strcmp(a, "--runs") && has) {
             if (!parse_long(argv[++i], 1, 100000000, &so.runs)) {
                 fprintf(stderr, "kizuna compare: bad runs '%s'\n", argv[i]);
@@ -411,6 +437,15 @@ int cmd_compare(int argc, char **argv)
         return EXIT_INPUT;
     }
     size_t nm = gs.gl_pathc < MAX_STRUCTURES ? gs.gl_pathc : MAX_STRUCTURES;
+    /* list the structures in the order DATA/structures/ORDER gives (stable: glob sorted) */
+    for (size_t i = 1; i < nm; i++)
+        for (size_t j = i; j > 0 && order_rank(dir, gs.gl_pathv[j - 1]) >
+                                      order_rank(dir, gs.gl_pathv[j]);
+             j--) {
+            char *t = gs.gl_pathv[j];
+            gs.gl_pathv[j] = gs.gl_pathv[j - 1];
+            gs.gl_pathv[j - 1] = t;
+        }
     size_t nsc = gc.gl_pathc;
     kz_model *ms[MAX_STRUCTURES] = {0};
     kz_scenario **scs = calloc(nsc + 1, sizeof *scs);

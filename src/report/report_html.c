@@ -13,8 +13,8 @@
 
 /* Node rows in a structure's load chart. */
 #define NODE_ROWS 12
-/* Points kept per CDF line; more only add bytes to the page. */
-#define CDF_POINTS 600
+/* Points kept per CDF line: about one per pixel of the plot's height; more only add bytes. */
+#define CDF_POINTS 400
 
 static const char css[] =
     "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;"

@@ -14,6 +14,7 @@
 #define MAX_STEPS          64
 #define MAX_COPIES         64
 #define MAX_OUTAGES        64
+#define MAX_BG_JOBS        1e6 /* expected jobs of one background stream per replication */
 
 static const char *const prec_names[] = {"flash", "immediate", "priority", "routine"};
 static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -333,6 +334,13 @@ static void load_background(struct sl *L, const struct ynode *n, struct sbackgro
         yr_duration_of(&L->r, v, "from", &b->from);
     if ((v = ymap_get(n, "until")))
         yr_duration_of(&L->r, v, "until", &b->until);
+    /* A stream must not turn one replication into an endless run. */
+    double span = (b->until >= 0 ? b->until : L->s->horizon) - b->from;
+    if (rate && b->rate_per_s * span > MAX_BG_JOBS)
+        yr_report(&L->r, rate, 13,
+                  "rate gives %.3g jobs per replication; at most %g are allowed (lower the rate "
+                  "or the horizon)",
+                  b->rate_per_s * span, MAX_BG_JOBS);
 }
 
 static void load_outage(struct sl *L, const struct ynode *n, struct soutage *o)

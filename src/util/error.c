@@ -21,7 +21,7 @@ const char *kz_strerror(int err)
     case KZ_ELIMIT:
         return "limit exceeded";
     case KZ_EGRAPH:
-        return "graphviz failure";
+        return "graphics library failure";
     default:
         return "unknown error";
     }
