@@ -549,11 +549,13 @@ static int job_done(struct kz_engine *e, uint32_t mi)
                 rc = send_routed(e, KZ_MSG_REQUEST, node, au->holder, opi, G_REL, P_HOLDER, 0);
             break;
         }
+        /* send_routed may grow the message and operation pools (a done hook can start the
+         * next step): copy what the loop needs instead of holding pointers into them */
         enum graph g = o->kind == OPK_ORDER ? G_CMD : G_NET;
-        for (uint32_t j = 0; j < o->ndst && !rc; j++) {
-            int d = e->ints[e->ops[opi].dst_off + j];
-            rc = send_routed(e, (enum kz_msg_kind)m->h.kind, node, d, opi, g, P_ROUTE, 0);
-        }
+        enum kz_msg_kind kind = (enum kz_msg_kind)m->h.kind;
+        uint32_t ndst = o->ndst, off = o->dst_off;
+        for (uint32_t j = 0; j < ndst && !rc; j++)
+            rc = send_routed(e, kind, node, e->ints[off + j], opi, g, P_ROUTE, 0);
         break;
     }
     case P_REVIEW:
