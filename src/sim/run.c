@@ -779,26 +779,32 @@ static int build_result(const struct plan *p, const struct acc *a, long runs,
     return 0;
 }
 
+/* Binds the scenario; on failure the first problem, with its place, goes to err. */
+static int plan_for(const kz_model *m, const kz_scenario *s, struct plan **p, char *err,
+                    size_t errlen)
+{
+    kz_diags *d;
+    if (kz_diags_create(&d))
+        return KZ_ENOMEM;
+    int rc = plan_build(m, s, p, d);
+    if (rc == KZ_ECHECK && kz_diags_count(d) > 0) {
+        const struct kz_diag *g = kz_diags_get(d, 0);
+        snprintf(err, errlen, "%s:%d:%d: %s", g->file, g->line, g->col, g->msg);
+    } else if (rc) {
+        snprintf(err, errlen, "%s", kz_strerror(rc));
+    }
+    kz_diags_destroy(d);
+    return rc;
+}
+
 int kz_sim_run(const kz_model *m, const kz_scenario *s, const struct kz_sim_options *o,
                kz_sim_result **out, char *err, size_t errlen)
 {
     *out = NULL;
-    kz_diags *d;
-    if (kz_diags_create(&d))
-        return KZ_ENOMEM;
     struct plan *p = NULL;
-    int rc = plan_build(m, s, &p, d);
-    if (rc) {
-        if (rc == KZ_ECHECK && kz_diags_count(d) > 0) {
-            const struct kz_diag *g = kz_diags_get(d, 0);
-            snprintf(err, errlen, "%s:%d:%d: %s", g->file, g->line, g->col, g->msg);
-        } else {
-            snprintf(err, errlen, "%s", kz_strerror(rc));
-        }
-        kz_diags_destroy(d);
+    int rc = plan_for(m, s, &p, err, errlen);
+    if (rc)
         return rc;
-    }
-    kz_diags_destroy(d);
     long runs = o && o->runs > 0 ? o->runs : s->runs;
     uint64_t seed = o && o->has_seed ? o->seed : s->seed;
     int nthr = o && o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -945,22 +951,10 @@ size_t kz_sim_result_cdf(const kz_sim_result *r, size_t i, double *x_s, double *
 int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long run, FILE *out,
                  char *err, size_t errlen)
 {
-    kz_diags *d;
-    if (kz_diags_create(&d))
-        return KZ_ENOMEM;
     struct plan *p = NULL;
-    int rc = plan_build(m, s, &p, d);
-    if (rc) {
-        if (rc == KZ_ECHECK && kz_diags_count(d) > 0) {
-            const struct kz_diag *g = kz_diags_get(d, 0);
-            snprintf(err, errlen, "%s:%d:%d: %s", g->file, g->line, g->col, g->msg);
-        } else {
-            snprintf(err, errlen, "%s", kz_strerror(rc));
-        }
-        kz_diags_destroy(d);
+    int rc = plan_for(m, s, &p, err, errlen);
+    if (rc)
         return rc;
-    }
-    kz_diags_destroy(d);
     struct worker w;
     rc = worker_init(&w, p);
     if (!rc) {
