@@ -32,6 +32,7 @@ enum {
 struct inst {
     int thread, copy, step, pending;
     int64_t t_start, t_mark; /* started; end of the deadline step (-1: not reached) */
+    int64_t t_parked;        /* waiting for a phase that permits the decision, since */
     int64_t deadline_us;
     bool stopped, parked, finished;
     int stopped_step;
@@ -279,6 +280,10 @@ static int start_step(struct worker *w, int ii)
     }
     const struct pstep *ps = &pt->steps[in->step];
     uint32_t tag = (uint32_t)ii, aux = (uint32_t)in->step;
+    if (in->parked && ps->by >= 0) /* the legal gate held it: a `legal` wait at the requester */
+        w->acc.thread_wait_us[((size_t)in->thread * w->p->m->nnodes + (size_t)ps->by) *
+                                  WAIT_COUNT +
+                              WAIT_LEGAL] += w->q.now - in->t_parked;
     in->parked = false;
     if (w->trace)
         tr_line(w, "thread %s[%d] step %d (%s) begins", pt->src->id, in->copy, in->step + 1,
@@ -295,6 +300,7 @@ static int start_step(struct worker *w, int ii)
         if (!eng_authority(w->eng, ps->decision, ps->assets, w->phase)) {
             if (legal_later(w, ps)) {
                 in->parked = true; /* the legal gate: wait for the phase that permits it */
+                in->t_parked = w->q.now;
                 if (w->trace)
                     tr_line(w, "thread %s[%d] waits: %s is not permitted or held in phase %s",
                             pt->src->id, in->copy, w->p->m->decisions[ps->decision].id,
