@@ -21,9 +21,10 @@ int cmd_compare(int argc, char **argv);
 bool cli_is_help(const char *arg);
 /* Prints every diagnostic, sorted, to stderr or stdout. */
 void cli_print_diags(kz_diags *d, FILE *out, bool warnings);
-/* Loads and checks a structure for show/draw; prints problems to stderr.
- * Returns the model, or NULL with *exit_code set. */
-kz_model *cli_load_checked(const char *path, int *exit_code);
+/* Loads and checks a structure; prints problems to stderr. `strict` (simulation) refuses a
+ * structure with check errors; show/draw accept it. Returns the model, or NULL with
+ * *exit_code set. */
+kz_model *cli_load_checked(const char *path, bool strict, int *exit_code);
 /* Resolves --phase; prints an error and returns -2 when unknown. -1 means all. */
 int cli_phase(const kz_model *m, const char *phase);
 

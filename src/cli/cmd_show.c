@@ -3,7 +3,7 @@
 
 #include "cli.h"
 
-kz_model *cli_load_checked(const char *path, int *exit_code)
+kz_model *cli_load_checked(const char *path, bool strict, int *exit_code)
 {
     kz_diags *d;
     kz_model *m = NULL;
@@ -13,14 +13,17 @@ kz_model *cli_load_checked(const char *path, int *exit_code)
     }
     int rc = kz_model_load_file(path, &m, d);
     if (rc == KZ_OK) {
-        /* Semantic problems are worth seeing but do not stop a picture being drawn. */
+        /* Semantic problems are worth seeing but do not stop a picture being drawn; they do
+         * stop a simulation, whose numbers would mean nothing. */
         rc = kz_model_check(m, d);
-        if (rc == KZ_ECHECK)
+        if (rc == KZ_ECHECK && !strict)
             rc = KZ_OK;
     }
     cli_print_diags(d, stderr, false);
     kz_diags_destroy(d);
     if (rc != KZ_OK) {
+        if (rc == KZ_ECHECK)
+            fprintf(stderr, "kizuna: %s has errors; fix them before simulating\n", path);
         kz_model_free(m);
         *exit_code = rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
         return NULL;
@@ -46,7 +49,7 @@ int cli_phase(const kz_model *m, const char *phase)
 /* Loads and checks `file` and resolves --phase into *p; NULL with *code set on failure. */
 static kz_model *load_for_view(const char *file, const char *phase, int *p, int *code)
 {
-    kz_model *m = cli_load_checked(file, code);
+    kz_model *m = cli_load_checked(file, false, code);
     if (!m)
         return NULL;
     *p = cli_phase(m, phase);

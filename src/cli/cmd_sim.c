@@ -14,30 +14,6 @@
 
 #define MAX_STRUCTURES 32
 
-/* Loads a structure for simulation: format and semantic errors stop it (warnings do not). */
-static kz_model *load_strict(const char *path, int *code)
-{
-    kz_diags *d;
-    kz_model *m = NULL;
-    if (kz_diags_create(&d)) {
-        *code = EXIT_RUNTIME;
-        return NULL;
-    }
-    int rc = kz_model_load_file(path, &m, d);
-    if (rc == KZ_OK)
-        rc = kz_model_check(m, d);
-    cli_print_diags(d, stderr, false);
-    kz_diags_destroy(d);
-    if (rc != KZ_OK) {
-        if (rc == KZ_ECHECK)
-            fprintf(stderr, "kizuna: %s has errors; fix them before simulating\n", path);
-        kz_model_free(m);
-        *code = rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
-        return NULL;
-    }
-    return m;
-}
-
 static kz_scenario *load_scenario(const char *path, int *code)
 {
     kz_diags *d;
@@ -267,7 +243,7 @@ int cmd_sim(int argc, char **argv)
     kz_sim_result *res[MAX_STRUCTURES] = {0};
     kz_scenario *s = load_scenario(scen, &code);
     for (size_t i = 0; s && i < ns && code == EXIT_OK; i++)
-        if ((ms[i] = load_strict(structs[i], &code)))
+        if ((ms[i] = cli_load_checked(structs[i], true, &code)))
             (void)fits(s, ms[i], &code);
     if (code == EXIT_OK && s)
         code = run_group(ms, ns, s, &so, res);
@@ -343,7 +319,7 @@ int cmd_trace(int argc, char **argv)
     }
     int code = EXIT_OK;
     kz_scenario *s = load_scenario(scen, &code);
-    kz_model *m = s ? load_strict(structure, &code) : NULL;
+    kz_model *m = s ? cli_load_checked(structure, true, &code) : NULL;
     if (m && fits(s, m, &code)) {
         char err[512];
         int rc = kz_sim_trace(m, s, has_seed ? (uint64_t)seed : kz_scenario_seed(s), run, stdout,
@@ -457,7 +433,7 @@ int cmd_compare(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < nm && code == EXIT_OK; i++)
-        ms[i] = load_strict(gs.gl_pathv[i], &code);
+        ms[i] = cli_load_checked(gs.gl_pathv[i], true, &code);
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++)
         scs[k] = load_scenario(gc.gl_pathv[k], &code);
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++) {

@@ -213,18 +213,6 @@ static int enqueue(struct kz_engine *e, uint32_t mi, int node, enum action act)
     return try_start(e, node);
 }
 
-/* Puts a message back at the head of its precedence queue (after a recall). */
-static void requeue_front(struct kz_engine *e, uint32_t mi, int node)
-{
-    struct nstate *s = &e->ns[node];
-    struct msg *m = &e->msgs[mi];
-    unsigned p = m->h.precedence;
-    m->next = s->qh[p];
-    s->qh[p] = mi;
-    if (s->qt[p] == NIL)
-        s->qt[p] = mi;
-}
-
 static int try_start(struct kz_engine *e, int node)
 {
     struct nstate *s = &e->ns[node];
@@ -285,6 +273,12 @@ static int try_start(struct kz_engine *e, int node)
 
 /* ---- routing -------------------------------------------------------------------- */
 
+/* The message is at its destination and may be read there (its nation is releasable). */
+static bool delivered(const struct kz_engine *e, const struct msg *m)
+{
+    return m->at == m->dst && (m->h.releasable & ((nation_mask)1 << e->m->nodes[m->dst].nation));
+}
+
 static const struct hop *table_for(struct kz_engine *e, const struct msg *m, bool structural)
 {
     const struct op *o = &e->ops[m->op];
@@ -315,7 +309,7 @@ static const char *graph_why(int g)
 static int forward(struct kz_engine *e, uint32_t mi)
 {
     struct msg *m = &e->msgs[mi];
-    if (m->at == m->dst && (m->h.releasable & ((nation_mask)1 << e->m->nodes[m->dst].nation)))
+    if (delivered(e, m))
         return arrive_final(e, mi);
     const struct hop *t = table_for(e, m, false);
     if (!t)
@@ -350,7 +344,7 @@ int kz_engine_deliver(struct kz_engine *e, uint32_t mi, int to)
     struct msg *m = &e->msgs[mi];
     m->at = to;
     TRACE(e, TR_ARRIVE, mi, to, -1, -1, -1, 0, 0, NULL);
-    if (to == m->dst && (m->h.releasable & ((nation_mask)1 << e->m->nodes[to].nation)))
+    if (delivered(e, m))
         return arrive_final(e, mi);
     m->transit = 1;
     return enqueue(e, mi, to, m->graph == G_CMD ? ACT_ORDER : ACT_RELAY);
@@ -597,23 +591,33 @@ static int recall_done(struct kz_engine *e, int node)
     s->principal = 1;
     s->recalling = 0;
     kz_time now = e->clock.now(e->clock.ctx);
-    /* back to the head of their queues, keeping their order */
-    uint32_t list[64], n = 0, mi = s->recall_h;
-    while (mi != NIL) {
+    /* Back to the head of their queues in their order: gather each precedence's share of the
+     * waiting list into a chain, then put the chain in front of that queue. */
+    uint32_t head[KZ_PREC_COUNT], tail[KZ_PREC_COUNT];
+    for (int p = 0; p < KZ_PREC_COUNT; p++)
+        head[p] = tail[p] = NIL;
+    for (uint32_t mi = s->recall_h, next; mi != NIL; mi = next) {
         struct msg *m = &e->msgs[mi];
-        uint32_t next = m->next;
+        next = m->next;
         add_wait(e, m, node, WAIT_OFFHOURS, now.us - m->t_enq.us);
         m->t_enq = now;
-        if (n < 64) {
-            list[n++] = mi;
-        } else {
-            requeue_front(e, mi, node); /* rare: more than 64 waiting for one principal */
-        }
-        mi = next;
+        m->next = NIL;
+        unsigned p = m->h.precedence;
+        if (tail[p] == NIL)
+            head[p] = mi;
+        else
+            e->msgs[tail[p]].next = mi;
+        tail[p] = mi;
+    }
+    for (int p = 0; p < KZ_PREC_COUNT; p++) {
+        if (head[p] == NIL)
+            continue;
+        e->msgs[tail[p]].next = s->qh[p];
+        if (s->qt[p] == NIL)
+            s->qt[p] = tail[p];
+        s->qh[p] = head[p];
     }
     s->recall_h = s->recall_t = NIL;
-    while (n > 0)
-        requeue_front(e, list[--n], node);
     return try_start(e, node);
 }
 
@@ -673,10 +677,10 @@ static int retry_blocked(struct kz_engine *e)
     return 0;
 }
 
-void eng_set_phase(struct kz_engine *e, int phase)
+int eng_set_phase(struct kz_engine *e, int phase)
 {
     e->w.phase = phase;
-    (void)retry_blocked(e);
+    return retry_blocked(e); /* a route closed in the old phase may be open now */
 }
 
 int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, int n, bool down)
@@ -802,13 +806,6 @@ void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc)
     e->w.active_cuts = 0;
     e->w.nlinks = 0;
     e->week_min_utc = week_min_utc;
-}
-
-uint32_t eng_messages(const struct kz_engine *e) { return e->nmsgs; }
-
-const struct kz_msg_header *eng_header(const struct kz_engine *e, uint32_t msg)
-{
-    return msg < e->nmsgs ? &e->msgs[msg].h : NULL;
 }
 
 double eng_prop_s(const struct kz_engine *e, int a, int b, int net)

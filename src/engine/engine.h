@@ -123,16 +123,13 @@ const struct authority *eng_authority(const struct kz_engine *e, int decision, i
                                       int phase);
 
 /* ---- the world changing */
-void eng_set_phase(struct kz_engine *e, int phase);
+/* Returns 0 or KZ_ENOMEM (messages waiting for a route are retried). */
+int eng_set_phase(struct kz_engine *e, int phase);
 enum outage_kind { OUT_NODE, OUT_NETWORK, OUT_LINK, OUT_CUT };
 /* Outage number `id` (0..63) of kind `k` over nodes/networks v[0..n) goes up or down. */
 int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, int n, bool down);
 
 /* Seconds of propagation from node a to node b over a network. */
 double eng_prop_s(const struct kz_engine *e, int a, int b, int net);
-
-/* Messages created in this run so far (for stats) and the header of one. */
-uint32_t eng_messages(const struct kz_engine *e);
-const struct kz_msg_header *eng_header(const struct kz_engine *e, uint32_t msg);
 
 #endif

@@ -32,7 +32,7 @@ struct des {
     size_t n, cap;
     uint32_t seq;
     int64_t now;
-    uint64_t dispatched;
+    uint64_t dispatched; /* since des_init: des_reset keeps counting, for per-worker totals */
 };
 
 #define DES_ARG_MAX 0xffffffu

@@ -388,16 +388,15 @@ static int handle(struct worker *w, unsigned kind, uint32_t arg)
         return step_end(w, (int)arg);
     case EV_PHASE: {
         w->phase = p->changes[arg].phase;
-        eng_set_phase(w->eng, w->phase);
+        int rc = eng_set_phase(w->eng, w->phase);
+        if (rc)
+            return rc;
         if (w->trace)
             tr_line(w, "phase changes to %s", p->m->phases[w->phase].id);
-        for (int i = 0; i < p->ninst; i++)
-            if (w->inst[i].parked && !w->inst[i].finished) {
-                int rc = start_step(w, i);
-                if (rc)
-                    return rc;
-            }
-        return 0;
+        for (int i = 0; i < p->ninst && !rc; i++)
+            if (w->inst[i].parked && !w->inst[i].finished)
+                rc = start_step(w, i);
+        return rc;
     }
     case EV_OUT_DOWN:
     case EV_OUT_UP: {

@@ -117,10 +117,8 @@ static bool start_of(struct sl *L, const struct ynode *n)
     const char *s = yr_str_of(&L->r, n, "start");
     if (!s)
         return false;
-    if (!strcmp(s, "any")) {
-        L->s->start_any = true;
+    if (!strcmp(s, "any"))
         return true;
-    }
     char day[4] = "";
     int h, m, used = 0;
     if (sscanf(s, "%3s %d:%d%n", day, &h, &m, &used) != 3)
@@ -136,21 +134,25 @@ static bool start_of(struct sl *L, const struct ynode *n)
         rest++;
     int off_min = 0;
     if (*rest) {
+        /* UTC+9, +9, +09:00, -5:30 */
         if (!strncmp(rest, "UTC", 3))
             rest += 3;
-        int oh = 0, om = 0, n2 = 0;
-        char sign = *rest;
-        if ((sign != '+' && sign != '-') ||
-            (sscanf(rest + 1, "%d:%d%n", &oh, &om, &n2) < 1 &&
-             sscanf(rest + 1, "%d%n", &oh, &n2) < 1))
+        int oh = 0, om = 0, k = 0;
+        char sign = *rest++;
+        if ((sign != '+' && sign != '-') || sscanf(rest, "%2d%n", &oh, &k) != 1)
             goto bad;
-        if (rest[1 + n2] != '\0' && sscanf(rest + 1, "%d%n", &oh, &n2) == 1 && rest[1 + n2])
-            goto bad;
-        if (oh > 14 || om > 59)
+        rest += k;
+        if (*rest == ':') {
+            if (sscanf(rest + 1, "%2d%n", &om, &k) != 1)
+                goto bad;
+            rest += 1 + k;
+        }
+        if (*rest || oh > 14 || om > 59)
             goto bad;
         off_min = (sign == '-' ? -1 : 1) * (oh * 60 + om);
     }
     int local = d * 1440 + h * 60 + m;
+    L->s->start_any = false;
     L->s->start_week_min_utc = ((local - off_min) % (7 * 1440) + 7 * 1440) % (7 * 1440);
     return true;
 bad:
@@ -183,7 +185,6 @@ static void load_step(struct sl *L, const struct ynode *n, struct sstep *st)
         return;
     }
     st->kind = (enum step_kind)found;
-    v = ymap_get(n, kinds[found]);
     if ((v = ymap_get(n, "id")))
         st->id = yr_str_of(&L->r, v, "id");
     attr_of(L, n, &st->attr);
@@ -393,9 +394,9 @@ static void load_root(struct sl *L, const struct ynode *root)
         s->title = yr_str_of(&L->r, v, "title");
     if ((v = ymap_get(root, "description")))
         s->description = yr_str_of(&L->r, v, "description");
-    s->start_any = true;
+    s->start_any = true; /* start_of clears it for a fixed start */
     if ((v = ymap_get(root, "start")))
-        s->start_any = false, start_of(L, v);
+        start_of(L, v);
     if ((v = yr_required(&L->r, root, "phase", "the scenario")))
         sref_of(L, v, "phase", &s->phase);
     s->horizon = 48 * 3600.0;
