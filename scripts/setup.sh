@@ -10,6 +10,9 @@ packages=(
   libplplot-dev                           # charts in the simulation report (PLplot, svg driver)
   python3-simpy                           # the SimPy reference model in bench/
   time                                    # /usr/bin/time -v: peak memory in bench/
+  cyclonedds-dev cyclonedds-tools libddsc0debian  # the live network (DDS, idlc, ddsperf)
+  libssl-dev                              # PKI for DDS Security (OpenSSL)
+  libsqlite3-dev sqlite3                  # the node journal
 )
 # Extra packages for a target, e.g. `setup.sh fuzz` adds clang and its libFuzzer runtime.
 for extra in "$@"; do

@@ -16,6 +16,14 @@ int cmd_draw(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_node(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_inbox(int argc, char **argv);
+int cmd_decide(int argc, char **argv);
+int cmd_journal(int argc, char **argv);
+int cmd_exercise(int argc, char **argv);
+int cmd_pki(int argc, char **argv);
 
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);

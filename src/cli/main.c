@@ -15,6 +15,14 @@ static const struct {
     {"sim", cmd_sim, "run a crisis scenario over structures, Monte Carlo (table, JSON, report)"},
     {"trace", cmd_trace, "one replication, message by message, every wait explained"},
     {"compare", cmd_compare, "every shipped structure on every shipped scenario, one report"},
+    {"node", cmd_node, "run one headquarters live over DDS (journal, enforcement, --auto)"},
+    {"send", cmd_send, "queue a track, alert, request or order at a running node"},
+    {"watch", cmd_watch, "follow a node's journal live, filtered"},
+    {"inbox", cmd_inbox, "decisions waiting for an operator at a node"},
+    {"decide", cmd_decide, "approve or deny a decision waiting at a node"},
+    {"journal", cmd_journal, "who saw what, when, and what was refused and why"},
+    {"exercise", cmd_exercise, "every headquarters a node process; a scenario in accelerated time"},
+    {"pki", cmd_pki, "make a CA, node identities and DDS Security documents from a structure"},
 };
 
 static void usage(FILE *out)

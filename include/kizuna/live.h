@@ -1,0 +1,77 @@
+/* kizuna/live.h - the live network: headquarters nodes over DDS, their journals, PKI, exercises. */
+#ifndef KIZUNA_LIVE_H
+#define KIZUNA_LIVE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kizuna/model.h"
+#include "kizuna/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A live node runs one headquarters of a structure: the simulator's engine
+ * with the real clock and a Cyclone DDS transport (docs/live.md). Every
+ * network of the structure is one DDS partition, "kizuna.<network id>"; the
+ * topics are "kz_msg" (requests, orders, alerts, reports, decisions;
+ * reliable, keep-all), "kz_track" (reliable, keyed by track and receiver,
+ * transient-local: late joiners get the current picture) and "kz_ack".
+ *
+ * A node's journal is DIR/NODE.db (SQLite, WAL): everything sent, received
+ * and dropped, with the reason; commands from operators (kizuna send,
+ * kizuna decide) are queued there too, so a node picks them up even after a
+ * restart.
+ */
+
+#define KZ_PARTITION_PREFIX "kizuna."
+
+struct kz_node_options {
+    const char *node;        /* node id in the structure */
+    const char *journal_dir; /* the node's journal is journal_dir/NODE.db */
+    bool automatic;          /* act with the modelled processing times (else wait for operators) */
+    double speed;            /* scenario seconds per wall second (1 = real time) */
+    const char *secure_dir;  /* kizuna pki init output; NULL: no DDS Security */
+    const char *dds_config;  /* Cyclone XML (file:// or inline); NULL: the shipped loopback one */
+    int64_t epoch_ns;        /* CLOCK_REALTIME of scenario time 0; 0: when the node starts */
+    int week_min_utc;        /* minutes after Monday 00:00 UTC at scenario time 0; -1: now */
+    int phase;               /* the legal phase at start, index; -1: the first */
+    uint64_t seed;           /* processing-time draws */
+    double run_s;            /* stop after this many wall seconds; 0: until stop is set */
+    volatile sig_atomic_t *stop; /* set (by a signal handler) to stop; may be NULL */
+    FILE *log;               /* one line per event, as journaled; NULL: quiet */
+};
+
+/* Runs a node until *stop or run_s. Returns 0 or a negative KZ_E code with err filled. */
+int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_node_options *o,
+                char *err, size_t errlen);
+
+/* ---- PKI and DDS Security (src/live/pki.c) ----------------------------------------- */
+
+/*
+ * Makes, under `out_dir` (created when missing): an identity CA and a
+ * permissions CA (identity_ca.pem, permissions_ca.pem, and their keys), the
+ * DDS Security governance document (governance.xml and its S/MIME-signed
+ * governance.p7s) and, per node, NODE/cert.pem, NODE/key.pem,
+ * NODE/permissions.xml and its signed NODE/permissions.p7s. A node's grant
+ * lets it publish and subscribe the kizuna topics only in the partitions of
+ * the networks it is a member of. Returns 0 or a negative KZ_E code with err.
+ */
+int kz_pki_init(const kz_model *m, const char *out_dir, char *err, size_t errlen);
+
+/*
+ * Writes into buf the Cyclone DDS <Security> element for node `node` using
+ * the files kz_pki_init made under `dir` (absolute file: URIs). Returns 0,
+ * KZ_ELIMIT when buf is too small, or KZ_ENOTFOUND when a file is missing.
+ */
+int kz_pki_security_xml(const char *dir, const char *node, char *buf, size_t len, char *err,
+                        size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,2 @@
+/* dds.c - placeholder. */
+#include "kizuna/live.h"

@@ -1,0 +1,2 @@
+/* exercise.c - placeholder. */
+#include "kizuna/live.h"

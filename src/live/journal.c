@@ -1,0 +1,2 @@
+/* journal.c - placeholder. */
+#include "kizuna/live.h"

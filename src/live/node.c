@@ -1,0 +1,2 @@
+/* node.c - placeholder. */
+#include "kizuna/live.h"

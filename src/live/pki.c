@@ -1,0 +1,2 @@
+/* pki.c - placeholder. */
+#include "kizuna/live.h"

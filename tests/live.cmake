@@ -1,0 +1,1 @@
+# live.cmake - live network tests (filled in below).

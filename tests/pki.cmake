@@ -1,0 +1,1 @@
+# pki.cmake - PKI and DDS Security tests.
