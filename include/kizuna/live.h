@@ -36,7 +36,9 @@ struct kz_node_options {
     bool automatic;          /* act with the modelled processing times (else wait for operators) */
     double speed;            /* scenario seconds per wall second (1 = real time) */
     const char *secure_dir;  /* kizuna pki init output; NULL: no DDS Security */
-    const char *dds_config;  /* Cyclone XML (file:// or inline); NULL: the shipped loopback one */
+    const char *dds_config;  /* Cyclone XML (file:// or inline); NULL: $CYCLONEDDS_URI, else
+                                the built-in loopback one (data/dds/loopback.xml) */
+    uint32_t domain;         /* DDS domain id (0..230) */
     int64_t epoch_ns;        /* CLOCK_REALTIME of scenario time 0; 0: when the node starts */
     int week_min_utc;        /* minutes after Monday 00:00 UTC at scenario time 0; -1: now */
     int phase;               /* the legal phase at start, index; -1: the first */
@@ -49,6 +51,45 @@ struct kz_node_options {
 /* Runs a node until *stop or run_s. Returns 0 or a negative KZ_E code with err filled. */
 int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_node_options *o,
                 char *err, size_t errlen);
+
+/* ---- operators' tools (src/live/tools.c) ----------------------------------------------- */
+
+/* The structure file a node's journal names (written when the node first ran). */
+int kz_live_structure_of(const char *journal_dir, const char *node, char *path, size_t n,
+                         char *err, size_t errlen);
+
+/*
+ * Checks a command (YAML or JSON, docs/live.md "Commands") against the structure and
+ * queues it in the node's journal, where the running node (or the next one to start)
+ * takes it. Problems with the text go to `d` at file:line:col. `who` is journaled.
+ * Returns 0, KZ_ECHECK/KZ_EPARSE (see d), or KZ_EIO with err.
+ */
+int kz_live_command(const kz_model *m, const char *journal_dir, const char *node,
+                    const char *who, const char *file, const char *text, size_t len,
+                    kz_diags *d, int64_t *seq, char *err, size_t errlen);
+
+struct kz_journal_filter {
+    const char *what; /* sent, received, refused, done, ... or NULL */
+    const char *kind; /* track, alert, request, ... or NULL */
+    int thread;       /* -1: any */
+};
+
+/* Prints the events of one journal (a NODE.db) after *last_seq, and updates it. */
+int kz_journal_print(const char *path, FILE *out, const struct kz_journal_filter *f,
+                     int64_t *last_seq, char *err, size_t errlen);
+
+/* Prints the decisions waiting for an operator; *count is how many. */
+int kz_inbox_print(const char *path, FILE *out, int *count, char *err, size_t errlen);
+
+/* Every journal of a directory against the others: what was sent, received, lost, doubled. */
+struct kz_audit {
+    int journals;
+    int64_t sent, received, refused, unacked;
+    int64_t missing;    /* sent, never journaled by the receiver */
+    int64_t duplicated; /* journaled twice by one receiver (cannot happen: ids are unique) */
+    int64_t unknown;    /* received, sent by no journal in the directory */
+};
+int kz_journal_audit(const char *dir, FILE *out, struct kz_audit *res, char *err, size_t errlen);
 
 /* ---- PKI and DDS Security (src/live/pki.c) ----------------------------------------- */
 

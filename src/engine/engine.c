@@ -9,7 +9,7 @@
 
 const char *const eng_wait_names[WAIT_COUNT] = {"queue", "off-hours", "review", "link", "legal"};
 
-enum { EV_JOB_DONE = 1, EV_RECALL_DONE = 2, EV_DELEGATE = 3 };
+enum { EV_JOB_DONE = ENG_EV_JOB_DONE, EV_RECALL_DONE = ENG_EV_RECALL_DONE, EV_DELEGATE = ENG_EV_DELEGATE };
 
 #define NIL UINT32_MAX
 
@@ -811,4 +811,119 @@ void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc)
 double eng_prop_s(const struct kz_engine *e, int a, int b, int net)
 {
     return router_prop_s(e->router, a, b, net);
+}
+
+/* ---- separate engines per node (the live network) ------------------------------------ */
+
+_Static_assert((int)P_BACKGROUND + 1 == (int)ENG_PURPOSE_COUNT, "purposes on the wire");
+_Static_assert((int)G_COUNT == (int)ENG_GRAPH_COUNT, "graphs on the wire");
+_Static_assert((int)OPK_ORDER + 1 == (int)ENG_OPK_COUNT, "operation kinds on the wire");
+
+int eng_export(const struct kz_engine *e, uint32_t mi, struct eng_wire *w)
+{
+    if (mi >= e->nmsgs || e->msgs[mi].op < 0)
+        return KZ_EINVAL;
+    const struct msg *m = &e->msgs[mi];
+    const struct op *o = &e->ops[m->op];
+    memset(w, 0, sizeof *w);
+    w->h = m->h;
+    w->dst = m->dst;
+    w->aux = m->aux;
+    w->purpose = m->purpose;
+    w->saved = m->saved;
+    w->graph = m->graph;
+    w->reviewed = m->reviewed;
+    w->delegated = m->delegated;
+    w->opkind = o->kind;
+    w->tag = o->tag;
+    w->opaux = o->aux;
+    w->attr = o->attr;
+    w->decision = o->decision;
+    w->assets = o->assets;
+    w->requester = o->requester;
+    w->auth = o->auth;
+    return 0;
+}
+
+int eng_import(struct kz_engine *e, const struct eng_wire *w, uint32_t *out)
+{
+    if (w->opkind >= ENG_OPK_COUNT || w->purpose >= ENG_PURPOSE_COUNT ||
+        w->graph >= ENG_GRAPH_COUNT || w->dst < 0 || (size_t)w->dst >= e->m->nnodes)
+        return KZ_EINVAL;
+    int32_t opi;
+    int rc = new_op(e, (enum op_kind)w->opkind, &w->attr, w->tag, w->opaux, NULL, 0, &opi);
+    if (rc)
+        return rc;
+    struct op *o = &e->ops[opi];
+    o->decision = w->decision;
+    o->assets = w->assets;
+    o->requester = w->requester;
+    o->auth = w->auth;
+    uint32_t mi;
+    rc = new_msg(e, (enum kz_msg_kind)w->h.kind, w->h.origin, w->dst, opi, &w->attr, &mi);
+    if (rc)
+        return rc;
+    struct msg *m = &e->msgs[mi];
+    m->h = w->h;
+    m->h.id = mi;
+    m->aux = w->aux;
+    m->purpose = w->purpose;
+    m->saved = w->saved;
+    m->graph = w->graph;
+    m->reviewed = w->reviewed;
+    m->delegated = w->delegated;
+    *out = mi;
+    return 0;
+}
+
+uint32_t eng_nmsgs(const struct kz_engine *e) { return e->nmsgs; }
+uint32_t eng_nops(const struct kz_engine *e) { return e->nops; }
+uint32_t eng_nblocked(const struct kz_engine *e) { return e->nblocked; }
+
+int32_t eng_msg_op(const struct kz_engine *e, uint32_t mi)
+{
+    return mi < e->nmsgs ? e->msgs[mi].op : -1;
+}
+
+enum action eng_msg_action(const struct kz_engine *e, uint32_t mi)
+{
+    return mi < e->nmsgs ? (enum action)e->msgs[mi].action : ACT_RELAY;
+}
+
+const struct kz_msg_header *eng_msg_header(const struct kz_engine *e, uint32_t mi)
+{
+    return mi < e->nmsgs ? &e->msgs[mi].h : NULL;
+}
+
+int eng_deny(struct kz_engine *e, uint32_t mi, const char *why)
+{
+    if (mi >= e->nmsgs)
+        return KZ_EINVAL;
+    struct msg *m = &e->msgs[mi];
+    if ((m->action != ACT_DECIDE && m->action != ACT_APPROVE) || m->op < 0)
+        return KZ_EINVAL;
+    int node = m->at;
+    e->ns[node].busy--;
+    TRACE(e, TR_REFUSED, mi, node, -1, -1, m->action, 0, 0, why);
+    struct op *o = &e->ops[m->op];
+    if (!o->done) {
+        o->done = 1;
+        op_done(e, m->op, ENG_INFEASIBLE, node, why);
+    }
+    return try_start(e, node);
+}
+
+bool eng_idle(const struct kz_engine *e)
+{
+    if (e->nblocked)
+        return false;
+    for (size_t i = 0; i < e->m->nnodes; i++) {
+        const struct nstate *s = &e->ns[i];
+        if (s->busy || s->recall_h != NIL)
+            return false;
+        for (int p = 0; p < KZ_PREC_COUNT; p++)
+            if (s->qh[p] != NIL)
+                return false;
+    }
+    return true;
 }

@@ -99,6 +99,9 @@ void kz_engine_bind(struct kz_engine *e, const struct kz_clock *clock,
  */
 void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc);
 
+/* The engine's own event kinds (what a shell may need to tell apart). */
+enum { ENG_EV_JOB_DONE = 1, ENG_EV_RECALL_DONE = 2, ENG_EV_DELEGATE = 3 };
+
 /* Called by the clock shell for the engine's own events (kind < 16). */
 int kz_engine_fire(struct kz_engine *e, unsigned kind, uint32_t arg);
 /* Called by the transport shell when message `msg` reaches node `to`. */
@@ -131,5 +134,48 @@ int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, in
 
 /* Seconds of propagation from node a to node b over a network. */
 double eng_prop_s(const struct kz_engine *e, int a, int b, int net);
+
+/* ---- for a shell whose nodes run in separate engines (the live network) ---------
+ *
+ * In the simulator one engine holds every node, and a message index means the
+ * same thing at both ends of a hop. A live node's engine holds one node; a
+ * message leaving it is exported (everything the next node needs to go on:
+ * the header, where it goes and why, and its operation), carried, and
+ * imported by the receiver's engine, which then delivers it. */
+struct eng_wire {
+    struct kz_msg_header h; /* h.id is the sender's local index; the shell keeps its own */
+    int32_t dst, aux;
+    uint8_t purpose, saved, graph, reviewed, delegated;
+    uint8_t opkind; /* the operation: share, request, order */
+    uint32_t tag, opaux;
+    struct eng_attr attr;
+    int32_t decision, assets, requester, auth;
+};
+
+enum { ENG_OPK_SHARE, ENG_OPK_REQUEST, ENG_OPK_ORDER, ENG_OPK_COUNT };
+enum { ENG_PURPOSE_COUNT = 10, ENG_GRAPH_COUNT = 3 };
+
+/* Fills *w from message `mi`. Returns 0 or KZ_EINVAL. */
+int eng_export(const struct kz_engine *e, uint32_t mi, struct eng_wire *w);
+/* Adds an arriving message with an operation of its own; the caller then calls
+ * kz_engine_deliver(e, *mi, node). `w` must have passed the receiver's checks
+ * (indices in range). Returns 0, KZ_ENOMEM or KZ_EINVAL. */
+int eng_import(struct kz_engine *e, const struct eng_wire *w, uint32_t *mi);
+/* Messages and operations created so far (indices below these are valid). */
+uint32_t eng_nmsgs(const struct kz_engine *e);
+uint32_t eng_nops(const struct kz_engine *e);
+/* The operation a message belongs to (-1: background) and the action of its current job. */
+int32_t eng_msg_op(const struct kz_engine *e, uint32_t mi);
+enum action eng_msg_action(const struct kz_engine *e, uint32_t mi);
+const struct kz_msg_header *eng_msg_header(const struct kz_engine *e, uint32_t mi);
+/* Messages waiting for a route to open. */
+uint32_t eng_nblocked(const struct kz_engine *e);
+/* Nothing queued, in work, waiting for a principal or for a route: a shell that also has
+ * no engine event pending may kz_engine_reset to reuse the memory. */
+bool eng_idle(const struct kz_engine *e);
+/* An operator refuses the decision or approval job of message `mi` (instead of
+ * kz_engine_fire ending it): the cell is freed and the operation ends
+ * ENG_INFEASIBLE with `why`. Returns 0, KZ_EINVAL or an error from the clock. */
+int eng_deny(struct kz_engine *e, uint32_t mi, const char *why);
 
 #endif

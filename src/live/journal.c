@@ -1,2 +1,462 @@
-/* journal.c - placeholder. */
-#include "kizuna/live.h"
+/* journal.c - a node's journal (SQLite, WAL): what it sent, received, refused and did. */
+#include "journal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kizuna/error.h"
+
+enum stmt {
+    S_BEGIN,
+    S_COMMIT,
+    S_WORK_FIND,
+    S_WORK_WIRE,
+    S_WORK_CMD,
+    S_WORK_HANDLED,
+    S_WORK_OPEN,
+    S_OUT_ADD,
+    S_OUT_SENT,
+    S_OUT_ACKED,
+    S_OUT_DUE,
+    S_OUT_UNACKED,
+    S_EVENT,
+    S_CMD_PUT,
+    S_CMD_NEXT,
+    S_CMD_TAKEN,
+    S_PEND_ADD,
+    S_PEND_CLOSE,
+    S_PEND_RESET,
+    S_META_GET,
+    S_COUNT
+};
+
+static const char *const sql[S_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_WORK_FIND] = "SELECT root FROM work WHERE id = ?1",
+    [S_WORK_WIRE] = "INSERT INTO work(id, t_ns, from_node, net, kind, sample) VALUES(?1,?2,?3,?4,?5,?6)",
+    [S_WORK_CMD] = "INSERT INTO work(t_ns, cmd_seq, cmd) VALUES(?1,?2,?3)",
+    [S_WORK_HANDLED] = "UPDATE work SET handled = 1 WHERE root = ?1",
+    [S_WORK_OPEN] = "SELECT root, sample, cmd FROM work WHERE handled = 0 ORDER BY root",
+    [S_OUT_ADD] = "INSERT OR IGNORE INTO outbox(id, root, topic, t_ns, to_node, net, kind, sample) "
+                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    [S_OUT_SENT] = "UPDATE outbox SET sends = sends + 1, last_ns = ?2 WHERE id = ?1",
+    [S_OUT_ACKED] = "UPDATE outbox SET acked_ns = ?2 WHERE id = ?1 AND acked_ns IS NULL",
+    [S_OUT_DUE] = "SELECT topic, sample FROM outbox WHERE acked_ns IS NULL AND "
+                  "(last_ns IS NULL OR last_ns < ?1) ORDER BY rowid LIMIT 4096",
+    [S_OUT_UNACKED] = "SELECT count(*) FROM outbox WHERE acked_ns IS NULL",
+    [S_EVENT] = "INSERT INTO event(t_ns, t_sim_us, what, id, thread, tag, aux, node, peer, net, "
+                "kind, cls, text) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+    [S_CMD_PUT] = "INSERT INTO command(t_ns, who, body) VALUES(?1,?2,?3)",
+    [S_CMD_NEXT] = "SELECT seq, body FROM command WHERE seq > ?1 AND taken = 0 ORDER BY seq LIMIT 1",
+    [S_CMD_TAKEN] = "UPDATE command SET taken = 1 WHERE seq = ?1",
+    [S_PEND_ADD] = "INSERT OR REPLACE INTO pending(key, t_ns, what, state) VALUES(?1,?2,?3,'open')",
+    [S_PEND_CLOSE] = "UPDATE pending SET state = ?2, closed_ns = ?3 WHERE key = ?1",
+    [S_PEND_RESET] = "UPDATE pending SET state = 'lost' WHERE state = 'open'",
+    [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+};
+
+static const char schema[] =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS work(root INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER UNIQUE,"
+    " t_ns INTEGER, from_node INTEGER, net INTEGER, kind INTEGER, sample BLOB,"
+    " cmd_seq INTEGER, cmd TEXT, handled INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS work_open ON work(handled) WHERE handled = 0;"
+    "CREATE TABLE IF NOT EXISTS outbox(id INTEGER PRIMARY KEY, root INTEGER, topic INTEGER,"
+    " t_ns INTEGER, to_node INTEGER, net INTEGER, kind INTEGER, sample BLOB,"
+    " sends INTEGER NOT NULL DEFAULT 0, last_ns INTEGER, acked_ns INTEGER);"
+    "CREATE INDEX IF NOT EXISTS outbox_open ON outbox(acked_ns) WHERE acked_ns IS NULL;"
+    "CREATE TABLE IF NOT EXISTS event(seq INTEGER PRIMARY KEY AUTOINCREMENT, t_ns INTEGER,"
+    " t_sim_us INTEGER, what TEXT, id INTEGER, thread INTEGER, tag INTEGER, aux INTEGER,"
+    " node INTEGER, peer INTEGER, net INTEGER, kind INTEGER, cls INTEGER, text TEXT);"
+    "CREATE TABLE IF NOT EXISTS command(seq INTEGER PRIMARY KEY AUTOINCREMENT, t_ns INTEGER,"
+    " who TEXT, body TEXT, taken INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS names(kind INTEGER, idx INTEGER, id TEXT,"
+    " PRIMARY KEY(kind, idx));"
+    "CREATE TABLE IF NOT EXISTS pending(key INTEGER PRIMARY KEY, t_ns INTEGER, what TEXT,"
+    " state TEXT, closed_ns INTEGER);";
+
+struct journal {
+    sqlite3 *db;
+    sqlite3_stmt *st[S_COUNT];
+    char err[256];
+};
+
+static int fail(struct journal *j, int rc)
+{
+    snprintf(j->err, sizeof j->err, "journal: %s", sqlite3_errmsg(j->db));
+    return rc == SQLITE_NOMEM ? KZ_ENOMEM : KZ_EIO;
+}
+
+const char *jr_errmsg(const struct journal *j) { return j->err; }
+struct sqlite3 *jr_db(struct journal *j) { return j->db; }
+
+static int mkdirs(const char *path)
+{
+    char buf[4096];
+    if (strlen(path) >= sizeof buf)
+        return -1;
+    strcpy(buf, path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return 0;
+}
+
+int jr_meta_set(struct journal *j, const char *k, const char *v)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO meta VALUES(?1,?2)", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? 0 : fail(j, rc);
+}
+
+int jr_open(const char *path, const char *node, uint64_t digest, bool create,
+            struct journal **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct journal *j = calloc(1, sizeof *j);
+    if (!j)
+        return KZ_ENOMEM;
+    int rc = KZ_EIO;
+    if (create && mkdirs(path)) {
+        snprintf(err, errlen, "%s: cannot create its directory: %s", path, strerror(errno));
+        goto fail;
+    }
+    int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE;
+    if (sqlite3_open_v2(path, &j->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, j->db ? sqlite3_errmsg(j->db) : "cannot open");
+        goto fail;
+    }
+    /* Several processes share a journal (the node, kizuna send/decide/watch): wait for
+     * the writer's lock rather than fail. */
+    sqlite3_busy_timeout(j->db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(j->db, schema, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(j->db, "PRAGMA synchronous=NORMAL", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, msg ? msg : "cannot set up the journal");
+        sqlite3_free(msg);
+        goto fail;
+    }
+    for (int i = 0; i < S_COUNT; i++)
+        if (sqlite3_prepare_v3(j->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &j->st[i], NULL) !=
+            SQLITE_OK) {
+            snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(j->db));
+            goto fail;
+        }
+    if (node) {
+        char have[64] = "", want[32];
+        snprintf(want, sizeof want, "%016" PRIx64, digest);
+        jr_meta_get(j, "digest", have, sizeof have);
+        char who[128] = "";
+        jr_meta_get(j, "node", who, sizeof who);
+        if (who[0] && strcmp(who, node)) {
+            snprintf(err, errlen, "%s: this journal belongs to node %s, not %s", path, who, node);
+            rc = KZ_ECHECK;
+            goto fail;
+        }
+        if (have[0] && strcmp(have, want)) {
+            snprintf(err, errlen,
+                     "%s: this journal was written with another structure file (digest %s, "
+                     "now %s); use another journal directory",
+                     path, have, want);
+            rc = KZ_ECHECK;
+            goto fail;
+        }
+        if ((!who[0] && jr_meta_set(j, "node", node)) ||
+            (!have[0] && jr_meta_set(j, "digest", want))) {
+            snprintf(err, errlen, "%s: %s", path, j->err);
+            goto fail;
+        }
+    }
+    *out = j;
+    return 0;
+fail:
+    jr_close(j);
+    return rc;
+}
+
+void jr_close(struct journal *j)
+{
+    if (!j)
+        return;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(j->st[i]);
+    sqlite3_close(j->db);
+    free(j);
+}
+
+/* Runs a statement to completion and resets it. */
+static int run(struct journal *j, sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(j, rc);
+}
+
+int jr_begin(struct journal *j) { return run(j, j->st[S_BEGIN]); }
+int jr_commit(struct journal *j) { return run(j, j->st[S_COMMIT]); }
+
+int jr_work_wire(struct journal *j, const kz_Msg *m, int64_t t_ns, int64_t *root, bool *dup)
+{
+    sqlite3_stmt *s = j->st[S_WORK_FIND];
+    sqlite3_bind_int64(s, 1, (int64_t)m->id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *root = sqlite3_column_int64(s, 0);
+        *dup = true;
+        sqlite3_reset(s);
+        return 0;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return fail(j, rc);
+    *dup = false;
+    s = j->st[S_WORK_WIRE];
+    sqlite3_bind_int64(s, 1, (int64_t)m->id);
+    sqlite3_bind_int64(s, 2, t_ns);
+    sqlite3_bind_int(s, 3, m->from);
+    sqlite3_bind_int(s, 4, m->net);
+    sqlite3_bind_int(s, 5, m->kind);
+    sqlite3_bind_blob(s, 6, m, (int)sizeof *m, SQLITE_STATIC);
+    if ((rc = run(j, s)) != 0)
+        return rc;
+    *root = sqlite3_last_insert_rowid(j->db);
+    return 0;
+}
+
+int jr_work_cmd(struct journal *j, int64_t cmd_seq, const char *body, int64_t t_ns,
+                int64_t *root)
+{
+    sqlite3_stmt *s = j->st[S_WORK_CMD];
+    sqlite3_bind_int64(s, 1, t_ns);
+    sqlite3_bind_int64(s, 2, cmd_seq);
+    sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
+    int rc = run(j, s);
+    if (rc)
+        return rc;
+    *root = sqlite3_last_insert_rowid(j->db);
+    return 0;
+}
+
+int jr_work_handled(struct journal *j, int64_t root)
+{
+    sqlite3_bind_int64(j->st[S_WORK_HANDLED], 1, root);
+    return run(j, j->st[S_WORK_HANDLED]);
+}
+
+int jr_work_each_open(struct journal *j,
+                      int (*fn)(void *ctx, int64_t root, const kz_Msg *s, const char *cmd),
+                      void *ctx)
+{
+    sqlite3_stmt *s = j->st[S_WORK_OPEN];
+    int rc, out = 0;
+    while (!out && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t root = sqlite3_column_int64(s, 0);
+        const void *blob = sqlite3_column_blob(s, 1);
+        int nb = sqlite3_column_bytes(s, 1);
+        const char *cmd = (const char *)sqlite3_column_text(s, 2);
+        kz_Msg m;
+        if (blob && nb == (int)sizeof m) {
+            memcpy(&m, blob, sizeof m);
+            out = fn(ctx, root, &m, NULL);
+        } else if (cmd) {
+            out = fn(ctx, root, NULL, cmd);
+        } else {
+            snprintf(j->err, sizeof j->err, "journal: work root %" PRId64 " is damaged", root);
+            out = KZ_EIO;
+        }
+    }
+    sqlite3_reset(s);
+    if (!out && rc != SQLITE_DONE)
+        return fail(j, rc);
+    return out;
+}
+
+int jr_out_add(struct journal *j, int64_t root, enum jr_topic topic, const kz_Msg *m,
+               int64_t t_ns)
+{
+    sqlite3_stmt *s = j->st[S_OUT_ADD];
+    sqlite3_bind_int64(s, 1, (int64_t)m->id);
+    sqlite3_bind_int64(s, 2, root);
+    sqlite3_bind_int(s, 3, (int)topic);
+    sqlite3_bind_int64(s, 4, t_ns);
+    sqlite3_bind_int(s, 5, m->to);
+    sqlite3_bind_int(s, 6, m->net);
+    sqlite3_bind_int(s, 7, m->kind);
+    sqlite3_bind_blob(s, 8, m, (int)sizeof *m, SQLITE_STATIC);
+    int rc = run(j, s);
+    return rc ? rc : sqlite3_changes(j->db) > 0;
+}
+
+int jr_out_sent(struct journal *j, uint64_t id, int64_t t_ns)
+{
+    sqlite3_bind_int64(j->st[S_OUT_SENT], 1, (int64_t)id);
+    sqlite3_bind_int64(j->st[S_OUT_SENT], 2, t_ns);
+    return run(j, j->st[S_OUT_SENT]);
+}
+
+int jr_out_acked(struct journal *j, uint64_t id, int64_t t_ns)
+{
+    sqlite3_bind_int64(j->st[S_OUT_ACKED], 1, (int64_t)id);
+    sqlite3_bind_int64(j->st[S_OUT_ACKED], 2, t_ns);
+    return run(j, j->st[S_OUT_ACKED]);
+}
+
+int jr_out_each_due(struct journal *j, int64_t before_ns,
+                    int (*fn)(void *ctx, enum jr_topic topic, const kz_Msg *m), void *ctx)
+{
+    sqlite3_stmt *s = j->st[S_OUT_DUE];
+    sqlite3_bind_int64(s, 1, before_ns);
+    int rc, out = 0;
+    while (!out && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const void *blob = sqlite3_column_blob(s, 1);
+        kz_Msg m;
+        if (!blob || sqlite3_column_bytes(s, 1) != (int)sizeof m)
+            continue;
+        memcpy(&m, blob, sizeof m);
+        out = fn(ctx, (enum jr_topic)sqlite3_column_int(s, 0), &m);
+    }
+    sqlite3_reset(s);
+    if (!out && rc != SQLITE_DONE)
+        return fail(j, rc);
+    return out;
+}
+
+int64_t jr_out_unacked(struct journal *j)
+{
+    sqlite3_stmt *s = j->st[S_OUT_UNACKED];
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_reset(s);
+    return n;
+}
+
+static void bind_opt_int(sqlite3_stmt *s, int i, int v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(s, i, v);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+int jr_event(struct journal *j, const struct jr_event *e)
+{
+    sqlite3_stmt *s = j->st[S_EVENT];
+    sqlite3_bind_int64(s, 1, e->t_ns);
+    sqlite3_bind_int64(s, 2, e->t_sim_us);
+    sqlite3_bind_text(s, 3, e->what, -1, SQLITE_STATIC);
+    if (e->id)
+        sqlite3_bind_int64(s, 4, (int64_t)e->id);
+    bind_opt_int(s, 5, e->thread);
+    sqlite3_bind_int64(s, 6, e->tag);
+    sqlite3_bind_int64(s, 7, e->aux);
+    bind_opt_int(s, 8, e->node);
+    bind_opt_int(s, 9, e->peer);
+    bind_opt_int(s, 10, e->net);
+    bind_opt_int(s, 11, e->kind);
+    bind_opt_int(s, 12, e->cls);
+    if (e->text)
+        sqlite3_bind_text(s, 13, e->text, -1, SQLITE_STATIC);
+    return run(j, s);
+}
+
+int jr_cmd_put(struct journal *j, const char *who, const char *body, int64_t t_ns, int64_t *seq)
+{
+    sqlite3_stmt *s = j->st[S_CMD_PUT];
+    sqlite3_bind_int64(s, 1, t_ns);
+    sqlite3_bind_text(s, 2, who, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
+    int rc = run(j, s);
+    if (!rc && seq)
+        *seq = sqlite3_last_insert_rowid(j->db);
+    return rc;
+}
+
+int jr_cmd_next(struct journal *j, int64_t after, int64_t *seq, char *body, size_t n)
+{
+    sqlite3_stmt *s = j->st[S_CMD_NEXT];
+    sqlite3_bind_int64(s, 1, after);
+    int rc = sqlite3_step(s), found = 0;
+    if (rc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(s, 0);
+        const char *b = (const char *)sqlite3_column_text(s, 1);
+        snprintf(body, n, "%s", b ? b : "");
+        found = 1;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(j, rc);
+    return found;
+}
+
+int jr_cmd_taken(struct journal *j, int64_t seq)
+{
+    sqlite3_bind_int64(j->st[S_CMD_TAKEN], 1, seq);
+    return run(j, j->st[S_CMD_TAKEN]);
+}
+
+int jr_pending_add(struct journal *j, int64_t key, int64_t t_ns, const char *what)
+{
+    sqlite3_stmt *s = j->st[S_PEND_ADD];
+    sqlite3_bind_int64(s, 1, key);
+    sqlite3_bind_int64(s, 2, t_ns);
+    sqlite3_bind_text(s, 3, what, -1, SQLITE_STATIC);
+    return run(j, s);
+}
+
+int jr_pending_close(struct journal *j, int64_t key, const char *outcome, int64_t t_ns)
+{
+    sqlite3_stmt *s = j->st[S_PEND_CLOSE];
+    sqlite3_bind_int64(s, 1, key);
+    sqlite3_bind_text(s, 2, outcome, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, t_ns);
+    return run(j, s);
+}
+
+int jr_pending_reset(struct journal *j) { return run(j, j->st[S_PEND_RESET]); }
+
+int jr_meta_get(struct journal *j, const char *key, char *buf, size_t n)
+{
+    sqlite3_stmt *s = j->st[S_META_GET];
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        snprintf(buf, n, "%s", v ? v : "");
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc == SQLITE_ROW ? 0 : KZ_ENOTFOUND;
+}
+
+int jr_name(struct journal *j, int kind, int idx, const char *id)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(j->db, "INSERT OR REPLACE INTO names VALUES(?1,?2,?3)", -1, &s,
+                                NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int(s, 1, kind);
+        sqlite3_bind_int(s, 2, idx);
+        sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? 0 : fail(j, rc);
+}

@@ -1,2 +1,268 @@
-/* wire.c - placeholder. */
-#include "kizuna/live.h"
+/* wire.c - engine messages to and from DDS samples, and the gates both ends apply. */
+#include "wire.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+uint64_t wire_digest(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+static int16_t i16(int32_t v) { return (int16_t)(v < INT16_MIN ? -1 : v > INT16_MAX ? -1 : v); }
+
+void wire_encode(uint64_t digest, const struct eng_wire *w, const struct wire_hop *hop,
+                 const struct wire_body *b, kz_Msg *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = hop->id;
+    o->digest = digest;
+    o->op = hop->op;
+    o->releasable = w->h.releasable;
+    o->disclosable = w->attr.disclosable;
+    o->created_us = w->h.created.us;
+    o->sent_ns = hop->sent_ns;
+    o->thread = w->h.thread;
+    o->tag = w->tag;
+    o->aux = w->opaux;
+    o->from = i16(hop->from);
+    o->to = i16(hop->to);
+    o->net = i16(hop->net);
+    o->origin = i16(w->h.origin);
+    o->dst = i16(w->dst);
+    o->requester = i16(w->requester);
+    o->decision = i16(w->decision);
+    o->assets = i16(w->assets);
+    o->auth = i16(w->auth);
+    o->opdst = i16(w->aux); /* the approval index travels here */
+    o->kind = w->h.kind;
+    o->prec = w->h.precedence;
+    o->cls = w->h.classification;
+    o->purpose = w->purpose;
+    o->graph = w->graph;
+    o->reviewed = w->reviewed;
+    o->saved = w->saved;
+    o->delegated = w->delegated;
+    o->opkind = w->opkind;
+    if (b) {
+        memcpy(o->track_id, b->track_id, sizeof o->track_id);
+        o->lat = b->lat;
+        o->lon = b->lon;
+        o->alt_m = b->alt_m;
+        memcpy(o->text, b->text, sizeof o->text);
+    }
+    o->track_id[sizeof o->track_id - 1] = '\0';
+    o->text[sizeof o->text - 1] = '\0';
+}
+
+/* A bounded string field holds a NUL and only printable text (UTF-8 allowed, no controls). */
+static bool text_ok(const char *s, size_t cap)
+{
+    const char *end = memchr(s, '\0', cap);
+    if (!end)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+#define FAIL(...)                                \
+    do {                                         \
+        snprintf(why, whylen, __VA_ARGS__);      \
+        return -1;                               \
+    } while (0)
+
+static bool idx_ok(int v, size_t n) { return v >= 0 && (size_t)v < n; }
+
+int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, struct eng_wire *w,
+                struct wire_hop *hop, struct wire_body *b, char *why, size_t whylen)
+{
+    if (in->digest != digest)
+        FAIL("structure digest %016llx is not this node's %016llx",
+             (unsigned long long)in->digest, (unsigned long long)digest);
+    if (in->id == 0)
+        FAIL("message id 0");
+    if (!idx_ok(in->from, m->nnodes) || !idx_ok(in->to, m->nnodes))
+        FAIL("sender or receiver %d/%d is not a node of the structure", in->from, in->to);
+    if (!idx_ok(in->net, m->nnetworks))
+        FAIL("network %d is not in the structure", in->net);
+    if (!idx_ok(in->origin, m->nnodes) || !idx_ok(in->dst, m->nnodes))
+        FAIL("origin or destination %d/%d is not a node of the structure", in->origin, in->dst);
+    if (in->kind >= KZ_MSG_KIND_COUNT || in->kind == KZ_MSG_ACK)
+        FAIL("message kind %u is unknown", in->kind);
+    if (in->prec >= KZ_PREC_COUNT)
+        FAIL("precedence %u is unknown", in->prec);
+    if (in->cls >= CL_COUNT)
+        FAIL("classification %u is unknown", in->cls);
+    /* Only these purposes travel (engine.c): a route to a recipient or executor (1), a
+     * request to the holder (3), to an approver (4), an approver's answer (5), a request to
+     * the delegate (7). Anything else would make the receiving engine act on a state that
+     * cannot arrive. */
+    bool req = in->opkind == ENG_OPK_REQUEST, ord = in->opkind == ENG_OPK_ORDER;
+    switch (in->purpose) {
+    case 1:
+        if (req)
+            FAIL("a request routed as a share or order");
+        break;
+    case 3:
+    case 4:
+    case 5:
+    case 7:
+        if (!req)
+            FAIL("purpose %u belongs to a request", in->purpose);
+        break;
+    default:
+        FAIL("purpose %u does not travel", in->purpose);
+    }
+    if (ord && (in->kind != KZ_MSG_ORDER || in->graph != G_CMD))
+        FAIL("an order not routed down the chain of command");
+    if (in->saved >= ENG_PURPOSE_COUNT || in->graph >= ENG_GRAPH_COUNT ||
+        in->opkind >= ENG_OPK_COUNT || in->reviewed > 1 || in->delegated > 1)
+        FAIL("routing state out of range");
+    if (in->thread < -1)
+        FAIL("thread %d out of range", in->thread);
+    uint64_t all = m->nnations >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << m->nnations) - 1);
+    if ((in->releasable & ~all) || (in->disclosable & ~all))
+        FAIL("releasability names a nation the structure does not have");
+    if ((req || ord) && !idx_ok(in->decision, m->ndecisions))
+        FAIL("decision %d is not in the structure", in->decision);
+    if (req && (!idx_ok(in->auth, m->nauthorities) || !idx_ok(in->requester, m->nnodes) ||
+                m->authorities[in->auth].decision != in->decision))
+        FAIL("request names no authority of the structure for its decision");
+    if (req && !(in->assets == -1 || idx_ok(in->assets, m->nnations)))
+        FAIL("assets %d is not a nation of the structure", in->assets);
+    if (req && in->opdst < 0)
+        FAIL("approval index %d out of range", in->opdst);
+    if (req && (size_t)in->opdst > m->authorities[in->auth].approvals.n)
+        FAIL("approval index %d out of range", in->opdst);
+    if (!text_ok(in->track_id, sizeof in->track_id) || !text_ok(in->text, sizeof in->text))
+        FAIL("text field is not terminated or holds control characters");
+    if (!isfinite(in->lat) || !isfinite(in->lon) || !isfinite(in->alt_m) || fabs(in->lat) > 90 ||
+        fabs(in->lon) > 180)
+        FAIL("position out of range");
+    if (in->created_us < 0)
+        FAIL("creation time is negative");
+
+    memset(w, 0, sizeof *w);
+    w->h.id = 0;
+    w->h.thread = in->thread;
+    w->h.kind = in->kind;
+    w->h.precedence = in->prec;
+    w->h.classification = in->cls;
+    w->h.releasable = in->releasable;
+    w->h.origin = in->origin;
+    w->h.destination = in->dst;
+    w->h.created.us = in->created_us;
+    w->dst = in->dst;
+    w->aux = in->opdst;
+    w->purpose = in->purpose;
+    w->saved = in->saved;
+    w->graph = in->graph;
+    w->reviewed = in->reviewed;
+    w->delegated = in->delegated;
+    w->opkind = in->opkind;
+    w->tag = in->tag;
+    w->opaux = in->aux;
+    w->attr.thread = in->thread;
+    w->attr.prec = (enum kz_precedence)in->prec;
+    w->attr.cls = (enum classif)in->cls;
+    w->attr.releasable = in->releasable;
+    w->attr.disclosable = in->disclosable;
+    w->decision = req || ord ? in->decision : -1;
+    w->assets = req ? in->assets : -1;
+    w->requester = req ? in->requester : -1;
+    w->auth = req ? in->auth : -1;
+
+    hop->id = in->id;
+    hop->op = in->op;
+    hop->from = in->from;
+    hop->to = in->to;
+    hop->net = in->net;
+    hop->sent_ns = in->sent_ns;
+    if (b) {
+        memcpy(b->track_id, in->track_id, sizeof b->track_id);
+        b->lat = in->lat;
+        b->lon = in->lon;
+        b->alt_m = in->alt_m;
+        memcpy(b->text, in->text, sizeof b->text);
+    }
+    return 0;
+}
+
+bool wire_member(const struct kz_model *m, int net, int node)
+{
+    const struct network *nw = &m->networks[net];
+    for (size_t k = 0; k < nw->members.n; k++)
+        if (nw->members.v[k].idx == node)
+            return true;
+    return false;
+}
+
+#undef FAIL
+#define FAIL(...)                                \
+    do {                                         \
+        snprintf(why, whylen, __VA_ARGS__);      \
+        return false;                            \
+    } while (0)
+
+bool wire_release_ok(const struct kz_model *m, int net, int cls, uint64_t releasable, int phase,
+                     char *why, size_t whylen)
+{
+    const struct network *nw = &m->networks[net];
+    if (!(nw->phases & (1u << phase)))
+        FAIL("network %s is not in use in phase %s", nw->id, m->phases[phase].id);
+    if (cls > (int)nw->ceiling)
+        FAIL("classification %s is above the ceiling %s of network %s", kz_classif_names[cls],
+             kz_classif_names[nw->ceiling], nw->id);
+    for (size_t k = 0; k < nw->members.n; k++) {
+        const struct node *n = &m->nodes[nw->members.v[k].idx];
+        uint64_t nations = ((uint64_t)1 << n->nation) | n->combined;
+        uint64_t missing = nations & ~releasable;
+        if (missing) {
+            int i = 0;
+            while (!(missing & ((uint64_t)1 << i)))
+                i++;
+            FAIL("not releasable to %s, which has a member (%s) on network %s",
+                 m->nations[i].id, n->id, nw->id);
+        }
+    }
+    return true;
+}
+
+bool wire_commands(const struct kz_model *m, int from, int to, int phase)
+{
+    for (size_t i = 0; i < m->nrelations; i++) {
+        const struct relation *r = &m->relations[i];
+        if (r->from == from && r->to == to && rel_is_command(r->type) &&
+            (r->phases & (1u << phase)))
+            return true;
+    }
+    return false;
+}
+
+bool wire_receive_ok(const struct kz_model *m, int me, int phase, const struct eng_wire *w,
+                     const struct wire_hop *hop, char *why, size_t whylen)
+{
+    if (hop->to != me)
+        FAIL("addressed to another node");
+    if (!wire_member(m, hop->net, hop->from))
+        FAIL("sender %s is not a member of network %s", m->nodes[hop->from].id,
+             m->networks[hop->net].id);
+    if (!wire_member(m, hop->net, me))
+        FAIL("this node is not a member of network %s", m->networks[hop->net].id);
+    if (!wire_release_ok(m, hop->net, w->h.classification, w->h.releasable, phase, why, whylen))
+        return false;
+    if ((w->h.kind == KZ_MSG_ORDER || w->opkind == ENG_OPK_ORDER) &&
+        !wire_commands(m, hop->from, me, phase))
+        FAIL("order from %s, which has no command over %s in phase %s", m->nodes[hop->from].id,
+             m->nodes[me].id, m->phases[phase].id);
+    return true;
+}

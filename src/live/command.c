@@ -1,0 +1,225 @@
+/* command.c - operators' and the exercise director's commands to a node (YAML or JSON). */
+#include "command.h"
+
+#include <string.h>
+
+#include "kizuna/error.h"
+#include "model/yread.h"
+
+static const char *const kinds[] = {"share", "request", "order", "phase",
+                                    "outage", "decide", "stop"};
+static const char *const share_kinds[] = {"track", "alert", "report"};
+static const char *const precs[] = {"flash", "immediate", "priority", "routine"};
+static const char *const outage_kinds[] = {"node", "network", "link", "cut"};
+static const char *const answers[] = {"deny", "approve"};
+
+static int find_id(struct yread *L, const struct ynode *n, const char *what, size_t count,
+                   const char *(*id)(const struct kz_model *, size_t), const struct kz_model *m)
+{
+    const char *s = yr_str_of(L, n, what);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(id(m, i), s))
+            return (int)i;
+    yr_report(L, n, 40, "%s '%s' is not in structure '%s'", what, s, m->name);
+    return -1;
+}
+
+static const char *node_id(const struct kz_model *m, size_t i) { return m->nodes[i].id; }
+static const char *nation_id(const struct kz_model *m, size_t i) { return m->nations[i].id; }
+static const char *decision_id(const struct kz_model *m, size_t i) { return m->decisions[i].id; }
+static const char *phase_id(const struct kz_model *m, size_t i) { return m->phases[i].id; }
+static const char *network_id(const struct kz_model *m, size_t i) { return m->networks[i].id; }
+
+/* A list of ids (a sequence, or one scalar) into v[0..max). */
+static int id_list(struct yread *L, const struct ynode *n, const char *what, size_t count,
+                   const char *(*id)(const struct kz_model *, size_t), const struct kz_model *m,
+                   int *v, int max)
+{
+    if (n->type == Y_SCALAR) {
+        v[0] = find_id(L, n, what, count, id, m);
+        return v[0] < 0 ? -1 : 1;
+    }
+    if (!yr_want(L, n, Y_SEQ, what))
+        return -1;
+    if (n->n > (size_t)max) {
+        yr_report(L, n, 13, "%s: at most %d", what, max);
+        return -1;
+    }
+    int k = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        int x = find_id(L, n->kids[i], what, count, id, m);
+        if (x < 0)
+            return -1;
+        v[k++] = x;
+    }
+    return k;
+}
+
+static uint64_t mask_of(struct yread *L, const struct ynode *n, const struct kz_model *m,
+                        bool *ok)
+{
+    int v[64];
+    int k = id_list(L, n, "nation", m->nnations, nation_id, m, v, 64);
+    if (k < 0) {
+        *ok = false;
+        return 0;
+    }
+    uint64_t mask = 0;
+    for (int i = 0; i < k; i++)
+        mask |= (uint64_t)1 << v[i];
+    return mask;
+}
+
+static void copy_text(struct yread *L, const struct ynode *n, const char *what, char *dst,
+                      size_t cap)
+{
+    const char *s = yr_str_of(L, n, what);
+    if (!s)
+        return;
+    if (strlen(s) >= cap) {
+        yr_report(L, n, 13, "%s: at most %zu bytes", what, cap - 1);
+        return;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) {
+            yr_report(L, n, 12, "%s: control characters are not allowed", what);
+            return;
+        }
+    strcpy(dst, s);
+}
+
+int cmd_parse(const struct kz_model *m, const char *file, const char *text, size_t len,
+              struct command *c, kz_diags *d)
+{
+    struct ydoc doc;
+    int rc = ydoc_parse(file, text, len, &doc, d);
+    if (rc)
+        return rc;
+    struct yread L = {file, d, &doc.arena, 0};
+    const struct ynode *root = doc.root;
+    memset(c, 0, sizeof *c);
+    c->decision = c->assets = c->phase = -1;
+    c->attr.thread = -1;
+    c->attr.prec = KZ_PREC_IMMEDIATE;
+    c->attr.cls = CL_S;
+    c->attr.releasable = m->nnations >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << m->nnations) - 1);
+    if (!root) {
+        kz_diags_add(d, file, 1, 1, KZ_SEV_ERROR, 6, "empty command");
+        ydoc_free(&doc);
+        return KZ_ECHECK;
+    }
+    if (!yr_want(&L, root, Y_MAP, "command"))
+        goto out;
+    static const char *const keys[] = {
+        "cmd",          "kind",   "to",         "track",       "lat",      "lon",
+        "alt",          "text",   "precedence", "classification", "releasable", "disclosable",
+        "decision",     "assets", "phase",      "id",          "ids",      "down",
+        "key",          "answer", "tag",        "aux",         "thread",   NULL};
+    yr_check_keys(&L, root, keys, "command");
+    const struct ynode *k = yr_required(&L, root, "cmd", "command");
+    if (!k)
+        goto out;
+    int kind = yr_enum_of(&L, k, "cmd", kinds, sizeof kinds / sizeof *kinds);
+    if (kind < 0)
+        goto out;
+    c->kind = (enum cmd_kind)kind;
+    const struct ynode *n;
+    double x;
+    if ((n = ymap_get(root, "precedence"))) {
+        int p = yr_enum_of(&L, n, "precedence", precs, KZ_PREC_COUNT);
+        if (p >= 0)
+            c->attr.prec = (enum kz_precedence)p;
+    }
+    if ((n = ymap_get(root, "classification"))) {
+        int p = yr_enum_of(&L, n, "classification", kz_classif_names, CL_COUNT);
+        if (p >= 0)
+            c->attr.cls = (enum classif)p;
+    }
+    bool ok = true;
+    if ((n = ymap_get(root, "releasable")))
+        c->attr.releasable = mask_of(&L, n, m, &ok);
+    if ((n = ymap_get(root, "disclosable")))
+        c->attr.disclosable = mask_of(&L, n, m, &ok);
+    if ((n = ymap_get(root, "tag")) && yr_number_of(&L, n, "tag", 0, 4294967295.0, &x))
+        c->tag = (uint32_t)x;
+    if ((n = ymap_get(root, "aux")) && yr_number_of(&L, n, "aux", 0, 4294967295.0, &x))
+        c->aux = (uint32_t)x;
+    if ((n = ymap_get(root, "thread")) && yr_number_of(&L, n, "thread", -1, 1e9, &x))
+        c->attr.thread = (int32_t)x;
+    if ((n = ymap_get(root, "text")))
+        copy_text(&L, n, "text", c->body.text, sizeof c->body.text);
+    switch (c->kind) {
+    case C_SHARE:
+        c->msg = KZ_MSG_TRACK;
+        if ((n = ymap_get(root, "kind"))) {
+            int s = yr_enum_of(&L, n, "kind", share_kinds, 3);
+            c->msg = s == 1 ? KZ_MSG_ALERT : s == 2 ? KZ_MSG_REPORT : KZ_MSG_TRACK;
+        }
+        if ((n = yr_required(&L, root, "to", "share")))
+            c->nto = id_list(&L, n, "node", m->nnodes, node_id, m, c->to, CMD_MAX_IDS);
+        if ((n = ymap_get(root, "track")))
+            copy_text(&L, n, "track", c->body.track_id, sizeof c->body.track_id);
+        else if (c->msg == KZ_MSG_TRACK)
+            yr_report(&L, root, 6, "a track needs `track` (its id)");
+        if ((n = ymap_get(root, "lat")) && yr_number_of(&L, n, "lat", -90, 90, &x))
+            c->body.lat = x;
+        if ((n = ymap_get(root, "lon")) && yr_number_of(&L, n, "lon", -180, 180, &x))
+            c->body.lon = x;
+        if ((n = ymap_get(root, "alt")) && yr_number_of(&L, n, "alt", -1e4, 1e7, &x))
+            c->body.alt_m = x;
+        break;
+    case C_REQUEST:
+    case C_ORDER:
+        if ((n = yr_required(&L, root, "decision", kinds[c->kind])))
+            c->decision = find_id(&L, n, "decision", m->ndecisions, decision_id, m);
+        if ((n = ymap_get(root, "assets")))
+            c->assets = find_id(&L, n, "nation", m->nnations, nation_id, m);
+        if (c->kind == C_ORDER && (n = yr_required(&L, root, "to", "order")))
+            c->nto = id_list(&L, n, "node", m->nnodes, node_id, m, c->to, CMD_MAX_IDS);
+        break;
+    case C_PHASE:
+        if ((n = yr_required(&L, root, "phase", "phase")))
+            c->phase = find_id(&L, n, "phase", m->nphases, phase_id, m);
+        break;
+    case C_OUTAGE: {
+        if ((n = yr_required(&L, root, "id", "outage")) && yr_number_of(&L, n, "id", 0, 63, &x))
+            c->outage_id = (int)x;
+        int ok2 = -1;
+        if ((n = yr_required(&L, root, "kind", "outage")))
+            ok2 = yr_enum_of(&L, n, "kind", outage_kinds, 4);
+        if (ok2 >= 0) {
+            c->okind = (enum outage_kind)ok2;
+            if ((n = yr_required(&L, root, "ids", "outage")))
+                c->nids = c->okind == OUT_NETWORK
+                              ? id_list(&L, n, "network", m->nnetworks, network_id, m, c->ids,
+                                        CMD_MAX_IDS)
+                              : id_list(&L, n, "node", m->nnodes, node_id, m, c->ids,
+                                        CMD_MAX_IDS);
+            if (c->okind == OUT_LINK && c->nids != 2 && n)
+                yr_report(&L, n, 12, "a link outage names its two nodes");
+        }
+        c->down = true;
+        if ((n = ymap_get(root, "down")))
+            yr_bool_of(&L, n, "down", &c->down);
+        break;
+    }
+    case C_DECIDE:
+        if ((n = yr_required(&L, root, "key", "decide")) &&
+            yr_number_of(&L, n, "key", 1, 9.0e15, &x))
+            c->key = (int64_t)x;
+        if ((n = yr_required(&L, root, "answer", "decide"))) {
+            int a = yr_enum_of(&L, n, "answer", answers, 2);
+            c->approve = a == 1;
+        }
+        break;
+    case C_STOP:
+        break;
+    }
+    (void)ok;
+out:
+    rc = L.err ? L.err : 0;
+    ydoc_free(&doc);
+    return rc;
+}

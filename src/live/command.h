@@ -1,0 +1,53 @@
+/* command.h - operators' and the exercise director's commands to a node (YAML or JSON). */
+#ifndef KZ_COMMAND_H
+#define KZ_COMMAND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "kizuna/diag.h"
+#include "wire.h"
+
+/*
+ * A command is one YAML/JSON mapping (docs/live.md, "Commands"):
+ *   {cmd: share, kind: track|alert|report, to: [ids], track: T1, lat: .., lon: .., alt: ..,
+ *    text: .., precedence: flash, classification: S, releasable: [USA, JPN], disclosable: []}
+ *   {cmd: request, decision: id, assets: JPN, ...attributes}
+ *   {cmd: order, decision: id, to: [ids], ...attributes}
+ *   {cmd: phase, phase: id}
+ *   {cmd: outage, id: 0..63, kind: node|network|link|cut, ids: [..], down: true|false}
+ *   {cmd: decide, key: N, answer: approve|deny, text: ..}
+ *   {cmd: stop}
+ * plus `tag`, `aux` and `thread` (the exercise director's bookkeeping).
+ * Defaults as in scenarios: IMMEDIATE, SECRET, releasable to every nation.
+ */
+enum cmd_kind { C_SHARE, C_REQUEST, C_ORDER, C_PHASE, C_OUTAGE, C_DECIDE, C_STOP };
+
+#define CMD_MAX_IDS 64
+
+struct command {
+    enum cmd_kind kind;
+    enum kz_msg_kind msg;
+    int to[CMD_MAX_IDS];
+    int nto;
+    int decision, assets, phase;
+    struct eng_attr attr;
+    struct wire_body body;
+    uint32_t tag, aux;
+    int outage_id;
+    enum outage_kind okind;
+    int ids[CMD_MAX_IDS];
+    int nids;
+    bool down;
+    int64_t key;
+    bool approve;
+};
+
+/* Parses and checks one command against the structure; problems go to `d` at their
+ * place in `file`. Returns 0, KZ_EPARSE, KZ_ECHECK or KZ_ENOMEM. */
+int cmd_parse(const struct kz_model *m, const char *file, const char *text, size_t len,
+              struct command *out, kz_diags *d);
+
+#endif
