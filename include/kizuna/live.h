@@ -91,6 +91,48 @@ struct kz_audit {
 };
 int kz_journal_audit(const char *dir, FILE *out, struct kz_audit *res, char *err, size_t errlen);
 
+/* ---- exercises (src/live/exercise.c) -------------------------------------------------- */
+
+/*
+ * An exercise starts one node process per headquarters of the structure on this
+ * machine (all --auto, at `speed`), and plays the scenario as the exercise
+ * director: it injects each thread's steps as commands at the node that acts,
+ * follows the nodes' journals to see each step end, changes the phase and
+ * cuts links when the scenario says. One replication, in real time x speed.
+ */
+struct kz_exercise_options {
+    const char *node_exe;    /* the kizuna binary that runs `kizuna node` */
+    const char *journal_dir; /* made afresh: old journals in it are removed */
+    double speed;
+    uint64_t seed;
+    uint32_t domain;
+    const char *secure_dir;  /* NULL: no DDS Security */
+    const char *dds_config;  /* NULL: the default */
+    double timeout_s;        /* wall-clock limit for the whole exercise */
+    FILE *progress;          /* a line per step and per event; NULL: quiet */
+};
+
+struct kz_exercise_thread {
+    const char *name;
+    double took_s;     /* worst copy, scenario seconds; < 0: not completed */
+    double deadline_s; /* mean over copies */
+    bool met;          /* every copy within its deadline */
+    const char *why;   /* why it stopped, when it did */
+};
+
+struct kz_exercise_result {
+    int nnodes, nthreads;
+    struct kz_exercise_thread *threads;
+    double wall_s, scenario_s, startup_s;
+    int64_t commands;
+    struct kz_audit audit;
+};
+
+int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scenario *s,
+                    const struct kz_exercise_options *o, struct kz_exercise_result **out,
+                    char *err, size_t errlen);
+void kz_exercise_result_free(struct kz_exercise_result *r);
+
 /* ---- PKI and DDS Security (src/live/pki.c) ----------------------------------------- */
 
 /*

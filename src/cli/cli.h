@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "kizuna/kizuna.h"
+#include "kizuna/sim.h"
 
 /* Exit codes (design.md): 0 success, 1 invalid input, 2 usage, 3+ runtime failures. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
@@ -33,6 +34,12 @@ void cli_print_diags(kz_diags *d, FILE *out, bool warnings);
  * structure with check errors; show/draw accept it. Returns the model, or NULL with
  * *exit_code set. */
 kz_model *cli_load_checked(const char *path, bool strict, int *exit_code);
+/* A scenario loaded, problems printed; NULL with *code set. */
+kz_scenario *cli_load_scenario(const char *path, int *code);
+/* Every id the scenario uses is in the structure; prints the places that are not. */
+bool cli_fits(const kz_scenario *s, const kz_model *m, int *code);
+/* Seconds as 12.3s, 4m05s or 2h10m; "-" for NaN, "n/c" for infinity. */
+void cli_fmt_s(double s, char *buf, size_t n);
 /* Resolves --phase; prints an error and returns -2 when unknown. -1 means all. */
 int cli_phase(const kz_model *m, const char *phase);
 

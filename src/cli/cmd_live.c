@@ -177,7 +177,8 @@ static const char send_help[] =
     "       kizuna send --as NODE [...] order --decision ID --to IDS\n"
     "       kizuna send --as NODE [...] phase --phase ID\n"
     "  attributes: --precedence flash|immediate|priority|routine, --classification U|C|S|TS,\n"
-    "              --releasable NATIONS, --disclosable NATIONS (comma-separated ids)\n\n"
+    "              --releasable NATIONS, --disclosable NATIONS (comma-separated ids)\n"
+    "  a stream:   --repeat N [--rate PER_SECOND] (track ids get -0, -1 ... appended)\n\n"
     "Queues a command at node NODE (its journal DIR/NODE.db): the running node takes it at\n"
     "once, a stopped node when it starts. The command is checked against the structure first\n"
     "(the one the node's journal names, or --structure); a file (YAML or JSON) gets its\n"
@@ -273,6 +274,7 @@ int cmd_send(int argc, char **argv)
         {"--phase", "phase", false, true},    {"--precedence", "precedence", false, true},
         {"--classification", "classification", false, true},
         {"--releasable", "releasable", true, true}, {"--disclosable", "disclosable", true, true},
+        {"--repeat", "repeat", false, false}, {"--rate", "rate", false, false},
     };
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -609,11 +611,4 @@ int cmd_journal(int argc, char **argv)
         printf("\nkizuna journal %s --node NODE prints one node's journal.\n", target);
     }
     return EXIT_OK;
-}
-
-int cmd_exercise(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    return EXIT_USAGE;
 }

@@ -14,7 +14,7 @@
 
 #define MAX_STRUCTURES 32
 
-static kz_scenario *load_scenario(const char *path, int *code)
+kz_scenario *cli_load_scenario(const char *path, int *code)
 {
     kz_diags *d;
     kz_scenario *s = NULL;
@@ -33,7 +33,7 @@ static kz_scenario *load_scenario(const char *path, int *code)
 }
 
 /* Every id the scenario uses must be in the structure; prints the places that are not. */
-static bool fits(const kz_scenario *s, const kz_model *m, int *code)
+bool cli_fits(const kz_scenario *s, const kz_model *m, int *code)
 {
     kz_diags *d;
     if (kz_diags_create(&d)) {
@@ -92,7 +92,7 @@ static void on_progress(void *ctx, long done, long total)
 
 /* ---- the table ------------------------------------------------------------------------ */
 
-static void fmt_s(double s, char *buf, size_t n)
+void cli_fmt_s(double s, char *buf, size_t n)
 {
     if (isnan(s))
         snprintf(buf, n, "-");
@@ -119,13 +119,13 @@ static void print_table(FILE *out, const kz_scenario *s, kz_sim_result *const *r
         for (size_t k = 0; k < kz_sim_result_nthreads(res[i]); k++) {
             const struct kz_thread_stats *th = kz_sim_result_thread(res[i], k);
             char a[16], b[16], c[16], d[16], wbuf[96];
-            fmt_s(th->p50_s, a, sizeof a);
-            fmt_s(th->p90_s, b, sizeof b);
-            fmt_s(th->p99_s, c, sizeof c);
-            fmt_s(th->deadline_mean_s, d, sizeof d);
+            cli_fmt_s(th->p50_s, a, sizeof a);
+            cli_fmt_s(th->p90_s, b, sizeof b);
+            cli_fmt_s(th->p99_s, c, sizeof c);
+            cli_fmt_s(th->deadline_mean_s, d, sizeof d);
             if (th->wait_node >= 0) {
                 char ws[16];
-                fmt_s(th->wait_node_s, ws, sizeof ws);
+                cli_fmt_s(th->wait_node_s, ws, sizeof ws);
                 snprintf(wbuf, sizeof wbuf, "%s (%s, %s/run)", th->wait_node_id, th->wait_kind, ws);
             } else {
                 snprintf(wbuf, sizeof wbuf, "-");
@@ -241,10 +241,10 @@ int cmd_sim(int argc, char **argv)
     int code = EXIT_OK;
     kz_model *ms[MAX_STRUCTURES] = {0};
     kz_sim_result *res[MAX_STRUCTURES] = {0};
-    kz_scenario *s = load_scenario(scen, &code);
+    kz_scenario *s = cli_load_scenario(scen, &code);
     for (size_t i = 0; s && i < ns && code == EXIT_OK; i++)
         if ((ms[i] = cli_load_checked(structs[i], true, &code)))
-            (void)fits(s, ms[i], &code);
+            (void)cli_fits(s, ms[i], &code);
     if (code == EXIT_OK && s)
         code = run_group(ms, ns, s, &so, res);
     if (code == EXIT_OK) {
@@ -318,9 +318,9 @@ int cmd_trace(int argc, char **argv)
         return EXIT_USAGE;
     }
     int code = EXIT_OK;
-    kz_scenario *s = load_scenario(scen, &code);
+    kz_scenario *s = cli_load_scenario(scen, &code);
     kz_model *m = s ? cli_load_checked(structure, true, &code) : NULL;
-    if (m && fits(s, m, &code)) {
+    if (m && cli_fits(s, m, &code)) {
         char err[512];
         int rc = kz_sim_trace(m, s, has_seed ? (uint64_t)seed : kz_scenario_seed(s), run, stdout,
                               err, sizeof err);
@@ -435,7 +435,7 @@ int cmd_compare(int argc, char **argv)
     for (size_t i = 0; i < nm && code == EXIT_OK; i++)
         ms[i] = cli_load_checked(gs.gl_pathv[i], true, &code);
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++)
-        scs[k] = load_scenario(gc.gl_pathv[k], &code);
+        scs[k] = cli_load_scenario(gc.gl_pathv[k], &code);
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++) {
         /* a scenario runs on the structures that define every id it uses */
         kz_model *fit[MAX_STRUCTURES];

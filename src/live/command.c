@@ -6,8 +6,8 @@
 #include "kizuna/error.h"
 #include "model/yread.h"
 
-static const char *const kinds[] = {"share", "request", "order", "phase",
-                                    "outage", "decide", "stop"};
+static const char *const kinds[] = {"share",  "request", "order", "phase",
+                                    "outage", "decide",  "stop",  "load"};
 static const char *const share_kinds[] = {"track", "alert", "report"};
 static const char *const precs[] = {"flash", "immediate", "priority", "routine"};
 static const char *const outage_kinds[] = {"node", "network", "link", "cut"};
@@ -116,7 +116,8 @@ int cmd_parse(const struct kz_model *m, const char *file, const char *text, size
         "cmd",          "kind",   "to",         "track",       "lat",      "lon",
         "alt",          "text",   "precedence", "classification", "releasable", "disclosable",
         "decision",     "assets", "phase",      "id",          "ids",      "down",
-        "key",          "answer", "tag",        "aux",         "thread",   NULL};
+        "key",          "answer", "tag",        "aux",         "thread",   "repeat",
+        "rate",         "action", NULL};
     yr_check_keys(&L, root, keys, "command");
     const struct ynode *k = yr_required(&L, root, "cmd", "command");
     if (!k)
@@ -169,6 +170,15 @@ int cmd_parse(const struct kz_model *m, const char *file, const char *text, size
             c->body.lon = x;
         if ((n = ymap_get(root, "alt")) && yr_number_of(&L, n, "alt", -1e4, 1e7, &x))
             c->body.alt_m = x;
+        c->repeat = 1;
+        if ((n = ymap_get(root, "repeat")) && yr_number_of(&L, n, "repeat", 1, 1e9, &x))
+            c->repeat = (long)x;
+        if ((n = ymap_get(root, "rate")) && yr_number_of(&L, n, "rate", 0, 1e7, &x))
+            c->rate = x;
+        if (c->repeat > 1 && strlen(c->body.track_id) + 11 > sizeof c->body.track_id)
+            yr_report(&L, ymap_get(root, "track"), 13,
+                      "a repeated track's id is at most %zu bytes (a -N suffix is added)",
+                      sizeof c->body.track_id - 12);
         break;
     case C_REQUEST:
     case C_ORDER:
@@ -215,6 +225,10 @@ int cmd_parse(const struct kz_model *m, const char *file, const char *text, size
         }
         break;
     case C_STOP:
+        break;
+    case C_LOAD:
+        if ((n = yr_required(&L, root, "action", "load")))
+            c->action = yr_enum_of(&L, n, "action", kz_action_names, ACT_COUNT);
         break;
     }
     (void)ok;

@@ -20,10 +20,13 @@
  *   {cmd: outage, id: 0..63, kind: node|network|link|cut, ids: [..], down: true|false}
  *   {cmd: decide, key: N, answer: approve|deny, text: ..}
  *   {cmd: stop}
- * plus `tag`, `aux` and `thread` (the exercise director's bookkeeping).
+ *   {cmd: load, action: relay|review|..., precedence: ..}  (a background job: staff load)
+ * plus `tag`, `aux` and `thread` (the exercise director's bookkeeping). A share may
+ * carry `repeat: N` and `rate: R` (per wall second): a stream of N shares, for
+ * load tests and the benchmark.
  * Defaults as in scenarios: IMMEDIATE, SECRET, releasable to every nation.
  */
-enum cmd_kind { C_SHARE, C_REQUEST, C_ORDER, C_PHASE, C_OUTAGE, C_DECIDE, C_STOP };
+enum cmd_kind { C_SHARE, C_REQUEST, C_ORDER, C_PHASE, C_OUTAGE, C_DECIDE, C_STOP, C_LOAD };
 
 #define CMD_MAX_IDS 64
 
@@ -32,7 +35,7 @@ struct command {
     enum kz_msg_kind msg;
     int to[CMD_MAX_IDS];
     int nto;
-    int decision, assets, phase;
+    int decision, assets, phase, action;
     struct eng_attr attr;
     struct wire_body body;
     uint32_t tag, aux;
@@ -43,6 +46,8 @@ struct command {
     bool down;
     int64_t key;
     bool approve;
+    long repeat; /* share: this many, track ids suffixed -0, -1 ... (a stream) */
+    double rate; /* per wall second; 0: as fast as the node goes */
 };
 
 /* Parses and checks one command against the structure; problems go to `d` at their

@@ -19,6 +19,7 @@ enum stmt {
     S_WORK_CMD,
     S_WORK_HANDLED,
     S_WORK_OPEN,
+    S_WORK_GEN,
     S_OUT_ADD,
     S_OUT_SENT,
     S_OUT_ACKED,
@@ -40,9 +41,11 @@ static const char *const sql[S_COUNT] = {
     [S_COMMIT] = "COMMIT",
     [S_WORK_FIND] = "SELECT root FROM work WHERE id = ?1",
     [S_WORK_WIRE] = "INSERT INTO work(id, t_ns, from_node, net, kind, sample) VALUES(?1,?2,?3,?4,?5,?6)",
-    [S_WORK_CMD] = "INSERT INTO work(t_ns, cmd_seq, cmd) VALUES(?1,?2,?3)",
+    [S_WORK_CMD] = "INSERT INTO work(t_ns, cmd_seq, cmd, gen) VALUES(?1,?2,?3,?4)",
+    [S_WORK_GEN] = "SELECT count(*) FROM work WHERE cmd_seq = ?1 AND gen IS NOT NULL",
     [S_WORK_HANDLED] = "UPDATE work SET handled = 1 WHERE root = ?1",
-    [S_WORK_OPEN] = "SELECT root, sample, cmd FROM work WHERE handled = 0 ORDER BY root",
+    [S_WORK_OPEN] = "SELECT root, sample, cmd, cmd_seq, gen FROM work WHERE handled = 0 "
+                    "ORDER BY root",
     [S_OUT_ADD] = "INSERT OR IGNORE INTO outbox(id, root, topic, t_ns, to_node, net, kind, sample) "
                   "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
     [S_OUT_SENT] = "UPDATE outbox SET sends = sends + 1, last_ns = ?2 WHERE id = ?1",
@@ -66,7 +69,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS work(root INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER UNIQUE,"
     " t_ns INTEGER, from_node INTEGER, net INTEGER, kind INTEGER, sample BLOB,"
-    " cmd_seq INTEGER, cmd TEXT, handled INTEGER NOT NULL DEFAULT 0);"
+    " cmd_seq INTEGER, cmd TEXT, gen INTEGER, handled INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS work_open ON work(handled) WHERE handled = 0;"
     "CREATE TABLE IF NOT EXISTS outbox(id INTEGER PRIMARY KEY, root INTEGER, topic INTEGER,"
     " t_ns INTEGER, to_node INTEGER, net INTEGER, kind INTEGER, sample BLOB,"
@@ -241,18 +244,29 @@ int jr_work_wire(struct journal *j, const kz_Msg *m, int64_t t_ns, int64_t *root
     return 0;
 }
 
-int jr_work_cmd(struct journal *j, int64_t cmd_seq, const char *body, int64_t t_ns,
+int jr_work_cmd(struct journal *j, int64_t cmd_seq, const char *body, long gen, int64_t t_ns,
                 int64_t *root)
 {
     sqlite3_stmt *s = j->st[S_WORK_CMD];
     sqlite3_bind_int64(s, 1, t_ns);
     sqlite3_bind_int64(s, 2, cmd_seq);
     sqlite3_bind_text(s, 3, body, -1, SQLITE_STATIC);
+    if (gen >= 0)
+        sqlite3_bind_int64(s, 4, gen);
     int rc = run(j, s);
     if (rc)
         return rc;
     *root = sqlite3_last_insert_rowid(j->db);
     return 0;
+}
+
+int64_t jr_work_gen_count(struct journal *j, int64_t cmd_seq)
+{
+    sqlite3_stmt *s = j->st[S_WORK_GEN];
+    sqlite3_bind_int64(s, 1, cmd_seq);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_reset(s);
+    return n;
 }
 
 int jr_work_handled(struct journal *j, int64_t root)
@@ -262,7 +276,8 @@ int jr_work_handled(struct journal *j, int64_t root)
 }
 
 int jr_work_each_open(struct journal *j,
-                      int (*fn)(void *ctx, int64_t root, const kz_Msg *s, const char *cmd),
+                      int (*fn)(void *ctx, int64_t root, const kz_Msg *s, const char *cmd,
+                                int64_t cmd_seq, long gen),
                       void *ctx)
 {
     sqlite3_stmt *s = j->st[S_WORK_OPEN];
@@ -275,9 +290,10 @@ int jr_work_each_open(struct journal *j,
         kz_Msg m;
         if (blob && nb == (int)sizeof m) {
             memcpy(&m, blob, sizeof m);
-            out = fn(ctx, root, &m, NULL);
+            out = fn(ctx, root, &m, NULL, 0, -1);
         } else if (cmd) {
-            out = fn(ctx, root, NULL, cmd);
+            long gen = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(s, 4);
+            out = fn(ctx, root, NULL, cmd, sqlite3_column_int64(s, 3), gen);
         } else {
             snprintf(j->err, sizeof j->err, "journal: work root %" PRId64 " is damaged", root);
             out = KZ_EIO;

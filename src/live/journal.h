@@ -41,13 +41,18 @@ int jr_commit(struct journal *j);
 
 /* A sample arrived: *dup is true (and *root the earlier root) when it was seen before. */
 int jr_work_wire(struct journal *j, const kz_Msg *s, int64_t t_ns, int64_t *root, bool *dup);
-/* An operator's command becomes a root of work. */
-int jr_work_cmd(struct journal *j, int64_t cmd_seq, const char *body, int64_t t_ns,
+/* An operator's command becomes a root of work; `gen` >= 0 is the rank of one share of a
+ * repeated command (a stream), -1 otherwise. */
+int jr_work_cmd(struct journal *j, int64_t cmd_seq, const char *body, long gen, int64_t t_ns,
                 int64_t *root);
+/* Shares of the stream of command `cmd_seq` already journaled. */
+int64_t jr_work_gen_count(struct journal *j, int64_t cmd_seq);
 int jr_work_handled(struct journal *j, int64_t root);
-/* Calls fn for every root not yet handled, oldest first (sample or command body). */
+/* Calls fn for every root not yet handled, oldest first (sample, or command body with its
+ * command seq and stream rank). */
 int jr_work_each_open(struct journal *j,
-                      int (*fn)(void *ctx, int64_t root, const kz_Msg *s, const char *cmd),
+                      int (*fn)(void *ctx, int64_t root, const kz_Msg *s, const char *cmd,
+                                int64_t cmd_seq, long gen),
                       void *ctx);
 
 /* A sample to send: 1 when added, 0 when its id is already there (a replayed root). */

@@ -93,6 +93,15 @@ struct live {
         int n;
     } outage[64];
 
+    struct gen {
+        int64_t seq, root;
+        char *text;
+        long done, total;
+        double rate;
+        int64_t t0_ns;
+    } gen[8]; /* streams of shares (`repeat`) in progress */
+    int ngen;
+
     int64_t cmd_after;
     bool replaying, stop;
     int err;
@@ -559,7 +568,7 @@ static void on_sample(void *ctx, enum dx_topic t, int net, const void *sample)
 
 /* ---- commands ------------------------------------------------------------------------------- */
 
-static int run_command(struct live *L, int64_t root, const char *text, int64_t seq)
+static int run_command(struct live *L, int64_t root, const char *text, int64_t seq, long gen)
 {
     struct command c;
     kz_diags *d = NULL;
@@ -579,6 +588,34 @@ static int run_command(struct live *L, int64_t root, const char *text, int64_t s
         return rc == KZ_ENOMEM ? rc : jr_work_handled(L->j, root);
     }
     kz_diags_destroy(d);
+    if (c.kind == C_SHARE && c.repeat > 1 && gen < 0) {
+        /* a stream: its shares become roots of their own as it goes (step); the stream's
+         * own root stays open until the last, so a restart resumes it where it was */
+        if (L->ngen == (int)(sizeof L->gen / sizeof L->gen[0])) {
+            event(L, "refused", 0, NULL, 0, 0, L->me, -1, -1,
+                  "command %" PRId64 ": already %d streams running", seq, L->ngen);
+            return jr_work_handled(L->j, root);
+        }
+        struct gen *g = &L->gen[L->ngen];
+        g->text = strdup(text);
+        if (!g->text)
+            return KZ_ENOMEM;
+        g->seq = seq;
+        g->root = root;
+        g->total = c.repeat;
+        g->rate = c.rate;
+        int64_t done = jr_work_gen_count(L->j, seq);
+        g->done = done < 0 ? 0 : (long)done;
+        g->t0_ns = wall_ns() - (c.rate > 0 ? (int64_t)((double)g->done / c.rate * 1e9) : 0);
+        L->ngen++;
+        event(L, "stream", 0, NULL, 0, 0, L->me, -1, -1, "%ld of %ld %s from command %" PRId64,
+              g->done, g->total, kind_names[c.msg], seq);
+        return 0;
+    }
+    if (gen >= 0) {
+        size_t n = strlen(c.body.track_id);
+        snprintf(c.body.track_id + n, sizeof c.body.track_id - n, "-%ld", gen);
+    }
     struct root *r = root_add(L, root);
     if (!r)
         return KZ_ENOMEM;
@@ -652,11 +689,16 @@ static int run_command(struct live *L, int64_t root, const char *text, int64_t s
         r->terminal = true;
         L->stop = true;
         break;
+    case C_LOAD:
+        r->terminal = true; /* handled when its job ends */
+        rc = eng_background(L->eng, L->me, (enum action)c.action, c.attr.prec);
+        break;
     }
     return after_call(L, rc);
 }
 
-static int replay_one(void *ctx, int64_t root, const kz_Msg *s, const char *cmd)
+static int replay_one(void *ctx, int64_t root, const kz_Msg *s, const char *cmd,
+                      int64_t cmd_seq, long gen)
 {
     struct live *L = ctx;
     if (s) {
@@ -665,7 +707,7 @@ static int replay_one(void *ctx, int64_t root, const kz_Msg *s, const char *cmd)
                 return take_in(L, root, s, n);
         return jr_work_handled(L->j, root);
     }
-    return run_command(L, root, cmd, root);
+    return run_command(L, root, cmd, cmd_seq, gen);
 }
 
 static int poll_commands(struct live *L)
@@ -678,12 +720,49 @@ static int poll_commands(struct live *L)
             return rc;
         L->cmd_after = seq;
         int64_t root;
-        if ((rc = jr_cmd_taken(L->j, seq)) || (rc = jr_work_cmd(L->j, seq, body, wall_ns(), &root)))
+        if ((rc = jr_cmd_taken(L->j, seq)) ||
+            (rc = jr_work_cmd(L->j, seq, body, -1, wall_ns(), &root)))
             return rc;
-        if ((rc = run_command(L, root, body, seq)))
+        if ((rc = run_command(L, root, body, seq, -1)))
             return rc;
         if (L->stop)
             return 0;
+    }
+    return 0;
+}
+
+/* The streams' next shares, paced by their rate; at most 2000 per step, so a transaction
+ * stays short. */
+static int run_streams(struct live *L)
+{
+    int64_t now = wall_ns();
+    for (int i = 0; i < L->ngen; i++) {
+        struct gen *g = &L->gen[i];
+        long target = g->total;
+        if (g->rate > 0) {
+            double due = (double)(now - g->t0_ns) * 1e-9 * g->rate;
+            if (due < (double)target)
+                target = (long)due;
+        }
+        if (target > g->done + 2000)
+            target = g->done + 2000;
+        for (; g->done < target; g->done++) {
+            int64_t root;
+            int rc = jr_work_cmd(L->j, g->seq, g->text, g->done, now, &root);
+            if (!rc)
+                rc = run_command(L, root, g->text, g->seq, g->done);
+            if (rc)
+                return rc;
+        }
+        if (g->done == g->total) {
+            int rc = jr_work_handled(L->j, g->root);
+            if (rc)
+                return rc;
+            event(L, "stream", 0, NULL, 0, 0, L->me, -1, -1, "command %" PRId64 ": all %ld sent",
+                  g->seq, g->total);
+            free(g->text);
+            L->gen[i--] = L->gen[--L->ngen];
+        }
     }
     return 0;
 }
@@ -753,6 +832,8 @@ static int step(struct live *L, int64_t *last_poll, int64_t *last_resend)
         *last_poll = w;
         rc = poll_commands(L);
     }
+    if (!rc && !L->err && L->ngen)
+        rc = run_streams(L);
     if (!rc && !L->err && w - *last_resend >= RESEND_NS) {
         *last_resend = w;
         rc = jr_out_each_due(L->j, w - RTO_NS, resend_one, L);
@@ -947,5 +1028,7 @@ out:
     free(L->op_root);
     free(L->out);
     free(L->pend);
+    for (int i = 0; i < L->ngen; i++)
+        free(L->gen[i].text);
     return rc;
 }

@@ -29,11 +29,11 @@
 
 /* Every certificate and grant is valid for ten years from an hour ago: the hour absorbs clock
  * skew between the host that made the PKI and the hosts that check it. */
-#define VALID_FROM_S  (-3600L)
-#define VALID_DAYS    3650L
-#define DOMAIN_MIN    0
-#define DOMAIN_MAX    230 /* Cyclone's highest usable domain id is 232; keep the documented 230 */
-#define X509_UB_OU    64  /* RFC 5280 ub-organizational-unit-name */
+#define VALID_FROM_S (-3600L)
+#define VALID_DAYS   3650L
+#define DOMAIN_MIN   0
+#define DOMAIN_MAX   230 /* Cyclone's highest usable domain id is 232; keep the documented 230 */
+#define X509_UB_OU   64  /* RFC 5280 ub-organizational-unit-name */
 
 /* The topics a node may use, on the partitions of its own networks (include/kizuna/live.h). */
 static const char *const topics[] = {"kz_msg", "kz_track", "kz_ack"};
@@ -171,7 +171,7 @@ static char *path_of(const char *dir, const char *a, const char *b)
 }
 
 /* Ids become directory names: letters, digits, '-', '_', '.' (the loader's rule), but never "."
- * or "..", which would put a node's key outside its own directory. */
+ * or ".." (which the loader accepts), which would put a node's key outside its own directory. */
 static bool safe_id(const char *id)
 {
     if (!*id || !strcmp(id, ".") || !strcmp(id, ".."))
@@ -186,8 +186,9 @@ static bool safe_id(const char *id)
 /*
  * The structure name as an OU value. Cyclone compares a grant's subject with the certificate's
  * by splitting both at ',', '/', '|' and '=' without honouring RFC 2253 escapes, so a name
- * holding one of those (or '+', '"', '\', '<', '>', ';', '#', which RFC 2253 escapes) could
- * never match; such characters become '_'. X.509 limits an OU to 64 characters.
+ * holding one of those could never match; those, what RFC 2253 would escape ('+', '"', '\',
+ * '<', '>', ';', '#', leading or trailing spaces) and non-ASCII bytes become '_', which keeps
+ * the subject the same plain string everywhere. X.509 limits an OU to 64 characters.
  */
 static void ou_of(const char *name, char *ou)
 {
@@ -249,7 +250,8 @@ static int write_file(struct pki *P, const char *rel, const void *data, size_t l
     if (!path)
         return oom(P);
     int rc = 0;
-    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC);
+    /* No following a symlink planted in a directory that existed before us. */
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (excl ? O_EXCL : O_TRUNC);
     int fd = open(path, flags, secret ? 0600 : 0644);
     if (fd < 0) {
         set_err(P->err, P->errlen, "cannot create '%s': %s", path, strerror(errno));
@@ -349,17 +351,17 @@ static bool add_ext(X509 *x, X509 *issuer, int nid, const char *value)
  * "CN=..,OU=..,O=kizuna"), X.509 v3, signed with SHA-256 by `issuer`/`issuer_key`, or
  * self-signed when issuer is NULL. `ca` makes a CA that may also sign S/MIME documents.
  */
-static int make_cert(struct pki *P, const char *what, EVP_PKEY *key, const char *cn,
-                     X509 *issuer, EVP_PKEY *issuer_key, bool ca, X509 **out)
+static int make_cert(struct pki *P, const char *what, EVP_PKEY *key, const char *cn, X509 *issuer,
+                     EVP_PKEY *issuer_key, bool ca, X509 **out)
 {
     X509 *x = X509_new();
     X509_NAME *name = X509_NAME_new();
     if (!x || !name)
         goto fail;
-    if (!X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"kizuna",
-                                    -1, -1, 0) ||
-        !X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8, (const unsigned char *)P->ou, -1,
+    if (!X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"kizuna", -1,
                                     -1, 0) ||
+        !X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8, (const unsigned char *)P->ou, -1, -1,
+                                    0) ||
         !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
                                     0))
         goto fail;
@@ -370,11 +372,11 @@ static int make_cert(struct pki *P, const char *what, EVP_PKEY *key, const char 
         !X509_set_pubkey(x, key))
         goto fail;
     X509 *iss = issuer ? issuer : x;
-    bool ok = ca ? add_ext(x, iss, NID_basic_constraints, "critical,CA:TRUE") &&
-                       add_ext(x, iss, NID_key_usage,
-                               "critical,keyCertSign,cRLSign,digitalSignature")
-                 : add_ext(x, iss, NID_basic_constraints, "critical,CA:FALSE") &&
-                       add_ext(x, iss, NID_key_usage, "critical,digitalSignature");
+    bool ok =
+        ca ? add_ext(x, iss, NID_basic_constraints, "critical,CA:TRUE") &&
+                 add_ext(x, iss, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature")
+           : add_ext(x, iss, NID_basic_constraints, "critical,CA:FALSE") &&
+                 add_ext(x, iss, NID_key_usage, "critical,digitalSignature");
     if (!ok || !add_ext(x, iss, NID_subject_key_identifier, "hash") ||
         !add_ext(x, iss, NID_authority_key_identifier, "keyid:always"))
         goto fail;
@@ -578,8 +580,8 @@ static int permissions(struct pki *P, size_t node, X509 *cert)
     free(subject);
 
     int rc = 0;
-    char *xml_rel = path_of(id, "permissions.xml", NULL), *p7_rel = path_of(id, "permissions.p7s",
-                                                                             NULL);
+    char *xml_rel = path_of(id, "permissions.xml", NULL),
+         *p7_rel = path_of(id, "permissions.p7s", NULL);
     if (t.oom || !xml_rel || !p7_rel)
         rc = oom(P);
     if (rc == 0)
@@ -663,11 +665,11 @@ int kz_pki_init(const kz_model *m, const char *out_dir, char *err, size_t errlen
         return rc;
 
     if ((rc = make_key(&P, "identity CA key", &P.id_key)) != 0 ||
-        (rc = make_cert(&P, "identity CA certificate", P.id_key, "kizuna Identity CA", NULL,
-                        NULL, true, &P.id_ca)) != 0 ||
+        (rc = make_cert(&P, "identity CA certificate", P.id_key, "kizuna Identity CA", NULL, NULL,
+                        true, &P.id_ca)) != 0 ||
         (rc = make_key(&P, "permissions CA key", &P.perm_key)) != 0 ||
-        (rc = make_cert(&P, "permissions CA certificate", P.perm_key, "kizuna Permissions CA",
-                        NULL, NULL, true, &P.perm_ca)) != 0)
+        (rc = make_cert(&P, "permissions CA certificate", P.perm_key, "kizuna Permissions CA", NULL,
+                        NULL, true, &P.perm_ca)) != 0)
         goto out;
     if ((rc = write_pem(&P, "identity_ca_key.pem", NULL, P.id_key, false)) != 0 ||
         (rc = write_pem(&P, "permissions_ca_key.pem", NULL, P.perm_key, false)) != 0 ||

@@ -48,9 +48,9 @@
 
 extern char **environ;
 
-static char root[64];           /* mkdtemp */
-static char ex_dir[128];        /* PKI of example.yaml */
-static char line_dir[128];      /* PKI of line.yaml */
+static char root[64];      /* mkdtemp */
+static char ex_dir[128];   /* PKI of example.yaml */
+static char line_dir[128]; /* PKI of line.yaml */
 static kz_model *ex, *line;
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -462,6 +462,24 @@ static void refusals(void **state)
     free(before);
     free(after);
 
+    /* A run that fails part-way (a file where jjoc's directory should be) leaves no CA
+     * behind, so that it can simply be repeated once the cause is gone. */
+    char blocked[256], jjoc[256];
+    pathf(blocked, sizeof blocked, "%s/blocked", root);
+    pathf(jjoc, sizeof jjoc, "%s/jjoc", blocked);
+    pathf(p, sizeof p, "%s/identity_ca.pem", blocked);
+    assert_int_equal(mkdir(blocked, 0700), 0);
+    FILE *f = fopen(jjoc, "w");
+    assert_non_null(f);
+    fclose(f);
+    err[0] = '\0';
+    assert_int_equal(kz_pki_init(ex, blocked, err, sizeof err), KZ_EIO);
+    assert_non_null(strstr(err, jjoc));
+    assert_int_equal(access(p, F_OK), -1);
+    assert_int_equal(unlink(jjoc), 0);
+    assert_int_equal(kz_pki_init(ex, blocked, err, sizeof err), KZ_OK);
+    assert_int_equal(access(p, F_OK), 0);
+
     char buf[4096];
     err[0] = '\0';
     assert_int_equal(kz_pki_security_xml(ex_dir, "nosuch", buf, sizeof buf, err, sizeof err),
@@ -497,9 +515,9 @@ static void security_element(void **state)
     assert_int_equal(kz_pki_security_xml(dir, "jjoc", buf, sizeof buf, err, sizeof err), KZ_OK);
     assert_non_null(realpath(ex_dir, real));
     static const char *const want[][2] = {
-        {"IdentityCA", "identity_ca.pem"},        {"IdentityCertificate", "jjoc/cert.pem"},
-        {"PrivateKey", "jjoc/key.pem"},           {"PermissionsCA", "permissions_ca.pem"},
-        {"Governance", "governance.p7s"},         {"Permissions", "jjoc/permissions.p7s"},
+        {"IdentityCA", "identity_ca.pem"}, {"IdentityCertificate", "jjoc/cert.pem"},
+        {"PrivateKey", "jjoc/key.pem"},    {"PermissionsCA", "permissions_ca.pem"},
+        {"Governance", "governance.p7s"},  {"Permissions", "jjoc/permissions.p7s"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         char w[4400];
@@ -516,8 +534,7 @@ static void security_element(void **state)
     assert_non_null(tight);
     assert_int_equal(kz_pki_security_xml(dir, "jjoc", tight, need, err, sizeof err), KZ_OK);
     assert_string_equal(tight, buf);
-    assert_int_equal(kz_pki_security_xml(dir, "jjoc", tight, need - 1, err, sizeof err),
-                     KZ_ELIMIT);
+    assert_int_equal(kz_pki_security_xml(dir, "jjoc", tight, need - 1, err, sizeof err), KZ_ELIMIT);
     free(tight);
 }
 
@@ -635,8 +652,8 @@ static void dds_local_enforcement(void **state)
  * SAMPLE_TEXT within window_ms, 1 when it got nothing, 2 on a DDS error. One DDS domain
  * instance per process is all Cyclone allows per domain id, hence the separate processes.
  */
-static int role_reader(const char *dir, const char *node, const char *partition,
-                       dds_domainid_t id, int window_ms)
+static int role_reader(const char *dir, const char *node, const char *partition, dds_domainid_t id,
+                       int window_ms)
 {
     char *cfg = dds_config(strcmp(dir, "-") ? dir : NULL, node);
     dds_entity_t dom = dds_create_domain(id, cfg);
@@ -651,8 +668,14 @@ static int role_reader(const char *dir, const char *node, const char *partition,
         (rd = reader_in(pp, tp, partition)) < 0 || (ws = dds_create_waitset(pp)) < 0 ||
         dds_set_status_mask(rd, DDS_DATA_AVAILABLE_STATUS) < 0 ||
         dds_waitset_attach(ws, rd, rd) < 0) {
-        fprintf(stderr, "role reader: setup failed: %s\n",
-                dds_strretcode(pp < 0 ? pp : tp < 0 ? tp : rd < 0 ? rd : ws));
+        const dds_return_t steps[] = {pp, tp, rd, ws};
+        dds_return_t e = DDS_RETCODE_ERROR; /* status mask or attach */
+        for (size_t i = 0; i < 4; i++)
+            if (steps[i] < 0) {
+                e = steps[i];
+                break;
+            }
+        fprintf(stderr, "role reader: setup failed: %s\n", dds_strretcode(e));
         goto out;
     }
     rc = 1;
@@ -707,11 +730,13 @@ static double now_s(void)
 /*
  * Writes SAMPLE_TEXT every 100 ms from writer node `node` (secure when dir is set) in
  * `partition` while any child runs, for at most limit_s. Fills codes[] with the children's
- * exit codes and first_write_s/exit_s[] with when writing began and each child ended.
+ * exit codes and first_write_s/exit_s[] with when writing began and each child ended; returns
+ * how many readers the writer ever matched.
  */
-static void write_while_children(const char *dir, const char *node, const char *partition,
-                                 dds_domainid_t id, const pid_t *kids, int *codes, double *exit_s,
-                                 size_t nkids, double limit_s, double *first_write_s)
+static uint32_t write_while_children(const char *dir, const char *node, const char *partition,
+                                     dds_domainid_t id, const pid_t *kids, int *codes,
+                                     double *exit_s, size_t nkids, double limit_s,
+                                     double *first_write_s)
 {
     dds_entity_t dom, pp = participant(dir, node, id, &dom);
     dds_entity_t tp = dds_create_topic(pp, &kz_Msg_desc, "kz_msg", NULL, NULL);
@@ -748,7 +773,10 @@ static void write_while_children(const char *dir, const char *node, const char *
             *first_write_s = now_s();
         dds_sleepfor(DDS_MSECS(100));
     }
+    dds_publication_matched_status_t st;
+    assert_int_equal(dds_get_publication_matched_status(wr, &st), DDS_RETCODE_OK);
     assert_int_equal(dds_delete(dom), DDS_RETCODE_OK);
+    return st.total_count;
 }
 
 /*
@@ -764,17 +792,19 @@ static void dds_end_to_end(void **state)
     double exit_s[2], first;
 
     pid_t kids[2] = {spawn_reader("-", "-", "kizuna.net-ab", DOM_PLAIN, 10000)};
-    write_while_children(NULL, "-", "kizuna.net-ab", DOM_PLAIN, kids, codes, exit_s, 1, 20,
-                         &first);
+    uint32_t matched = write_while_children(NULL, "-", "kizuna.net-ab", DOM_PLAIN, kids, codes,
+                                            exit_s, 1, 20, &first);
     assert_int_equal(codes[0], 0); /* control: plain to plain works */
+    assert_true(matched >= 1);
 
     kids[0] = spawn_reader(line_dir, "b", "kizuna.net-ab", DOM_SECURE, 10000);
     kids[1] = spawn_reader("-", "-", "kizuna.net-ab", DOM_SECURE, 5000);
-    write_while_children(line_dir, "a", "kizuna.net-ab", DOM_SECURE, kids, codes, exit_s, 2, 20,
-                         &first);
-    assert_int_equal(codes[0], 0); /* secure b received a's sample */
-    assert_int_equal(codes[1], 1); /* the unauthenticated reader got nothing */
-    assert_true(exit_s[1] - first >= 2.0);
+    matched = write_while_children(line_dir, "a", "kizuna.net-ab", DOM_SECURE, kids, codes, exit_s,
+                                   2, 20, &first);
+    assert_int_equal(codes[0], 0);         /* secure b received a's sample */
+    assert_int_equal(codes[1], 1);         /* the unauthenticated reader got nothing ... */
+    assert_true(exit_s[1] - first >= 2.0); /* ... in over 2 s of writing */
+    assert_int_equal(matched, 1);          /* and was never even matched: b was the only one */
 }
 
 int main(int argc, char **argv)
@@ -783,10 +813,10 @@ int main(int argc, char **argv)
         return role_reader(argv[3], argv[4], argv[5], (dds_domainid_t)strtoul(argv[6], NULL, 10),
                            atoi(argv[7]));
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ca_certificates),    cmocka_unit_test(node_certificates),
-        cmocka_unit_test(signed_documents),   cmocka_unit_test(governance_rules),
+        cmocka_unit_test(ca_certificates),        cmocka_unit_test(node_certificates),
+        cmocka_unit_test(signed_documents),       cmocka_unit_test(governance_rules),
         cmocka_unit_test(grants_follow_networks), cmocka_unit_test(refusals),
-        cmocka_unit_test(security_element),   cmocka_unit_test(dds_local_enforcement),
+        cmocka_unit_test(security_element),       cmocka_unit_test(dds_local_enforcement),
         cmocka_unit_test(dds_end_to_end),
     };
     return cmocka_run_group_tests_name("pki", tests, setup, teardown);
