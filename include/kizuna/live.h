@@ -35,6 +35,8 @@ struct kz_node_options {
     const char *journal_dir; /* the node's journal is journal_dir/NODE.db */
     bool automatic;          /* act with the modelled processing times (else wait for operators) */
     double speed;            /* scenario seconds per wall second (1 = real time) */
+    bool emulate_links;      /* a received message also waits out its network's modelled
+                                latency (as the simulator draws it) less the real transit */
     const char *secure_dir;  /* kizuna pki init output; NULL: no DDS Security */
     const char *dds_config;  /* Cyclone XML (file:// or inline); NULL: $CYCLONEDDS_URI, else
                                 the built-in loopback one (data/dds/loopback.xml) */

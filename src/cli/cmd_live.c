@@ -64,6 +64,7 @@ static bool parse_double(const char *s, double *out)
 
 static const char node_help[] =
     "usage: kizuna node --structure FILE --as NODE [--journal DIR] [--auto [--speed X]]\n"
+    "                   [--emulate-links]\n"
     "                   [--secure DIR] [--dds-config XML] [--domain N] [--phase P]\n"
     "                   [--epoch NS] [--week-minute M] [--seed S] [--for SECONDS] [--quiet]\n\n"
     "Runs one headquarters of the structure live over Eclipse Cyclone DDS: the simulator's\n"
@@ -75,6 +76,8 @@ static const char node_help[] =
     "  --auto          act with the modelled processing times (else decisions wait for an\n"
     "                  operator: kizuna inbox / kizuna decide; other actions are immediate)\n"
     "  --speed X       scenario seconds per wall second (default 1)\n"
+    "  --emulate-links a received message also waits out its network's modelled latency\n"
+    "                  (propagation and overhead) less its real transit (kizuna exercise)\n"
     "  --secure DIR    DDS Security with the identities of kizuna pki init\n"
     "  --dds-config X  Cyclone DDS XML (file://... or inline); default $CYCLONEDDS_URI,\n"
     "                  else loopback with multicast on (data/dds/loopback.xml)\n"
@@ -109,6 +112,8 @@ int cmd_node(int argc, char **argv)
             o.automatic = true;
         } else if (!strcmp(argv[i], "--quiet")) {
             o.log = NULL;
+        } else if (!strcmp(argv[i], "--emulate-links")) {
+            o.emulate_links = true;
         } else if ((v = opt(argc, argv, &i, "--speed"))) {
             if (!parse_double(v, &o.speed) || o.speed <= 0 || o.speed > 1e6)
                 return bad_usage("node", "--speed wants a number in (0, 1e6]");

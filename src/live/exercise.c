@@ -481,7 +481,7 @@ static pid_t spawn(const struct ex *X, const char *structure, int node, int week
     snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
     snprintf(domain, sizeof domain, "%u", (unsigned)o->domain);
     snprintf(logp, sizeof logp, "%s/%s.log", o->journal_dir, X->m->nodes[node].id);
-    const char *argv[32];
+    const char *argv[40];
     int k = 0;
     argv[k++] = o->node_exe;
     argv[k++] = "node";
@@ -492,6 +492,8 @@ static pid_t spawn(const struct ex *X, const char *structure, int node, int week
     argv[k++] = "--journal";
     argv[k++] = o->journal_dir;
     argv[k++] = "--auto";
+    argv[k++] = "--emulate-links";
+    argv[k++] = "--quiet";
     argv[k++] = "--speed";
     argv[k++] = speed;
     argv[k++] = "--epoch";

@@ -33,8 +33,8 @@
 struct root {
     int64_t id; /* 0: free slot */
     uint32_t nout;
-    int32_t jobs; /* engine jobs in progress or waiting for an operator */
-    bool terminal;
+    int32_t jobs; /* engine jobs in progress, waiting for an operator, delegation timers */
+    bool terminal, handled;
     struct wire_body body;
 };
 
@@ -184,32 +184,18 @@ static struct root *root_add(struct live *L, int64_t id)
     return &L->roots[i];
 }
 
-/* Backward-shift deletion keeps probe chains whole without tombstones. */
-static void root_del(struct live *L, struct root *r)
-{
-    size_t mask = L->cap_roots - 1, i = (size_t)(r - L->roots);
-    for (size_t j = (i + 1) & mask; L->roots[j].id; j = (j + 1) & mask) {
-        size_t k = root_slot(L, L->roots[j].id);
-        if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-            L->roots[i] = L->roots[j];
-            i = j;
-        }
-    }
-    L->roots[i].id = 0;
-    L->nroots--;
-}
-
-/* A root is done when it reached an end (sent, delivered, decided, refused) and no job of
- * its own is left: it is marked handled in the transaction that holds its outputs. */
+/* A root is done when it reached an end (sent, delivered, decided, refused) and no job or
+ * timer of its own is left: it is marked handled in the transaction that holds its outputs.
+ * It stays in the table (its outputs' numbering goes on) until the engine is idle. */
 static void root_check(struct live *L, int64_t id)
 {
     struct root *r = id ? root_find(L, id) : NULL;
-    if (!r || !r->terminal || r->jobs > 0)
+    if (!r || r->handled || !r->terminal || r->jobs > 0)
         return;
+    r->handled = true;
     int rc = jr_work_handled(L->j, id);
     if (rc && !L->err)
         L->err = rc;
-    root_del(L, r);
 }
 
 /* New engine messages and operations belong to the root being worked on. */
@@ -311,9 +297,15 @@ static int queue_out(struct live *L, enum dx_topic t, int net, const void *sampl
 static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
 {
     struct live *L = ctx;
+    if (adopt(L))
+        return KZ_ENOMEM;
+    if (kind == ENG_EV_DELEGATE && arg < L->seen_ops) {
+        /* the request's root stays open until the holder's time is up */
+        struct root *r = root_find(L, L->op_root[arg]);
+        if (r)
+            r->jobs++;
+    }
     if (kind == ENG_EV_JOB_DONE) {
-        if (adopt(L))
-            return KZ_ENOMEM;
         int64_t root = arg < L->seen_msgs ? L->msg_root[arg] : L->cur_root;
         struct root *r = root ? root_find(L, root) : NULL;
         if (r)
@@ -476,11 +468,21 @@ static int after_call(struct live *L, int rc)
     return rc ? rc : L->err;
 }
 
+/* The shell's own event: a message whose modelled link latency is over (--auto). */
+enum { EV_ARRIVE = 16 };
+
 static int fire(struct live *L, unsigned kind, uint32_t arg)
 {
     if (adopt(L))
         return KZ_ENOMEM;
     L->cur_root = 0;
+    if (kind == EV_ARRIVE) {
+        L->cur_root = arg < L->seen_msgs ? L->msg_root[arg] : 0;
+        struct root *r = root_find(L, L->cur_root);
+        if (r)
+            r->jobs--;
+        return after_call(L, kz_engine_deliver(L->eng, arg, L->me));
+    }
     if (kind == ENG_EV_JOB_DONE && arg < L->seen_msgs) {
         L->cur_root = L->msg_root[arg];
         struct root *r = root_find(L, L->cur_root);
@@ -488,6 +490,9 @@ static int fire(struct live *L, unsigned kind, uint32_t arg)
             r->jobs--;
     } else if (kind == ENG_EV_DELEGATE && arg < L->seen_ops) {
         L->cur_root = L->op_root[arg];
+        struct root *r = root_find(L, L->cur_root);
+        if (r)
+            r->jobs--;
     }
     return after_call(L, kz_engine_fire(L->eng, kind, arg));
 }
@@ -532,6 +537,23 @@ static int take_in(struct live *L, int64_t root, const kz_Msg *s, int net)
         return rc;
     L->cur_root = root;
     L->cur_gid = hop.op;
+    if (L->o->emulate_links) {
+        /* An exercise emulates the structure's networks: the sample waits out the modelled
+         * latency (propagation and overhead, as the simulator draws it) less the time it
+         * really took, so live and simulated runs can be set side by side. */
+        double lat = eng_prop_s(L->eng, hop.from, L->me, net) +
+                     rng_dist(&L->rng, &L->m->networks[net].overhead);
+        kz_time now = clk_now(L);
+        int64_t took = (int64_t)((double)(wall_ns() - hop.sent_ns) * L->speed / 1000.0);
+        int64_t wait = (int64_t)(lat * 1e6) - (took > 0 ? took : 0);
+        if (wait > 0) {
+            if ((rc = adopt(L)))
+                return rc;
+            r->jobs++;
+            L->cur_root = 0;
+            return des_push(&L->q, now.us + wait, EV_ARRIVE, mi) ? KZ_ENOMEM : 0;
+        }
+    }
     return after_call(L, kz_engine_deliver(L->eng, mi, L->me));
 }
 
@@ -803,6 +825,9 @@ static int compact(struct live *L)
     kz_engine_reset(L->eng, L->phase, L->week);
     des_reset(&L->q);
     L->seen_msgs = L->seen_ops = 0;
+    /* nothing refers to a root any more; streams keep their own */
+    memset(L->roots, 0, L->cap_roots * sizeof *L->roots);
+    L->nroots = 0;
     for (int i = 0; i < 64; i++)
         if (L->outage[i].on) {
             int rc = eng_outage(L->eng, i, L->outage[i].k, L->outage[i].ids, L->outage[i].n, true);
