@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # main.sh - set up, build, and run kizuna's main job: every shipped structure on every shipped
-# crisis scenario (kizuna compare), one report in out/compare/report.html.
+# crisis scenario (kizuna compare), one report in out/compare/report.html; then one scenario
+# played live over DDS, a node process per headquarters (kizuna exercise), beside the simulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,4 +15,7 @@ for f in data/structures/*.yaml; do
 done
 echo "== kizuna compare --out out/compare"
 build/kizuna compare --out out/compare
-echo "== open out/compare/report.html; org charts in out/*.svg"
+echo "== kizuna exercise --structure data/structures/jjoc-2025.yaml --scenario data/scenarios/nk-salvo.yaml --speed 60"
+build/kizuna exercise --structure data/structures/jjoc-2025.yaml \
+  --scenario data/scenarios/nk-salvo.yaml --speed 60 --journal out/exercise --quiet
+echo "== open out/compare/report.html; org charts in out/*.svg; exercise journals: build/kizuna journal out/exercise"
