@@ -328,11 +328,20 @@ static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
             L->pend[L->npend++] = (struct pend){key, root, arg};
             const struct kz_msg_header *h = eng_msg_header(L->eng, arg);
             int32_t op = eng_msg_op(L->eng, arg);
-            char what[300];
-            snprintf(what, sizeof what, "%s %s (thread %d, operation %016" PRIx64 ")",
-                     a == ACT_DECIDE ? "decide" : "approve",
-                     h ? kind_names[h->kind] : "?", h ? h->thread : -1,
-                     op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
+            struct eng_wire w;
+            char what[400];
+            if (eng_export(L->eng, arg, &w) == 0 && w.decision >= 0) {
+                const struct kz_model *m = L->m;
+                snprintf(what, sizeof what, "%s %s%s%s%s%s (thread %d, operation %016" PRIx64 ")",
+                         a == ACT_DECIDE ? "decide" : "approve", m->decisions[w.decision].id,
+                         w.assets >= 0 ? " for " : "", w.assets >= 0 ? m->nations[w.assets].id : "",
+                         w.requester >= 0 ? ", requested by " : "",
+                         w.requester >= 0 ? m->nodes[w.requester].id : "", w.h.thread,
+                         op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
+            } else {
+                snprintf(what, sizeof what, "%s %s", a == ACT_DECIDE ? "decide" : "approve",
+                         h ? kind_names[h->kind] : "?");
+            }
             int rc = jr_pending_add(L->j, key, wall_ns(), what);
             if (rc)
                 return rc;

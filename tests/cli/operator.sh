@@ -1,0 +1,36 @@
+#!/bin/sh
+# operator.sh - a decision waits in the holder's inbox until an operator approves or denies it.
+set -eu
+K=$1 S=$2 D=$3
+rm -rf opj && mkdir opj
+for n in c hq; do timeout 40 "$K" node --structure "$S" --as $n --journal opj --domain "$D" --for 9 --quiet & done
+sleep 1.5
+"$K" send --as c --journal opj request --decision order-x --assets USA >/dev/null
+"$K" send --as c --journal opj request --decision order-x --assets USA >/dev/null
+# hq has one cell: the first request waits for its operator, the second behind it
+wait_inbox() {
+  i=0; while ! "$K" inbox --as hq --journal opj | grep -q 'decide order-x for USA, requested by c'; do
+    i=$((i + 1)); [ $i -lt 50 ] || { echo "no request in the inbox"; exit 1; }; sleep 0.1
+  done
+}
+wait_inbox
+sleep 1
+test "$("$K" inbox --as hq --journal opj | wc -l)" -eq 1
+test "$(sqlite3 opj/hq.db "select count(*) from event where what in ('done','infeasible')")" -eq 0
+k1=$("$K" inbox --as hq --journal opj | awk 'NR==1{print $1}')
+"$K" decide --as hq --journal opj --key "$k1" approve >/dev/null
+sleep 0.3
+wait_inbox
+k2=$("$K" inbox --as hq --journal opj | awk 'NR==1{print $1}')
+test "$k1" != "$k2"
+"$K" decide --as hq --journal opj --key "$k2" deny --text "not now" >/dev/null
+"$K" decide --as hq --journal opj --key 999999 approve >/dev/null
+wait
+"$K" inbox --as hq --journal opj | grep -q 'nothing waits at hq'
+test "$(sqlite3 opj/hq.db "select count(*) from event where what='done'")" -eq 1
+test "$(sqlite3 opj/hq.db "select count(*) from event where what='infeasible' and text='not now'")" -eq 1
+test "$(sqlite3 opj/hq.db "select count(*) from pending where state='approved'")" -eq 1
+test "$(sqlite3 opj/hq.db "select count(*) from pending where state='denied'")" -eq 1
+# a decide for a key nobody waits under is refused, not crashed on
+"$K" journal opj/hq.db --what refused | grep -q 'nothing waits under key 999999'
+echo ok
