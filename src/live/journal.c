@@ -46,12 +46,15 @@ static const char *const sql[S_COUNT] = {
     [S_WORK_HANDLED] = "UPDATE work SET handled = 1 WHERE root = ?1",
     [S_WORK_OPEN] = "SELECT root, sample, cmd, cmd_seq, gen FROM work WHERE handled = 0 "
                     "ORDER BY root",
-    [S_OUT_ADD] = "INSERT OR IGNORE INTO outbox(id, root, topic, t_ns, to_node, net, kind, sample) "
-                  "VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    [S_OUT_ADD] = "INSERT OR IGNORE INTO outbox(id, root, topic, t_ns, to_node, net, kind, sample,"
+                  " sends, last_ns) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,1,?4)",
     [S_OUT_SENT] = "UPDATE outbox SET sends = sends + 1, last_ns = ?2 WHERE id = ?1",
     [S_OUT_ACKED] = "UPDATE outbox SET acked_ns = ?2 WHERE id = ?1 AND acked_ns IS NULL",
+    /* re-send after rto, 2 rto, 4 rto ... 32 rto: a receiver that is down for long is not
+     * flooded, and its backlog goes out within 32 rto of its return */
     [S_OUT_DUE] = "SELECT topic, sample FROM outbox WHERE acked_ns IS NULL AND "
-                  "(last_ns IS NULL OR last_ns < ?1) ORDER BY rowid LIMIT 4096",
+                  "(last_ns IS NULL OR last_ns + (?2 << min(max(sends - 1, 0), 5)) < ?1) "
+                  "ORDER BY rowid LIMIT 4096",
     [S_OUT_UNACKED] = "SELECT count(*) FROM outbox WHERE acked_ns IS NULL",
     [S_EVENT] = "INSERT INTO event(t_ns, t_sim_us, what, id, thread, tag, aux, node, peer, net, "
                 "kind, cls, text) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
@@ -335,11 +338,12 @@ int jr_out_acked(struct journal *j, uint64_t id, int64_t t_ns)
     return run(j, j->st[S_OUT_ACKED]);
 }
 
-int jr_out_each_due(struct journal *j, int64_t before_ns,
+int jr_out_each_due(struct journal *j, int64_t now_ns, int64_t rto_ns,
                     int (*fn)(void *ctx, enum jr_topic topic, const kz_Msg *m), void *ctx)
 {
     sqlite3_stmt *s = j->st[S_OUT_DUE];
-    sqlite3_bind_int64(s, 1, before_ns);
+    sqlite3_bind_int64(s, 1, now_ns);
+    sqlite3_bind_int64(s, 2, rto_ns);
     int rc, out = 0;
     while (!out && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const void *blob = sqlite3_column_blob(s, 1);

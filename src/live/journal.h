@@ -60,8 +60,9 @@ int jr_out_add(struct journal *j, int64_t root, enum jr_topic topic, const kz_Ms
                int64_t t_ns);
 int jr_out_sent(struct journal *j, uint64_t id, int64_t t_ns);
 int jr_out_acked(struct journal *j, uint64_t id, int64_t t_ns);
-/* Calls fn for every unacknowledged sample last sent before `before_ns`. */
-int jr_out_each_due(struct journal *j, int64_t before_ns,
+/* Calls fn for every unacknowledged sample due again at `now_ns`: its last sending was rto,
+ * 2 rto, 4 rto ... (at most 32 rto) ago, doubling with each sending. */
+int jr_out_each_due(struct journal *j, int64_t now_ns, int64_t rto_ns,
                     int (*fn)(void *ctx, enum jr_topic topic, const kz_Msg *s), void *ctx);
 int64_t jr_out_unacked(struct journal *j);
 

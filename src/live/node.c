@@ -870,7 +870,7 @@ static int step(struct live *L, int64_t *last_poll, int64_t *last_resend)
         rc = run_streams(L);
     if (!rc && !L->err && w - *last_resend >= RESEND_NS) {
         *last_resend = w;
-        rc = jr_out_each_due(L->j, w - RTO_NS, resend_one, L);
+        rc = jr_out_each_due(L->j, w, RTO_NS, resend_one, L);
     }
     if (!rc)
         rc = L->err;
@@ -1016,7 +1016,7 @@ int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_n
     L->replaying = false;
     /* commands already taken are in `work`; jr_cmd_next returns only those not taken */
     if (!rc)
-        rc = jr_out_each_due(L->j, wall_ns(), resend_one, L);
+        rc = jr_out_each_due(L->j, wall_ns(), 0, resend_one, L);
     int c = jr_commit(L->j);
     if (rc || (rc = c))
         goto fail_j;
