@@ -14,6 +14,9 @@ const char dx_loopback_config[] =
     "<NetworkInterface name=\"lo\" multicast=\"true\"/>"
     "</Interfaces></General></Domain></CycloneDDS>";
 
+/* How long a participant that stopped talking counts as alive (see dx_open). */
+#define DX_LEASE DDS_SECS(3)
+
 static const char *const topic_names[DX_NTOPICS] = {"kz_msg", "kz_track", "kz_ack"};
 
 struct dx_net {
@@ -76,7 +79,14 @@ int dx_open(const struct kz_model *m, int me, uint32_t domain, const char *confi
                       x->domain);
         goto fail;
     }
-    x->pp = dds_create_participant(domain, NULL, NULL);
+    /* A node killed without a goodbye holds its peers' reliable writers until the lease it
+     * announced runs out: each of their writes to its partitions waits max_blocking_time (1 s)
+     * for acknowledgements that never come, stalling their loops. The lease (Cyclone's default
+     * is 10 s) is kept short so that lasts a few seconds. */
+    dds_qos_t *ppq = dds_create_qos();
+    dds_qset_liveliness(ppq, DDS_LIVELINESS_AUTOMATIC, DX_LEASE);
+    x->pp = dds_create_participant(domain, ppq, NULL);
+    dds_delete_qos(ppq);
     if (x->pp < 0) {
         rc = dds_fail(err, errlen, "cannot create the participant", NULL, x->pp);
         goto fail;

@@ -143,6 +143,25 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
         FAIL("approval index %d out of range", in->opdst);
     if (req && (size_t)in->opdst > m->authorities[in->auth].approvals.n)
         FAIL("approval index %d out of range", in->opdst);
+    if (req) {
+        /* A request goes to the node its purpose names: at its destination the engine acts as
+         * that node (the holder asks the next approver or decides), so any other destination
+         * would make the receiver act for a node it is not. */
+        const struct authority *au = &m->authorities[in->auth];
+        size_t k = (size_t)in->opdst;
+        int want = in->purpose == 3 || in->purpose == 5 ? au->holder
+                   : in->purpose == 7                   ? au->delegate
+                   : k < au->approvals.n                ? au->approvals.v[k].idx
+                                                        : -1;
+        if ((in->purpose == 4 || in->purpose == 5) && k >= au->approvals.n)
+            FAIL("approval index %d out of range", in->opdst);
+        if (want < 0 || in->dst != want)
+            FAIL("a request for %s sent to %s, which is not its %s",
+                 m->decisions[au->decision].id, m->nodes[in->dst].id,
+                 in->purpose == 3 || in->purpose == 5 ? "holder"
+                 : in->purpose == 7                   ? "delegate"
+                                                      : "approver");
+    }
     if (!text_ok(in->track_id, sizeof in->track_id) || !text_ok(in->text, sizeof in->text))
         FAIL("text field is not terminated or holds control characters");
     if (!isfinite(in->lat) || !isfinite(in->lon) || !isfinite(in->alt_m) || fabs(in->lat) > 90 ||
