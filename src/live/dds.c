@@ -44,6 +44,8 @@ static dds_qos_t *topic_qos(enum dx_topic t)
 {
     dds_qos_t *q = dds_create_qos();
     dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_SECS(1));
+    /* a node's readers share its partitions with its own writers: skip its own samples */
+    dds_qset_ignorelocal(q, DDS_IGNORELOCAL_PARTICIPANT);
     if (t == DX_TRACK) {
         dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
         dds_qset_durability(q, DDS_DURABILITY_TRANSIENT_LOCAL);
@@ -73,6 +75,8 @@ int dx_open(const struct kz_model *m, int me, uint32_t domain, const char *confi
     int rc = KZ_EIO;
     dds_qos_t *q[DX_NTOPICS] = {NULL, NULL, NULL};
     dds_qos_t *pq = NULL;
+    /* Samples written in one step go out together (dx_flush): fewer datagrams, less CPU. */
+    dds_write_set_batch(true);
     x->domain = dds_create_domain(domain, config ? config : dx_loopback_config);
     if (x->domain < 0) {
         rc = dds_fail(err, errlen, "cannot create the domain (check the configuration)", NULL,
@@ -179,6 +183,13 @@ int dx_write(struct ddsx *x, enum dx_topic t, int net, const void *sample)
         return KZ_EINVAL;
     dds_return_t r = dds_write(x->nets[x->by_net[net]].wr[t], sample);
     return r < 0 ? KZ_EIO : 0;
+}
+
+void dx_flush(struct ddsx *x)
+{
+    for (int i = 0; i < x->nnets; i++)
+        for (int t = 0; t < DX_NTOPICS; t++)
+            dds_write_flush(x->nets[i].wr[t]);
 }
 
 void dx_wait(struct ddsx *x, int64_t timeout_ns)

@@ -35,6 +35,9 @@ void dx_close(struct ddsx *x);
 /* Writes on network `net` (me must be a member). Returns 0 or KZ_EIO. */
 int dx_write(struct ddsx *x, enum dx_topic t, int net, const void *sample);
 
+/* Sends what dx_write batched (writes are batched per step; batching never flushes alone). */
+void dx_flush(struct ddsx *x);
+
 /* Waits until a sample may be there or `timeout_ns` passes. */
 void dx_wait(struct ddsx *x, int64_t timeout_ns);
 

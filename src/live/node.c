@@ -96,6 +96,7 @@ struct live {
     struct gen {
         int64_t seq, root;
         char *text;
+        struct command cmd;
         long done, total;
         double rate;
         int64_t t0_ns;
@@ -599,6 +600,9 @@ static void on_sample(void *ctx, enum dx_topic t, int net, const void *sample)
 
 /* ---- commands ------------------------------------------------------------------------------- */
 
+static int exec_command(struct live *L, int64_t root, const struct command *cp, const char *text,
+                        int64_t seq, long gen);
+
 static int run_command(struct live *L, int64_t root, const char *text, int64_t seq, long gen)
 {
     struct command c;
@@ -619,6 +623,15 @@ static int run_command(struct live *L, int64_t root, const char *text, int64_t s
         return rc == KZ_ENOMEM ? rc : jr_work_handled(L->j, root);
     }
     kz_diags_destroy(d);
+    return exec_command(L, root, &c, text, seq, gen);
+}
+
+/* Carries out a parsed command as root `root` (`gen` >= 0: one share of a stream). */
+static int exec_command(struct live *L, int64_t root, const struct command *cp, const char *text,
+                        int64_t seq, long gen)
+{
+    struct command c = *cp;
+    int rc = 0;
     if (c.kind == C_SHARE && c.repeat > 1 && gen < 0) {
         /* a stream: its shares become roots of their own as it goes (step); the stream's
          * own root stays open until the last, so a restart resumes it where it was */
@@ -631,6 +644,7 @@ static int run_command(struct live *L, int64_t root, const char *text, int64_t s
         g->text = strdup(text);
         if (!g->text)
             return KZ_ENOMEM;
+        g->cmd = c; /* parsed once: each share is a copy with its rank */
         g->seq = seq;
         g->root = root;
         g->total = c.repeat;
@@ -781,7 +795,7 @@ static int run_streams(struct live *L)
             int64_t root;
             int rc = jr_work_cmd(L->j, g->seq, g->text, g->done, now, &root);
             if (!rc)
-                rc = run_command(L, root, g->text, g->seq, g->done);
+                rc = exec_command(L, root, &g->cmd, g->text, g->seq, g->done);
             if (rc)
                 return rc;
         }
@@ -806,6 +820,8 @@ static int flush_out(struct live *L)
         if (dx_write(L->x, L->out[i].t, L->out[i].net, &L->out[i].u)) {
             /* the journal keeps it; the re-send loop tries again */
         }
+    if (L->nout)
+        dx_flush(L->x);
     L->nout = 0;
     return 0;
 }
@@ -853,10 +869,12 @@ static int step(struct live *L, int64_t *last_poll, int64_t *last_resend)
         return rc;
     if (dx_take(L->x, on_sample, L) < 0 && !L->err)
         L->err = KZ_EIO;
-    kz_time now = clk_now(L);
-    while (!L->err && L->q.n && L->q.h[0].t <= now.us) {
-        unsigned kind;
-        uint32_t arg;
+    /* The clock is read again each time: a job of zero modelled time schedules the next one
+     * "now", and running the whole chain in this step keeps it in one transaction (bounded,
+     * so a step stays short). */
+    for (int n = 0; !L->err && L->q.n && n < 4096 && L->q.h[0].t <= clk_now(L).us; n++) {
+        unsigned kind = 0;
+        uint32_t arg = 0;
         des_pop(&L->q, &kind, &arg);
         if ((rc = fire(L, kind, arg)))
             break;

@@ -181,6 +181,7 @@ int main(int argc, char **argv)
             if (dx_write(x, order ? DX_MSG : DX_TRACK, net,
                          order ? (const void *)&tr.m : (const void *)&tr) == 0)
                 writes++;
+            dx_flush(x); /* writes are batched (dds.c) */
             next = now_ns() + 300 * 1000000LL;
         }
         dx_wait(x, 50 * 1000000LL);
