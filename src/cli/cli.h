@@ -28,6 +28,8 @@ int cmd_pki(int argc, char **argv);
 
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);
+/* A whole argument as a number (no trailing text, no overflow). */
+bool cli_number(const char *s, double *out);
 /* Prints every diagnostic, sorted, to stderr or stdout. */
 void cli_print_diags(kz_diags *d, FILE *out, bool warnings);
 /* Loads and checks a structure; prints problems to stderr. `strict` (simulation) refuses a

@@ -22,17 +22,6 @@ static const char help[] =
     "  --secure DIR   the nodes run with DDS Security (kizuna pki init --out DIR)\n"
     "  --timeout S    stop after S wall seconds of scenario (default: the horizon)\n";
 
-static bool num(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end)
-        return false;
-    *out = v;
-    return true;
-}
-
 int cmd_exercise(int argc, char **argv)
 {
     const char *structure = NULL, *scenario = NULL, *dir = NULL;
@@ -64,13 +53,13 @@ int cmd_exercise(int argc, char **argv)
             dir = v;
         } else if (!strcmp(a, "--secure")) {
             o.secure_dir = v;
-        } else if (!strcmp(a, "--speed") && num(v, &o.speed) && o.speed > 0 && o.speed <= 1e5) {
-        } else if (!strcmp(a, "--runs") && num(v, &runs) && runs >= 1 && runs <= 1e7) {
-        } else if (!strcmp(a, "--seed") && num(v, &d) && d >= 0) {
+        } else if (!strcmp(a, "--speed") && cli_number(v, &o.speed) && o.speed > 0 && o.speed <= 1e5) {
+        } else if (!strcmp(a, "--runs") && cli_number(v, &runs) && runs >= 1 && runs <= 1e7) {
+        } else if (!strcmp(a, "--seed") && cli_number(v, &d) && d >= 0) {
             o.seed = (uint64_t)d;
-        } else if (!strcmp(a, "--domain") && num(v, &d) && d >= 0 && d <= 230 && d == (int)d) {
+        } else if (!strcmp(a, "--domain") && cli_number(v, &d) && d >= 0 && d <= 230 && d == (int)d) {
             o.domain = (uint32_t)d;
-        } else if (!strcmp(a, "--timeout") && num(v, &o.timeout_s) && o.timeout_s > 0) {
+        } else if (!strcmp(a, "--timeout") && cli_number(v, &o.timeout_s) && o.timeout_s > 0) {
         } else {
             fprintf(stderr, "kizuna exercise: bad argument %s %s (see --help)\n", a, v);
             return EXIT_USAGE;

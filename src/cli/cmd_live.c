@@ -49,17 +49,6 @@ static int bad_usage(const char *cmd, const char *what)
     return EXIT_USAGE;
 }
 
-static bool parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* ---- kizuna node ------------------------------------------------------------------------ */
 
 static const char node_help[] =
@@ -115,32 +104,32 @@ int cmd_node(int argc, char **argv)
         } else if (!strcmp(argv[i], "--emulate-links")) {
             o.emulate_links = true;
         } else if ((v = opt(argc, argv, &i, "--speed"))) {
-            if (!parse_double(v, &o.speed) || o.speed <= 0 || o.speed > 1e6)
+            if (!cli_number(v, &o.speed) || o.speed <= 0 || o.speed > 1e6)
                 return bad_usage("node", "--speed wants a number in (0, 1e6]");
         } else if ((v = opt(argc, argv, &i, "--secure"))) {
             o.secure_dir = v;
         } else if ((v = opt(argc, argv, &i, "--dds-config"))) {
             o.dds_config = v;
         } else if ((v = opt(argc, argv, &i, "--domain"))) {
-            if (!parse_double(v, &d) || d < 0 || d > 230 || d != (int)d)
+            if (!cli_number(v, &d) || d < 0 || d > 230 || d != (int)d)
                 return bad_usage("node", "--domain wants an integer 0..230");
             o.domain = (uint32_t)d;
         } else if ((v = opt(argc, argv, &i, "--phase"))) {
             phase = v;
         } else if ((v = opt(argc, argv, &i, "--epoch"))) {
-            if (!parse_double(v, &d) || d < 0)
+            if (!cli_number(v, &d) || d < 0)
                 return bad_usage("node", "--epoch wants nanoseconds since 1970");
             o.epoch_ns = (int64_t)d;
         } else if ((v = opt(argc, argv, &i, "--week-minute"))) {
-            if (!parse_double(v, &d) || d < 0 || d >= 7 * 1440)
+            if (!cli_number(v, &d) || d < 0 || d >= 7 * 1440)
                 return bad_usage("node", "--week-minute wants 0..10079");
             o.week_min_utc = (int)d;
         } else if ((v = opt(argc, argv, &i, "--seed"))) {
-            if (!parse_double(v, &d) || d < 0)
+            if (!cli_number(v, &d) || d < 0)
                 return bad_usage("node", "--seed wants a non-negative integer");
             o.seed = (uint64_t)d;
         } else if ((v = opt(argc, argv, &i, "--for"))) {
-            if (!parse_double(v, &o.run_s) || o.run_s <= 0)
+            if (!cli_number(v, &o.run_s) || o.run_s <= 0)
                 return bad_usage("node", "--for wants seconds > 0");
         } else {
             fprintf(stderr, "kizuna node: unknown argument '%s'\n", argv[i]);
@@ -308,7 +297,7 @@ int cmd_send(int argc, char **argv)
             if ((v = opt(argc, argv, &i, flags[k].flag))) {
                 if (flags[k].quote == false) {
                     double d;
-                    if (!parse_double(v, &d)) {
+                    if (!cli_number(v, &d)) {
                         fprintf(stderr, "kizuna send: %s wants a number\n", flags[k].flag);
                         return EXIT_USAGE;
                     }
@@ -397,7 +386,7 @@ int cmd_decide(int argc, char **argv)
         }
     }
     double k;
-    if (!node || !key || !answer || !parse_double(key, &k))
+    if (!node || !key || !answer || !cli_number(key, &k))
         return bad_usage("decide", "--as NODE, --key K and approve|deny are required");
     int code;
     kz_model *m = model_for(NULL, dir, node, &code);
@@ -472,7 +461,7 @@ static int parse_filter(int argc, char **argv, int *i, struct kz_journal_filter 
         return 1;
     }
     if ((v = opt(argc, argv, i, "--thread"))) {
-        if (!parse_double(v, &d))
+        if (!cli_number(v, &d))
             return -1;
         f->thread = (int)d;
         return 1;
@@ -499,7 +488,7 @@ int cmd_watch(int argc, char **argv)
         } else if (!strcmp(argv[i], "--from-start")) {
             from_start = true;
         } else if ((v = opt(argc, argv, &i, "--for"))) {
-            if (!parse_double(v, &for_s) || for_s <= 0)
+            if (!cli_number(v, &for_s) || for_s <= 0)
                 return bad_usage("watch", "--for wants seconds > 0");
         } else if ((k = parse_filter(argc, argv, &i, &f)) != 0) {
             if (k < 0)

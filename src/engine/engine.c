@@ -8,6 +8,8 @@
 #include "route.h"
 
 const char *const eng_wait_names[WAIT_COUNT] = {"queue", "off-hours", "review", "link", "legal"};
+const char *const eng_msg_kind_names[KZ_MSG_KIND_COUNT] = {"track", "alert",  "request", "decision",
+                                                          "order", "report", "ack"};
 
 enum { EV_JOB_DONE = ENG_EV_JOB_DONE, EV_RECALL_DONE = ENG_EV_RECALL_DONE, EV_DELEGATE = ENG_EV_DELEGATE };
 
@@ -415,7 +417,12 @@ int eng_share(struct kz_engine *e, enum kz_msg_kind kind, int origin, const int 
 const struct authority *eng_authority(const struct kz_engine *e, int decision, int assets,
                                       int phase)
 {
-    const struct kz_model *m = e->m;
+    return eng_authority_of(e->m, decision, assets, phase);
+}
+
+const struct authority *eng_authority_of(const struct kz_model *m, int decision, int assets,
+                                         int phase)
+{
     if (!(m->decisions[decision].legal & (1u << phase)))
         return NULL;
     for (size_t i = 0; i < m->nauthorities; i++) {

@@ -33,6 +33,8 @@ enum eng_status {
 
 enum wait_kind { WAIT_QUEUE, WAIT_OFFHOURS, WAIT_REVIEW, WAIT_LINK, WAIT_LEGAL, WAIT_COUNT };
 extern const char *const eng_wait_names[WAIT_COUNT];
+/* Message kinds as written in scenarios, commands and journals. */
+extern const char *const eng_msg_kind_names[KZ_MSG_KIND_COUNT];
 
 /* What a trace hook is told (kizuna trace); NULL hook: nothing is built. */
 enum trace_what {
@@ -124,6 +126,9 @@ int eng_background(struct kz_engine *e, int node, enum action action, enum kz_pr
 /* The authority for (decision, assets) in `phase`, or NULL (the legal gate). */
 const struct authority *eng_authority(const struct kz_engine *e, int decision, int assets,
                                       int phase);
+/* The same from the structure alone, for a shell with no engine (the exercise director). */
+const struct authority *eng_authority_of(const struct kz_model *m, int decision, int assets,
+                                         int phase);
 
 /* ---- the world changing */
 /* Returns 0 or KZ_ENOMEM (messages waiting for a route are retried). */

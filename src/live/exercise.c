@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
 #include "sim/des.h"
@@ -64,13 +65,6 @@ struct ex {
     int nwhy;
     int err;
 };
-
-static int64_t wall_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static int64_t sim_now(const struct ex *X)
 {
@@ -181,32 +175,15 @@ static bool legal_later(const struct ex *X, const struct pstep *ps, int64_t now)
 {
     const struct plan *p = X->p;
     for (int i = 0; i < p->nchanges; i++)
-        if (p->changes[i].at_us > now) {
-            const struct kz_model *m = X->m;
-            if (!(m->decisions[ps->decision].legal & (1u << p->changes[i].phase)))
-                continue;
-            for (size_t k = 0; k < m->nauthorities; k++) {
-                const struct authority *a = &m->authorities[k];
-                if (a->decision == ps->decision && (ps->assets < 0 || a->assets == ps->assets) &&
-                    (a->phases & (1u << p->changes[i].phase)))
-                    return true;
-            }
-        }
+        if (p->changes[i].at_us > now &&
+            eng_authority_of(X->m, ps->decision, ps->assets, p->changes[i].phase))
+            return true;
     return false;
 }
 
 static const struct authority *authority(const struct ex *X, int decision, int assets)
 {
-    const struct kz_model *m = X->m;
-    if (!(m->decisions[decision].legal & (1u << X->phase)))
-        return NULL;
-    for (size_t i = 0; i < m->nauthorities; i++) {
-        const struct authority *a = &m->authorities[i];
-        if (a->decision == decision && (assets < 0 || a->assets == assets) &&
-            (a->phases & (1u << X->phase)))
-            return a;
-    }
-    return NULL;
+    return eng_authority_of(X->m, decision, assets, X->phase);
 }
 
 static int step_end(struct ex *X, int ii, int64_t t)
@@ -240,7 +217,7 @@ static int start_step(struct ex *X, int ii)
         if (ps->nto == 0)
             return step_end(X, ii, sim_now(X));
         cat(body, sizeof body, "{\"cmd\": \"share\", \"kind\": \"%s\"",
-            ps->msg == KZ_MSG_REPORT ? "report" : ps->msg == KZ_MSG_ALERT ? "alert" : "track");
+            eng_msg_kind_names[ps->msg]);
         if (ps->msg == KZ_MSG_TRACK)
             cat(body, sizeof body, ", \"track\": \"%s-%d\"", pt->src->id, in->copy);
         cat_nodes(m, body, sizeof body, ps->to, ps->nto);

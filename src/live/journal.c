@@ -40,7 +40,7 @@ static const char *const sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_WORK_FIND] = "SELECT root FROM work WHERE id = ?1",
-    [S_WORK_WIRE] = "INSERT INTO work(id, t_ns, from_node, net, kind, sample) VALUES(?1,?2,?3,?4,?5,?6)",
+    [S_WORK_WIRE] = "INSERT OR IGNORE INTO work(id, t_ns, from_node, net, kind, sample) VALUES(?1,?2,?3,?4,?5,?6)",
     [S_WORK_CMD] = "INSERT INTO work(t_ns, cmd_seq, cmd, gen) VALUES(?1,?2,?3,?4)",
     [S_WORK_GEN] = "SELECT count(*) FROM work WHERE cmd_seq = ?1 AND gen IS NOT NULL",
     [S_WORK_HANDLED] = "UPDATE work SET handled = 1 WHERE root = ?1",
@@ -221,30 +221,28 @@ int jr_commit(struct journal *j) { return run(j, j->st[S_COMMIT]); }
 
 int jr_work_wire(struct journal *j, const kz_Msg *m, int64_t t_ns, int64_t *root, bool *dup)
 {
-    sqlite3_stmt *s = j->st[S_WORK_FIND];
-    sqlite3_bind_int64(s, 1, (int64_t)m->id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *root = sqlite3_column_int64(s, 0);
-        *dup = true;
-        sqlite3_reset(s);
-        return 0;
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return fail(j, rc);
-    *dup = false;
-    s = j->st[S_WORK_WIRE];
+    /* the common case, a new id, is one statement; a duplicate then looks its root up */
+    sqlite3_stmt *s = j->st[S_WORK_WIRE];
     sqlite3_bind_int64(s, 1, (int64_t)m->id);
     sqlite3_bind_int64(s, 2, t_ns);
     sqlite3_bind_int(s, 3, m->from);
     sqlite3_bind_int(s, 4, m->net);
     sqlite3_bind_int(s, 5, m->kind);
     sqlite3_bind_blob(s, 6, m, (int)sizeof *m, SQLITE_STATIC);
-    if ((rc = run(j, s)) != 0)
+    int rc = run(j, s);
+    if (rc)
         return rc;
-    *root = sqlite3_last_insert_rowid(j->db);
-    return 0;
+    *dup = sqlite3_changes(j->db) == 0;
+    if (!*dup) {
+        *root = sqlite3_last_insert_rowid(j->db);
+        return 0;
+    }
+    s = j->st[S_WORK_FIND];
+    sqlite3_bind_int64(s, 1, (int64_t)m->id);
+    rc = sqlite3_step(s);
+    *root = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : fail(j, rc);
 }
 
 int jr_work_cmd(struct journal *j, int64_t cmd_seq, const char *body, long gen, int64_t t_ns,

@@ -11,6 +11,8 @@
 #include "command.h"
 #include "dds.h"
 #include "journal.h"
+#include "model/yread.h"
+#include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
 #include "sim/des.h"
@@ -106,19 +108,10 @@ struct live {
     int64_t cmd_after;
     bool replaying, stop;
     int err;
-    char *errbuf;
-    size_t errlen;
     uint64_t n_sent, n_recv, n_refused, n_dup;
 };
 
 /* ---- time --------------------------------------------------------------------------- */
-
-static int64_t wall_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Scenario time now: wall time since the epoch, times the speed; never goes back. */
 static kz_time clk_now(void *ctx)
@@ -240,8 +233,6 @@ static int adopt(struct live *L)
 
 /* ---- journal events ---------------------------------------------------------------------- */
 
-static const char *const kind_names[KZ_MSG_KIND_COUNT] = {"track",    "alert", "request",
-                                                          "decision", "order", "report", "ack"};
 
 static void event(struct live *L, const char *what, uint64_t id, const struct kz_msg_header *h,
                   uint32_t tag, uint32_t aux, int node, int peer, int net, const char *fmt, ...)
@@ -266,7 +257,7 @@ static void event(struct live *L, const char *what, uint64_t id, const struct kz
     if (L->o->log) {
         const struct kz_model *m = L->m;
         fprintf(L->o->log, "%10.3f %-10s %-8s %s%s%s%s%s%s%s\n", (double)L->last_us * 1e-6, what,
-                h ? kind_names[h->kind] : "-", node >= 0 ? m->nodes[node].id : "",
+                h ? eng_msg_kind_names[h->kind] : "-", node >= 0 ? m->nodes[node].id : "",
                 peer >= 0 ? (!strcmp(what, "received") ? " <- " : " -> ") : "",
                 peer >= 0 ? m->nodes[peer].id : "",
                 net >= 0 ? " over " : "", net >= 0 ? m->networks[net].id : "",
@@ -341,7 +332,7 @@ static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
                          op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
             } else {
                 snprintf(what, sizeof what, "%s %s", a == ACT_DECIDE ? "decide" : "approve",
-                         h ? kind_names[h->kind] : "?");
+                         h ? eng_msg_kind_names[h->kind] : "?");
             }
             int rc = jr_pending_add(L->j, key, wall_ns(), what);
             if (rc)
@@ -414,11 +405,8 @@ static void on_done(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, i
     struct root *r = L->cur_root ? root_find(L, L->cur_root) : NULL;
     if (r)
         r->terminal = true;
-    const char *what = "infeasible";
-    if (st == ENG_OK) {
-        /* the operation's kind tells what ended; the director reads these rows */
-        what = "done";
-    }
+    /* the exercise director reads these rows: the tag and step say which operation ended */
+    const char *what = st == ENG_OK ? "done" : "infeasible";
     if (why)
         event(L, what, 0, NULL, tag, aux, node, -1, -1, "%s", why);
     else
@@ -654,7 +642,7 @@ static int exec_command(struct live *L, int64_t root, const struct command *cp, 
         g->t0_ns = wall_ns() - (c.rate > 0 ? (int64_t)((double)g->done / c.rate * 1e9) : 0);
         L->ngen++;
         event(L, "stream", 0, NULL, 0, 0, L->me, -1, -1, "%ld of %ld %s from command %" PRId64,
-              g->done, g->total, kind_names[c.msg], seq);
+              g->done, g->total, eng_msg_kind_names[c.msg], seq);
         return 0;
     }
     if (gen >= 0) {
@@ -901,19 +889,20 @@ static int step(struct live *L, int64_t *last_poll, int64_t *last_resend)
 
 static int read_digest(const char *path, uint64_t *out, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *buf = NULL;
+    size_t len = 0;
+    kz_diags *d;
+    if (kz_diags_create(&d))
+        return KZ_ENOMEM;
+    int rc = yr_read_file(path, (size_t)64 << 20, &buf, &len, d);
+    kz_diags_destroy(d);
+    if (rc || !buf) {
         snprintf(err, errlen, "%s: cannot read", path);
-        return KZ_EIO;
+        free(buf);
+        return rc ? rc : KZ_EIO;
     }
-    uint64_t h = 0xcbf29ce484222325u;
-    int ch;
-    while ((ch = getc(f)) != EOF) {
-        h ^= (unsigned char)ch;
-        h *= 0x100000001b3u;
-    }
-    fclose(f);
-    *out = h;
+    *out = wire_digest(buf, len);
+    free(buf);
     return 0;
 }
 
@@ -931,8 +920,6 @@ int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_n
     struct live L0 = {0}, *L = &L0;
     L->m = m;
     L->o = o;
-    L->errbuf = err;
-    L->errlen = errlen;
     int rc;
     L->me = find_node(m, o->node);
     if (L->me < 0) {

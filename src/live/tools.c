@@ -8,16 +8,11 @@
 #include <time.h>
 
 #include "command.h"
+#include "engine/engine.h"
 #include "journal.h"
+#include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
-
-static int64_t wall_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void db_path(char *buf, size_t n, const char *dir, const char *node)
 {
@@ -126,8 +121,6 @@ static const char *nm(char **v, int n, int i, char *buf, size_t len)
     return buf;
 }
 
-static const char *const kinds[] = {"track", "alert", "request", "decision", "order", "report",
-                                    "ack"};
 static const char *const classes[] = {"U", "C", "S", "TS"};
 
 static void fmt_wall(int64_t ns, char *buf, size_t n)
@@ -145,7 +138,7 @@ static bool want(const struct kz_journal_filter *f, const char *what, int kind, 
         return true;
     if (f->what && strcmp(f->what, what))
         return false;
-    if (f->kind && (kind < 0 || kind > 6 || strcmp(f->kind, kinds[kind])))
+    if (f->kind && (kind < 0 || kind > 6 || strcmp(f->kind, eng_msg_kind_names[kind])))
         return false;
     if (f->thread >= 0 && thread != f->thread)
         return false;
@@ -194,7 +187,7 @@ int kz_journal_print(const char *path, FILE *out, const struct kz_journal_filter
         const char *text = (const char *)sqlite3_column_text(s, 13);
         fprintf(out, "%s %10.3fs %-10s", t, (double)sqlite3_column_int64(s, 2) * 1e-6, what);
         if (kind >= 0 && kind <= 6)
-            fprintf(out, " %s", kinds[kind]);
+            fprintf(out, " %s", eng_msg_kind_names[kind]);
         if (cls >= 0 && cls <= 3)
             fprintf(out, " (%s)", classes[cls]);
         if (sqlite3_column_type(s, 4) != SQLITE_NULL)

@@ -161,13 +161,11 @@ static void on_trace(void *ctx, const struct trace_rec *r)
 {
     struct worker *w = ctx;
     const struct kz_model *m = w->p->m;
-    static const char *const kinds[] = {"track", "alert", "request", "decision",
-                                        "order", "report", "ack"};
     const char *act = r->action >= 0 ? kz_action_names[r->action] : "";
     char msg[96] = "", a[32], b[32];
     if (r->hdr)
         snprintf(msg, sizeof msg, "#%u %s %s", (unsigned)r->msg, thread_label(w, r->hdr->thread),
-                 kinds[r->hdr->kind]);
+                 eng_msg_kind_names[r->hdr->kind]);
     switch (r->what) {
     case TR_CREATE:
         tr_line(w, "%-28s created at %s%s%s", msg, nid(w, r->node), r->peer >= 0 ? " for " : "",
