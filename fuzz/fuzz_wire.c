@@ -9,6 +9,7 @@
 
 #include "engine/engine.h"
 #include "kizuna/kizuna.h"
+#include "live/auth.h"
 #include "live/wire.h"
 #include "sim/des.h"
 #include "sim/rng.h"
@@ -120,7 +121,8 @@ static int tr_send(void *ctx, uint32_t mi, int from, int to, int net)
             return -1;
         N->in = v;
     }
-    struct wire_hop hop = {++N->next_id, 1, from, to, net, 0};
+    uint64_t id = (uint64_t)from << 48 | ++N->next_id;
+    struct wire_hop hop = {id, 1, from, to, net, 0, (uint64_t)w.h.origin << 48 | 1};
     struct wire_body body;
     memset(&body, 0, sizeof body);
     snprintf(body.track_id, sizeof body.track_id, "T%u", (unsigned)mi);
@@ -198,7 +200,9 @@ static struct net *net_for(size_t k)
     static unsigned char buf[1 << 20];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    N->digest = wire_digest(buf, n);
+    uint8_t sha[32];
+    au_sha256(buf, n, sha);
+    N->digest = wire_digest(sha);
     N->m = m;
     N->hq = calloc(m->nnodes, sizeof *N->hq);
     N->busy = calloc(m->nnodes, sizeof(int64_t));

@@ -37,7 +37,11 @@ struct kz_node_options {
     double speed;            /* scenario seconds per wall second (1 = real time) */
     bool emulate_links;      /* a received message also waits out its network's modelled
                                 latency (as the simulator draws it) less the real transit */
-    const char *secure_dir;  /* kizuna pki init output; NULL: no DDS Security */
+    const char *secure_dir;  /* kizuna pki init output: DDS Security and signed, MAC'd
+                                messages (docs/security.md); required unless `insecure` */
+    bool insecure;           /* lab only: no authentication at all; refused when a network of
+                                the node carries more than UNCLASSIFIED, unless `force` */
+    bool force;
     const char *dds_config;  /* Cyclone XML (file:// or inline); NULL: $CYCLONEDDS_URI, else
                                 the built-in loopback one (data/dds/loopback.xml) */
     uint32_t domain;         /* DDS domain id (0..230) */
@@ -108,7 +112,9 @@ struct kz_exercise_options {
     double speed;
     uint64_t seed;
     uint32_t domain;
-    const char *secure_dir;  /* NULL: no DDS Security */
+    const char *secure_dir;  /* the PKI the nodes use; NULL: one made for the run in
+                                journal_dir/pki (unless insecure) */
+    bool insecure;           /* lab only: nodes run --insecure --force */
     const char *dds_config;  /* NULL: the default */
     double timeout_s;        /* wall-clock limit for the whole exercise */
     FILE *progress;          /* a line per step and per event; NULL: quiet */

@@ -449,13 +449,6 @@ int eng_request(struct kz_engine *e, int decision, int assets, int requester,
     o->assets = assets;
     o->requester = requester;
     o->auth = (int32_t)(au - e->m->authorities);
-    if (au->delegate >= 0) {
-        int64_t d = rng_dist_us(e->rng, &au->delegate_after);
-        rc = e->clock.at(e->clock.ctx, kz_time_add(e->clock.now(e->clock.ctx), d), EV_DELEGATE,
-                         (uint32_t)opi);
-        if (rc)
-            return rc;
-    }
     return start_origin(e, opi, KZ_MSG_REQUEST, requester, ACT_REPORT);
 }
 
@@ -510,8 +503,22 @@ static int arrive_final(struct kz_engine *e, uint32_t mi)
         }
         op_done(e, opi, ENG_OK, m->at, NULL);
         return 0;
-    case P_HOLDER:
-        return o->done ? 0 : next_approval(e, opi, 0);
+    case P_HOLDER: {
+        if (o->done)
+            return 0;
+        /* The holder's own timer hands the request over to the delegate: only the holder knows
+         * that it has not answered in time, so only it can prove a hand-over (live, the
+         * delegate takes one only signed by the holder). */
+        const struct authority *au = &e->m->authorities[o->auth];
+        if (au->delegate >= 0 && au->delegate != au->holder) {
+            int64_t d = rng_dist_us(e->rng, &au->delegate_after);
+            int rc = e->clock.at(e->clock.ctx, kz_time_add(e->clock.now(e->clock.ctx), d),
+                                 EV_DELEGATE, (uint32_t)opi);
+            if (rc)
+                return rc;
+        }
+        return next_approval(e, opi, 0);
+    }
     case P_APPROVAL:
         m->purpose = P_APPROVED; /* the approver works on it, then answers */
         return enqueue(e, mi, m->at, ACT_APPROVE);
@@ -636,16 +643,7 @@ static int delegate_now(struct kz_engine *e, int32_t opi)
     const struct authority *au = &e->m->authorities[o->auth];
     TRACE(e, TR_DELEGATE, NIL, au->delegate, au->holder, -1, -1, 0, 0,
           "holder did not answer in time");
-    if (o->requester == au->delegate) {
-        uint32_t mi;
-        int rc = new_msg(e, KZ_MSG_REQUEST, o->requester, o->requester, opi, &o->attr, &mi);
-        if (rc)
-            return rc;
-        e->msgs[mi].purpose = P_DECIDE;
-        e->msgs[mi].delegated = 1;
-        return enqueue(e, mi, o->requester, ACT_DECIDE);
-    }
-    return send_routed(e, KZ_MSG_REQUEST, o->requester, au->delegate, opi, G_REL, P_DELEGATE, 0);
+    return send_routed(e, KZ_MSG_REQUEST, au->holder, au->delegate, opi, G_REL, P_DELEGATE, 0);
 }
 
 int kz_engine_fire(struct kz_engine *e, unsigned kind, uint32_t arg)

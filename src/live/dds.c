@@ -31,6 +31,7 @@ struct ddsx {
     struct dx_net *nets;
     int nnets;
     int *by_net; /* network index -> nets[] slot, -1 */
+    int nnetworks;
 };
 
 static int dds_fail(char *err, size_t errlen, const char *what, const char *part, dds_return_t rc)
@@ -72,6 +73,7 @@ int dx_open(const struct kz_model *m, int me, uint32_t domain, const char *confi
         dx_close(x);
         return KZ_ENOMEM;
     }
+    x->nnetworks = (int)m->nnetworks;
     int rc = KZ_EIO;
     dds_qos_t *q[DX_NTOPICS] = {NULL, NULL, NULL};
     dds_qos_t *pq = NULL;
@@ -179,10 +181,22 @@ void dx_close(struct ddsx *x)
 
 int dx_write(struct ddsx *x, enum dx_topic t, int net, const void *sample)
 {
-    if (net < 0 || x->by_net[net] < 0)
+    if (net < 0 || net >= x->nnetworks || x->by_net[net] < 0)
         return KZ_EINVAL;
     dds_return_t r = dds_write(x->nets[x->by_net[net]].wr[t], sample);
     return r < 0 ? KZ_EIO : 0;
+}
+
+void dx_unregister_track(struct ddsx *x, int net, const char *track_id, int to)
+{
+    if (!x || net < 0 || net >= x->nnetworks || x->by_net[net] < 0)
+        return;
+    kz_Track key;
+    memset(&key, 0, sizeof key);
+    snprintf(key.track_id, sizeof key.track_id, "%s", track_id);
+    key.to = (int16_t)to;
+    /* the receiver has it (acknowledged): nothing is left for a late joiner to need */
+    (void)dds_unregister_instance(x->nets[x->by_net[net]].wr[DX_TRACK], &key);
 }
 
 void dx_flush(struct ddsx *x)

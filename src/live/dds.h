@@ -35,6 +35,10 @@ void dx_close(struct ddsx *x);
 /* Writes on network `net` (me must be a member). Returns 0 or KZ_EIO. */
 int dx_write(struct ddsx *x, enum dx_topic t, int net, const void *sample);
 
+/* Releases the writer's instance of track (track_id, to) on network `net` once every sample
+ * of it is acknowledged: memory stays flat in the number of distinct tracks. */
+void dx_unregister_track(struct ddsx *x, int net, const char *track_id, int to);
+
 /* Sends what dx_write batched (writes are batched per step; batching never flushes alone). */
 void dx_flush(struct ddsx *x);
 

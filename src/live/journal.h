@@ -39,8 +39,17 @@ const char *jr_errmsg(const struct journal *j);
 int jr_begin(struct journal *j);
 int jr_commit(struct journal *j);
 
-/* A sample arrived: *dup is true (and *root the earlier root) when it was seen before. */
-int jr_work_wire(struct journal *j, const kz_Msg *s, int64_t t_ns, int64_t *root, bool *dup);
+/* How a sample that passed the receiver's checks compares with what was kept before. */
+enum jr_seen {
+    JR_NEW,     /* kept as a new root of work */
+    JR_DUP,     /* the same id with the same bytes: a re-send (*root is the earlier root) */
+    JR_COLLIDE, /* the same id with other bytes: refused, nothing kept */
+    JR_REPLAY   /* another id carrying an origin id (s->oid) already kept: refused */
+};
+/* A sample arrived and passed every check (the caller authenticates and gates it first:
+ * nothing unchecked is kept). Sets *seen, and *root for JR_NEW and JR_DUP. */
+int jr_work_wire(struct journal *j, const kz_Msg *s, int64_t t_ns, int64_t *root,
+                 enum jr_seen *seen);
 /* An operator's command becomes a root of work; `gen` >= 0 is the rank of one share of a
  * repeated command (a stream), -1 otherwise. */
 int jr_work_cmd(struct journal *j, int64_t cmd_seq, const char *body, long gen, int64_t t_ns,
@@ -55,11 +64,24 @@ int jr_work_each_open(struct journal *j,
                                 int64_t cmd_seq, long gen),
                       void *ctx);
 
-/* A sample to send: 1 when added, 0 when its id is already there (a replayed root). */
+/* A sample to send: 1 when added, 0 when its id is already there (a replayed root). A track
+ * supersedes the unacknowledged samples of the same (track_id, to) before it: they are no
+ * longer re-sent nor counted as unacknowledged (the receiver wants the newest only). */
 int jr_out_add(struct journal *j, int64_t root, enum jr_topic topic, const kz_Msg *s,
                int64_t t_ns);
 int jr_out_sent(struct journal *j, uint64_t id, int64_t t_ns);
-int jr_out_acked(struct journal *j, uint64_t id, int64_t t_ns);
+/* What jr_out_acked found. */
+struct jr_acked {
+    enum jr_topic topic;
+    char track_id[32]; /* JR_TRACK: the instance (track_id, to) */
+    int to;
+    bool last;         /* JR_TRACK: no other unacknowledged sample of that instance is left */
+};
+/* A receipt for sample `id` from node `from` on network `net`: 1 when it acknowledges an
+ * unacknowledged sample sent to `from` on `net` (*info filled), 0 when no such sample is
+ * waiting (unknown id, another addressee or network, or already acknowledged). */
+int jr_out_acked(struct journal *j, uint64_t id, int from, int net, int64_t t_ns,
+                 struct jr_acked *info);
 /* Calls fn for every unacknowledged sample due again at `now_ns`: its last sending was rto,
  * 2 rto, 4 rto ... (at most 32 rto) ago, doubling with each sending. */
 int jr_out_each_due(struct journal *j, int64_t now_ns, int64_t rto_ns,
@@ -81,8 +103,11 @@ int jr_event(struct journal *j, const struct jr_event *e);
 /* Commands: queued by another process, taken in order by the node. */
 int jr_cmd_put(struct journal *j, const char *who, const char *body, int64_t t_ns,
                int64_t *seq);
-/* The first command after `after` not yet taken: 1 and its seq/body, or 0 when none. */
-int jr_cmd_next(struct journal *j, int64_t after, int64_t *seq, char *body, size_t n);
+/* The largest command body jr_cmd_put stores (kizuna send checks the same bound). */
+#define JR_CMD_MAX (64 * 1024)
+/* The first command after `after` not yet taken: 1 with its seq and its whole body
+ * (malloc'd, NUL-terminated, the caller frees), or 0 when none. */
+int jr_cmd_next(struct journal *j, int64_t after, int64_t *seq, char **body);
 int jr_cmd_taken(struct journal *j, int64_t seq);
 
 int jr_pending_add(struct journal *j, int64_t key, int64_t t_ns, const char *what);

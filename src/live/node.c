@@ -1,120 +1,25 @@
 /* node.c - one headquarters live: the engine with the real clock, DDS, the journal, operators. */
 #include <inttypes.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
-#include "command.h"
-#include "dds.h"
-#include "journal.h"
-#include "model/yread.h"
-#include "wallclock.h"
 #include "kizuna/error.h"
-#include "kizuna/live.h"
-#include "sim/des.h"
-#include "sim/rng.h"
-#include "wire.h"
+#include "model/yread.h"
+#include "node_impl.h"
+#include "wallclock.h"
 
-/*
- * Work is counted in roots: a sample that arrived, or a command. Everything the
- * engine does on account of a root (messages it creates, samples it sends) is
- * journaled in the same transaction that marks the root handled, and a sent
- * sample's id is derived from its root and its rank among the root's outputs.
- * After a crash the roots not handled are run again; what they send gets the
- * same ids, so receivers, who keep every id they saw, take nothing twice.
- */
-
-#define RTO_NS      (500 * 1000000LL)  /* re-send an unacknowledged sample after */
-#define POLL_NS     (5 * 1000000LL)    /* look for commands at least this often */
 #define RESEND_NS   (100 * 1000000LL)  /* look for samples to re-send this often */
-
-struct root {
-    int64_t id; /* 0: free slot */
-    uint32_t nout;
-    int32_t jobs; /* engine jobs in progress, waiting for an operator, delegation timers */
-    bool terminal, handled;
-    struct wire_body body;
-};
-
-struct pend {
-    int64_t key, root;
-    uint32_t mi;
-};
-
-struct outq {
-    enum dx_topic t;
-    int net;
-    union {
-        kz_Msg m;
-        kz_Track tr;
-        kz_Ack a;
-    } u;
-};
-
-struct live {
-    const struct kz_model *m;
-    const struct kz_node_options *o;
-    int me;
-    uint64_t digest;
-    struct kz_engine *eng;
-    struct rng rng;
-    struct eng_stats est;
-    int64_t *st_busy, *st_wait, *st_jobs;
-    struct des q; /* the engine's events, in scenario time */
-    struct journal *j;
-    struct ddsx *x;
-    int phase, week;
-    int64_t epoch_ns;
-    double speed;
-    int64_t last_us;
-
-    int64_t *msg_root; /* engine message -> root */
-    uint32_t cap_msg, seen_msgs;
-    uint64_t *op_gid; /* engine operation -> network-wide operation id */
-    int64_t *op_root;
-    uint32_t cap_op, seen_ops;
-    int64_t cur_root;
-    uint64_t cur_gid; /* for operations a command starts */
-
-    struct root *roots; /* open addressing on root id */
-    size_t cap_roots, nroots;
-
-    struct outq *out;
-    size_t nout, capout;
-    struct pend *pend;
-    size_t npend, cappend;
-
-    struct {
-        bool on;
-        enum outage_kind k;
-        int ids[CMD_MAX_IDS];
-        int n;
-    } outage[64];
-
-    struct gen {
-        int64_t seq, root;
-        char *text;
-        struct command cmd;
-        long done, total;
-        double rate;
-        int64_t t0_ns;
-    } gen[8]; /* streams of shares (`repeat`) in progress */
-    int ngen;
-
-    int64_t cmd_after;
-    bool replaying, stop;
-    int err;
-    uint64_t n_sent, n_recv, n_refused, n_dup;
-};
 
 /* ---- time --------------------------------------------------------------------------- */
 
 /* Scenario time now: wall time since the epoch, times the speed; never goes back. */
-static kz_time clk_now(void *ctx)
+kz_time nd_now(void *ctx)
 {
     struct live *L = ctx;
     int64_t us = (int64_t)((double)(wall_ns() - L->epoch_ns) * L->speed / 1000.0);
@@ -137,7 +42,7 @@ static size_t root_slot(const struct live *L, int64_t id)
     return (size_t)(h >> 20) & (L->cap_roots - 1);
 }
 
-static struct root *root_find(struct live *L, int64_t id)
+struct root *nd_root_find(struct live *L, int64_t id)
 {
     for (size_t i = root_slot(L, id);; i = (i + 1) & (L->cap_roots - 1)) {
         if (L->roots[i].id == id)
@@ -147,9 +52,9 @@ static struct root *root_find(struct live *L, int64_t id)
     }
 }
 
-static struct root *root_add(struct live *L, int64_t id)
+struct root *nd_root_add(struct live *L, int64_t id)
 {
-    struct root *r = root_find(L, id);
+    struct root *r = nd_root_find(L, id);
     if (r)
         return r;
     if ((L->nroots + 1) * 2 > L->cap_roots) {
@@ -183,7 +88,7 @@ static struct root *root_add(struct live *L, int64_t id)
  * It stays in the table (its outputs' numbering goes on) until the engine is idle. */
 static void root_check(struct live *L, int64_t id)
 {
-    struct root *r = id ? root_find(L, id) : NULL;
+    struct root *r = id ? nd_root_find(L, id) : NULL;
     if (!r || r->handled || !r->terminal || r->jobs > 0)
         return;
     r->handled = true;
@@ -193,7 +98,7 @@ static void root_check(struct live *L, int64_t id)
 }
 
 /* New engine messages and operations belong to the root being worked on. */
-static int adopt(struct live *L)
+int nd_adopt(struct live *L)
 {
     uint32_t nm = eng_nmsgs(L->eng), no = eng_nops(L->eng);
     if (nm > L->cap_msg) {
@@ -204,6 +109,10 @@ static int adopt(struct live *L)
         if (!v)
             return KZ_ENOMEM;
         L->msg_root = v;
+        struct msg_auth *a = realloc(L->msg_auth, c * sizeof *a);
+        if (!a)
+            return KZ_ENOMEM;
+        L->msg_auth = a;
         L->cap_msg = c;
     }
     if (no > L->cap_op) {
@@ -218,13 +127,20 @@ static int adopt(struct live *L)
         if (!r)
             return KZ_ENOMEM;
         L->op_root = r;
+        uint8_t(*t)[32] = realloc(L->op_ticket, c * sizeof *t);
+        if (!t)
+            return KZ_ENOMEM;
+        L->op_ticket = t;
         L->cap_op = c;
     }
-    for (uint32_t i = L->seen_msgs; i < nm; i++)
+    for (uint32_t i = L->seen_msgs; i < nm; i++) {
         L->msg_root[i] = L->cur_root;
+        memset(&L->msg_auth[i], 0, sizeof L->msg_auth[i]); /* made here until told otherwise */
+    }
     for (uint32_t i = L->seen_ops; i < no; i++) {
         L->op_root[i] = L->cur_root;
         L->op_gid[i] = L->cur_gid;
+        memset(L->op_ticket[i], 0, sizeof L->op_ticket[i]);
     }
     L->seen_msgs = nm;
     L->seen_ops = no;
@@ -234,11 +150,7 @@ static int adopt(struct live *L)
 /* ---- journal events ---------------------------------------------------------------------- */
 
 
-static void event(struct live *L, const char *what, uint64_t id, const struct kz_msg_header *h,
-                  uint32_t tag, uint32_t aux, int node, int peer, int net, const char *fmt, ...)
-    __attribute__((format(printf, 10, 11)));
-
-static void event(struct live *L, const char *what, uint64_t id, const struct kz_msg_header *h,
+void nd_event(struct live *L, const char *what, uint64_t id, const struct kz_msg_header *h,
                   uint32_t tag, uint32_t aux, int node, int peer, int net, const char *fmt, ...)
 {
     char text[400] = "";
@@ -268,38 +180,52 @@ static void event(struct live *L, const char *what, uint64_t id, const struct kz
 
 /* ---- engine hooks: clock, transport, done, trace ------------------------------------------ */
 
-static int queue_out(struct live *L, enum dx_topic t, int net, const void *sample)
+/* What the inbox says of a decision's approvals: a decision is reached only after answer k
+ * of approver k, signed by it and carrying this holder's ticket, for every k in order. */
+static void approvals_text(const struct live *L, const struct eng_wire *w, enum action a,
+                           char *buf, size_t n)
 {
-    if (L->nout == L->capout) {
-        size_t c = L->capout ? L->capout * 2 : 256;
-        struct outq *v = realloc(L->out, c * sizeof *v);
-        if (!v)
-            return KZ_ENOMEM;
-        L->out = v;
-        L->capout = c;
+    if (!n || w->auth < 0)
+        return;
+    const struct authority *au = &L->m->authorities[w->auth];
+    if (a != ACT_DECIDE) {
+        snprintf(buf, n, "; asked by the holder %s, signature verified",
+                 L->m->nodes[au->holder].id);
+        return;
     }
-    struct outq *q = &L->out[L->nout++];
-    q->t = t;
-    q->net = net;
-    memcpy(&q->u, sample, t == DX_MSG ? sizeof(kz_Msg) : t == DX_TRACK ? sizeof(kz_Track)
-                                                                       : sizeof(kz_Ack));
-    return 0;
+    if (w->delegated) {
+        snprintf(buf, n, "; handed over by the holder %s (its timer ran out), signature verified",
+                 L->m->nodes[au->holder].id);
+        return;
+    }
+    if (!au->approvals.n) {
+        snprintf(buf, n, "; no approvals required");
+        return;
+    }
+    size_t k = (size_t)snprintf(buf, n, "; approvals present and verified:");
+    for (size_t i = 0; i < au->approvals.n && k < n; i++) {
+        int c = snprintf(buf + k, n - k, " %zu. %s", i + 1,
+                         L->m->nodes[au->approvals.v[i].idx].id);
+        k += c > 0 ? (size_t)c : 0;
+    }
+    if (!L->auth && k < n)
+        snprintf(buf + k, n - k, " (--insecure: not authenticated)");
 }
 
 static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
 {
     struct live *L = ctx;
-    if (adopt(L))
+    if (nd_adopt(L))
         return KZ_ENOMEM;
     if (kind == ENG_EV_DELEGATE && arg < L->seen_ops) {
         /* the request's root stays open until the holder's time is up */
-        struct root *r = root_find(L, L->op_root[arg]);
+        struct root *r = nd_root_find(L, L->op_root[arg]);
         if (r)
             r->jobs++;
     }
     if (kind == ENG_EV_JOB_DONE) {
         int64_t root = arg < L->seen_msgs ? L->msg_root[arg] : L->cur_root;
-        struct root *r = root ? root_find(L, root) : NULL;
+        struct root *r = root ? nd_root_find(L, root) : NULL;
         if (r)
             r->jobs++;
         enum action a = eng_msg_action(L->eng, arg);
@@ -324,12 +250,16 @@ static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
             char what[400];
             if (eng_export(L->eng, arg, &w) == 0 && w.decision >= 0) {
                 const struct kz_model *m = L->m;
-                snprintf(what, sizeof what, "%s %s%s%s%s%s (thread %d, operation %016" PRIx64 ")",
-                         a == ACT_DECIDE ? "decide" : "approve", m->decisions[w.decision].id,
-                         w.assets >= 0 ? " for " : "", w.assets >= 0 ? m->nations[w.assets].id : "",
-                         w.requester >= 0 ? ", requested by " : "",
-                         w.requester >= 0 ? m->nodes[w.requester].id : "", w.h.thread,
-                         op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
+                int len = snprintf(what, sizeof what,
+                                 "%s %s%s%s%s%s (thread %d, operation %016" PRIx64 ")",
+                                 a == ACT_DECIDE ? "decide" : "approve", m->decisions[w.decision].id,
+                                 w.assets >= 0 ? " for " : "",
+                                 w.assets >= 0 ? m->nations[w.assets].id : "",
+                                 w.requester >= 0 ? ", requested by " : "",
+                                 w.requester >= 0 ? m->nodes[w.requester].id : "", w.h.thread,
+                                 op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
+                size_t used = len < 0 ? 0 : (size_t)len < sizeof what ? (size_t)len : sizeof what;
+                approvals_text(L, &w, a, what + used, sizeof what - used);
             } else {
                 snprintf(what, sizeof what, "%s %s", a == ACT_DECIDE ? "decide" : "approve",
                          h ? eng_msg_kind_names[h->kind] : "?");
@@ -337,80 +267,31 @@ static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
             int rc = jr_pending_add(L->j, key, wall_ns(), what);
             if (rc)
                 return rc;
-            event(L, "waiting", 0, h, 0, 0, L->me, -1, -1, "%s: kizuna decide --key %" PRId64,
+            nd_event(L, "waiting", 0, h, 0, 0, L->me, -1, -1, "%s: kizuna decide --key %" PRId64,
                   what, key);
             return 0;
         }
         if (!L->o->automatic)
-            t = clk_now(L); /* machines relay, review, order and execute at once */
+            t = nd_now(L); /* machines relay, review, order and execute at once */
     } else if (kind == ENG_EV_RECALL_DONE && !L->o->automatic) {
-        t = clk_now(L);
+        t = nd_now(L);
     }
     return des_push(&L->q, t.us, kind, arg) ? KZ_ENOMEM : 0;
-}
-
-static int tr_send(void *ctx, uint32_t mi, int from, int to, int net)
-{
-    struct live *L = ctx;
-    if (adopt(L))
-        return KZ_ENOMEM;
-    struct eng_wire w;
-    int rc = eng_export(L->eng, mi, &w);
-    if (rc)
-        return rc;
-    int64_t root = L->msg_root[mi];
-    struct root *r = root_find(L, root);
-    if (!r)
-        return KZ_EINVAL;
-    r->terminal = true;
-    int32_t op = eng_msg_op(L->eng, mi);
-    struct wire_hop hop = {(uint64_t)L->me << 48 | ((uint64_t)root & 0xffffffffu) << 16 |
-                               (r->nout++ & 0xffffu),
-                           L->op_gid[op], from, to, net, wall_ns()};
-    kz_Track tr;
-    kz_Msg *s = &tr.m;
-    wire_encode(L->digest, &w, &hop, &r->body, s);
-    char why[300];
-    if (!wire_release_ok(L->m, net, w.h.classification, w.h.releasable, L->phase, why,
-                         sizeof why) ||
-        (!wire_member(L->m, net, to) &&
-         snprintf(why, sizeof why, "%s is not on network %s", L->m->nodes[to].id,
-                  L->m->networks[net].id)) ||
-        (!wire_member(L->m, net, from) &&
-         snprintf(why, sizeof why, "this node is not on network %s", L->m->networks[net].id))) {
-        L->n_refused++;
-        event(L, "refused", hop.id, &w.h, w.tag, w.opaux, from, to, net, "not sent: %s", why);
-        return 0;
-    }
-    bool track = w.h.kind == KZ_MSG_TRACK;
-    rc = jr_out_add(L->j, root, track ? JR_TRACK : JR_MSG, s, hop.sent_ns);
-    if (rc < 0)
-        return rc;
-    if (rc == 0)
-        return 0; /* a replayed root: the first run sent it; re-sending is the outbox's job */
-    L->n_sent++;
-    event(L, "sent", hop.id, &w.h, w.tag, w.opaux, from, to, net, NULL);
-    if (track) {
-        memcpy(tr.track_id, s->track_id, sizeof tr.track_id);
-        tr.to = s->to;
-        return queue_out(L, DX_TRACK, net, &tr);
-    }
-    return queue_out(L, DX_MSG, net, s);
 }
 
 static void on_done(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, int node,
                     const char *why)
 {
     struct live *L = ctx;
-    struct root *r = L->cur_root ? root_find(L, L->cur_root) : NULL;
+    struct root *r = L->cur_root ? nd_root_find(L, L->cur_root) : NULL;
     if (r)
         r->terminal = true;
     /* the exercise director reads these rows: the tag and step say which operation ended */
     const char *what = st == ENG_OK ? "done" : "infeasible";
     if (why)
-        event(L, what, 0, NULL, tag, aux, node, -1, -1, "%s", why);
+        nd_event(L, what, 0, NULL, tag, aux, node, -1, -1, "%s", why);
     else
-        event(L, what, 0, NULL, tag, aux, node, -1, -1, NULL);
+        nd_event(L, what, 0, NULL, tag, aux, node, -1, -1, NULL);
 }
 
 static void on_trace(void *ctx, const struct trace_rec *t)
@@ -443,19 +324,19 @@ static void on_trace(void *ctx, const struct trace_rec *t)
         return;
     }
     if (t->what == TR_REFUSED) {
-        struct root *r = L->cur_root ? root_find(L, L->cur_root) : NULL;
+        struct root *r = L->cur_root ? nd_root_find(L, L->cur_root) : NULL;
         if (r)
             r->terminal = true;
     }
-    event(L, what, 0, t->hdr, 0, 0, t->node, t->peer, t->network, t->text ? "%s" : NULL,
+    nd_event(L, what, 0, t->hdr, 0, 0, t->node, t->peer, t->network, t->text ? "%s" : NULL,
           t->text ? t->text : "");
 }
 
 /* ---- running the engine on account of a root ---------------------------------------------- */
 
-static int after_call(struct live *L, int rc)
+int nd_after_call(struct live *L, int rc)
 {
-    int a = adopt(L);
+    int a = nd_adopt(L);
     if (!rc)
         rc = a;
     if (!rc)
@@ -466,369 +347,33 @@ static int after_call(struct live *L, int rc)
     return rc ? rc : L->err;
 }
 
-/* The shell's own event: a message whose modelled link latency is over (--auto). */
-enum { EV_ARRIVE = 16 };
-
 static int fire(struct live *L, unsigned kind, uint32_t arg)
 {
-    if (adopt(L))
+    if (nd_adopt(L))
         return KZ_ENOMEM;
     L->cur_root = 0;
     if (kind == EV_ARRIVE) {
         L->cur_root = arg < L->seen_msgs ? L->msg_root[arg] : 0;
-        struct root *r = root_find(L, L->cur_root);
+        struct root *r = nd_root_find(L, L->cur_root);
         if (r)
             r->jobs--;
-        return after_call(L, kz_engine_deliver(L->eng, arg, L->me));
+        return nd_after_call(L, kz_engine_deliver(L->eng, arg, L->me));
     }
     if (kind == ENG_EV_JOB_DONE && arg < L->seen_msgs) {
         L->cur_root = L->msg_root[arg];
-        struct root *r = root_find(L, L->cur_root);
+        struct root *r = nd_root_find(L, L->cur_root);
         if (r)
             r->jobs--;
     } else if (kind == ENG_EV_DELEGATE && arg < L->seen_ops) {
         L->cur_root = L->op_root[arg];
-        struct root *r = root_find(L, L->cur_root);
+        struct root *r = nd_root_find(L, L->cur_root);
         if (r)
             r->jobs--;
     }
-    return after_call(L, kz_engine_fire(L->eng, kind, arg));
-}
-
-/* ---- receiving ------------------------------------------------------------------------------ */
-
-static void ack(struct live *L, const kz_Msg *s)
-{
-    kz_Ack a = {s->id, L->digest, (int16_t)L->me, s->from, s->net};
-    if (queue_out(L, DX_ACK, s->net, &a) && !L->err)
-        L->err = KZ_ENOMEM;
-}
-
-/* A sample for this node, already in the journal as root `root`. */
-static int take_in(struct live *L, int64_t root, const kz_Msg *s, int net)
-{
-    struct eng_wire w;
-    struct wire_hop hop;
-    struct wire_body body;
-    char why[300];
-    if (wire_decode(L->m, L->digest, s, &w, &hop, &body, why, sizeof why) ||
-        (hop.net != net && snprintf(why, sizeof why, "came on network %s but names %s",
-                                    L->m->networks[net].id, L->m->networks[hop.net].id)) ||
-        !wire_receive_ok(L->m, L->me, L->phase, &w, &hop, why, sizeof why)) {
-        L->n_refused++;
-        event(L, "refused", s->id, NULL, s->tag, s->aux, L->me,
-              s->from >= 0 && (size_t)s->from < L->m->nnodes ? s->from : -1, net,
-              "received and dropped: %s", why);
-        return jr_work_handled(L->j, root);
-    }
-    struct root *r = root_add(L, root);
-    if (!r)
-        return KZ_ENOMEM;
-    r->body = body;
-    if (!L->replaying) {
-        L->n_recv++;
-        event(L, "received", hop.id, &w.h, w.tag, w.opaux, L->me, hop.from, net, NULL);
-    }
-    uint32_t mi;
-    int rc = eng_import(L->eng, &w, &mi);
-    if (rc)
-        return rc;
-    L->cur_root = root;
-    L->cur_gid = hop.op;
-    if (L->o->emulate_links) {
-        /* An exercise emulates the structure's networks: the sample waits out the modelled
-         * latency (propagation and overhead, as the simulator draws it) less the time it
-         * really took, so live and simulated runs can be set side by side. */
-        double lat = eng_prop_s(L->eng, hop.from, L->me, net) +
-                     rng_dist(&L->rng, &L->m->networks[net].overhead);
-        kz_time now = clk_now(L);
-        int64_t took = (int64_t)((double)(wall_ns() - hop.sent_ns) * L->speed / 1000.0);
-        int64_t wait = (int64_t)(lat * 1e6) - (took > 0 ? took : 0);
-        if (wait > 0) {
-            if ((rc = adopt(L)))
-                return rc;
-            r->jobs++;
-            L->cur_root = 0;
-            return des_push(&L->q, now.us + wait, EV_ARRIVE, mi) ? KZ_ENOMEM : 0;
-        }
-    }
-    return after_call(L, kz_engine_deliver(L->eng, mi, L->me));
-}
-
-static void on_sample(void *ctx, enum dx_topic t, int net, const void *sample)
-{
-    struct live *L = ctx;
-    if (L->err)
-        return;
-    if (t == DX_ACK) {
-        const kz_Ack *a = sample;
-        if (a->to == L->me && a->digest == L->digest) {
-            int rc = jr_out_acked(L->j, a->id, wall_ns());
-            if (rc && !L->err)
-                L->err = rc;
-        }
-        return;
-    }
-    const kz_Msg *s = t == DX_TRACK ? &((const kz_Track *)sample)->m : sample;
-    if (s->to != L->me)
-        return; /* for another member of the network */
-    int64_t root;
-    bool dup;
-    int rc = jr_work_wire(L->j, s, wall_ns(), &root, &dup);
-    if (!rc) {
-        ack(L, s); /* journaled: the sender may stop re-sending */
-        if (dup)
-            L->n_dup++;
-        else
-            rc = take_in(L, root, s, net);
-    }
-    if (rc && !L->err)
-        L->err = rc;
-}
-
-/* ---- commands ------------------------------------------------------------------------------- */
-
-static int exec_command(struct live *L, int64_t root, const struct command *cp, const char *text,
-                        int64_t seq, long gen);
-
-static int run_command(struct live *L, int64_t root, const char *text, int64_t seq, long gen)
-{
-    struct command c;
-    kz_diags *d = NULL;
-    if (kz_diags_create(&d))
-        return KZ_ENOMEM;
-    char file[64];
-    snprintf(file, sizeof file, "command %" PRId64, seq);
-    int rc = cmd_parse(L->m, file, text, strlen(text), &c, d);
-    if (rc) {
-        char msg[300] = "cannot be parsed";
-        if (kz_diags_count(d)) {
-            const struct kz_diag *dg = kz_diags_get(d, 0);
-            snprintf(msg, sizeof msg, "%s:%d:%d: %s", dg->file, dg->line, dg->col, dg->msg);
-        }
-        kz_diags_destroy(d);
-        event(L, "refused", 0, NULL, 0, 0, L->me, -1, -1, "command refused: %s", msg);
-        return rc == KZ_ENOMEM ? rc : jr_work_handled(L->j, root);
-    }
-    kz_diags_destroy(d);
-    return exec_command(L, root, &c, text, seq, gen);
-}
-
-/* Carries out a parsed command as root `root` (`gen` >= 0: one share of a stream). */
-static int exec_command(struct live *L, int64_t root, const struct command *cp, const char *text,
-                        int64_t seq, long gen)
-{
-    struct command c = *cp;
-    int rc = 0;
-    if (c.kind == C_SHARE && c.repeat > 1 && gen < 0) {
-        /* a stream: its shares become roots of their own as it goes (step); the stream's
-         * own root stays open until the last, so a restart resumes it where it was */
-        if (L->ngen == (int)(sizeof L->gen / sizeof L->gen[0])) {
-            event(L, "refused", 0, NULL, 0, 0, L->me, -1, -1,
-                  "command %" PRId64 ": already %d streams running", seq, L->ngen);
-            return jr_work_handled(L->j, root);
-        }
-        struct gen *g = &L->gen[L->ngen];
-        g->text = strdup(text);
-        if (!g->text)
-            return KZ_ENOMEM;
-        g->cmd = c; /* parsed once: each share is a copy with its rank */
-        g->seq = seq;
-        g->root = root;
-        g->total = c.repeat;
-        g->rate = c.rate;
-        int64_t done = jr_work_gen_count(L->j, seq);
-        g->done = done < 0 ? 0 : (long)done;
-        g->t0_ns = wall_ns() - (c.rate > 0 ? (int64_t)((double)g->done / c.rate * 1e9) : 0);
-        L->ngen++;
-        event(L, "stream", 0, NULL, 0, 0, L->me, -1, -1, "%ld of %ld %s from command %" PRId64,
-              g->done, g->total, eng_msg_kind_names[c.msg], seq);
-        return 0;
-    }
-    if (gen >= 0) {
-        size_t n = strlen(c.body.track_id);
-        snprintf(c.body.track_id + n, sizeof c.body.track_id - n, "-%ld", gen);
-    }
-    struct root *r = root_add(L, root);
-    if (!r)
-        return KZ_ENOMEM;
-    r->body = c.body;
-    L->cur_root = root;
-    L->cur_gid = (uint64_t)L->me << 48 | (uint64_t)root;
-    switch (c.kind) {
-    case C_SHARE:
-        rc = eng_share(L->eng, c.msg, L->me, c.to, c.nto, &c.attr, c.tag, c.aux);
-        break;
-    case C_REQUEST:
-        if (!eng_authority(L->eng, c.decision, c.assets, L->phase)) {
-            r->terminal = true;
-            event(L, "infeasible", 0, NULL, c.tag, c.aux, L->me, -1, -1,
-                  "no authority holds %s in phase %s (legal gate)",
-                  L->m->decisions[c.decision].id, L->m->phases[L->phase].id);
-            break;
-        }
-        rc = eng_request(L->eng, c.decision, c.assets, L->me, &c.attr, c.tag, c.aux);
-        break;
-    case C_ORDER:
-        rc = eng_order(L->eng, c.decision, L->me, c.to, c.nto, &c.attr, c.tag, c.aux);
-        break;
-    case C_PHASE:
-        /* state: never marked handled, so a restart replays it in order */
-        L->phase = c.phase;
-        event(L, "phase", 0, NULL, 0, 0, L->me, -1, -1, "%s", L->m->phases[c.phase].id);
-        rc = eng_set_phase(L->eng, c.phase);
-        break;
-    case C_OUTAGE:
-        L->outage[c.outage_id].on = c.down;
-        L->outage[c.outage_id].k = c.okind;
-        memcpy(L->outage[c.outage_id].ids, c.ids, sizeof c.ids);
-        L->outage[c.outage_id].n = c.nids;
-        event(L, "outage", 0, NULL, 0, 0, L->me, -1, -1, "%d %s", c.outage_id,
-              c.down ? "begins" : "ends");
-        rc = eng_outage(L->eng, c.outage_id, c.okind, c.ids, c.nids, c.down);
-        break;
-    case C_DECIDE: {
-        r->terminal = true;
-        size_t i = 0;
-        while (i < L->npend && L->pend[i].key != c.key)
-            i++;
-        if (i == L->npend) {
-            event(L, "refused", 0, NULL, 0, 0, L->me, -1, -1,
-                  "decide: nothing waits under key %" PRId64, c.key);
-            break;
-        }
-        struct pend p = L->pend[i];
-        L->pend[i] = L->pend[--L->npend];
-        rc = jr_pending_close(L->j, p.key, c.approve ? "approved" : "denied", wall_ns());
-        if (rc)
-            break;
-        rc = after_call(L, 0); /* the decide command itself is done */
-        if (rc)
-            return rc;
-        L->cur_root = p.root;
-        struct root *pr = root_find(L, p.root);
-        if (pr)
-            pr->jobs--;
-        if (c.approve) {
-            rc = kz_engine_fire(L->eng, ENG_EV_JOB_DONE, p.mi);
-        } else {
-            if (pr)
-                pr->terminal = true;
-            rc = eng_deny(L->eng, p.mi, c.body.text[0] ? c.body.text : "denied by the operator");
-        }
-        break;
-    }
-    case C_STOP:
-        r->terminal = true;
-        L->stop = true;
-        break;
-    case C_LOAD:
-        r->terminal = true; /* handled when its job ends */
-        rc = eng_background(L->eng, L->me, (enum action)c.action, c.attr.prec);
-        break;
-    }
-    return after_call(L, rc);
-}
-
-static int replay_one(void *ctx, int64_t root, const kz_Msg *s, const char *cmd,
-                      int64_t cmd_seq, long gen)
-{
-    struct live *L = ctx;
-    if (s) {
-        for (int n = 0; n < (int)L->m->nnetworks; n++)
-            if (n == s->net)
-                return take_in(L, root, s, n);
-        return jr_work_handled(L->j, root);
-    }
-    return run_command(L, root, cmd, cmd_seq, gen);
-}
-
-static int poll_commands(struct live *L)
-{
-    char body[8192];
-    int64_t seq;
-    for (int k = 0; k < 64; k++) {
-        int rc = jr_cmd_next(L->j, L->cmd_after, &seq, body, sizeof body);
-        if (rc <= 0)
-            return rc;
-        L->cmd_after = seq;
-        int64_t root;
-        if ((rc = jr_cmd_taken(L->j, seq)) ||
-            (rc = jr_work_cmd(L->j, seq, body, -1, wall_ns(), &root)))
-            return rc;
-        if ((rc = run_command(L, root, body, seq, -1)))
-            return rc;
-        if (L->stop)
-            return 0;
-    }
-    return 0;
-}
-
-/* The streams' next shares, paced by their rate; at most 2000 per step, so a transaction
- * stays short. */
-static int run_streams(struct live *L)
-{
-    int64_t now = wall_ns();
-    for (int i = 0; i < L->ngen; i++) {
-        struct gen *g = &L->gen[i];
-        long target = g->total;
-        if (g->rate > 0) {
-            double due = (double)(now - g->t0_ns) * 1e-9 * g->rate;
-            if (due < (double)target)
-                target = (long)due;
-        }
-        if (target > g->done + 2000)
-            target = g->done + 2000;
-        for (; g->done < target; g->done++) {
-            int64_t root;
-            int rc = jr_work_cmd(L->j, g->seq, g->text, g->done, now, &root);
-            if (!rc)
-                rc = exec_command(L, root, &g->cmd, g->text, g->seq, g->done);
-            if (rc)
-                return rc;
-        }
-        if (g->done == g->total) {
-            int rc = jr_work_handled(L->j, g->root);
-            if (rc)
-                return rc;
-            event(L, "stream", 0, NULL, 0, 0, L->me, -1, -1, "command %" PRId64 ": all %ld sent",
-                  g->seq, g->total);
-            free(g->text);
-            L->gen[i--] = L->gen[--L->ngen];
-        }
-    }
-    return 0;
+    return nd_after_call(L, kz_engine_fire(L->eng, kind, arg));
 }
 
 /* ---- the loop ---------------------------------------------------------------------------------- */
-
-static int flush_out(struct live *L)
-{
-    for (size_t i = 0; i < L->nout; i++)
-        if (dx_write(L->x, L->out[i].t, L->out[i].net, &L->out[i].u)) {
-            /* the journal keeps it; the re-send loop tries again */
-        }
-    if (L->nout)
-        dx_flush(L->x);
-    L->nout = 0;
-    return 0;
-}
-
-static int resend_one(void *ctx, enum jr_topic topic, const kz_Msg *s)
-{
-    struct live *L = ctx;
-    int rc = jr_out_sent(L->j, s->id, wall_ns());
-    if (rc)
-        return rc;
-    if (topic == JR_TRACK) {
-        kz_Track tr;
-        memcpy(&tr.m, s, sizeof *s);
-        memcpy(tr.track_id, s->track_id, sizeof tr.track_id);
-        tr.to = s->to;
-        return queue_out(L, DX_TRACK, s->net, &tr);
-    }
-    return queue_out(L, DX_MSG, s->net, s);
-}
 
 /* Nothing in the engine and nothing scheduled: start it afresh to reuse its memory. */
 static int compact(struct live *L)
@@ -850,17 +395,23 @@ static int compact(struct live *L)
     return 0;
 }
 
-static int step(struct live *L, int64_t *last_poll, int64_t *last_resend)
+int nd_step(struct live *L)
 {
     int rc = jr_begin(L->j);
     if (rc)
         return rc;
-    if (dx_take(L->x, on_sample, L) < 0 && !L->err)
-        L->err = KZ_EIO;
+    if (L->x) {
+        if (dx_take(L->x, nd_receive, L) < 0 && !L->err)
+            L->err = KZ_EIO;
+    } else {
+        for (size_t i = 0; i < L->nin && !L->err; i++)
+            nd_receive(L, L->in[i].t, L->in[i].net, &L->in[i].u);
+        L->nin = 0;
+    }
     /* The clock is read again each time: a job of zero modelled time schedules the next one
      * "now", and running the whole chain in this step keeps it in one transaction (bounded,
      * so a step stays short). */
-    for (int n = 0; !L->err && L->q.n && n < 4096 && L->q.h[0].t <= clk_now(L).us; n++) {
+    for (int n = 0; !L->err && L->q.n && n < 4096 && L->q.h[0].t <= nd_now(L).us; n++) {
         unsigned kind = 0;
         uint32_t arg = 0;
         des_pop(&L->q, &kind, &arg);
@@ -868,26 +419,28 @@ static int step(struct live *L, int64_t *last_poll, int64_t *last_resend)
             break;
     }
     int64_t w = wall_ns();
-    if (!rc && !L->err && w - *last_poll >= POLL_NS) {
-        *last_poll = w;
-        rc = poll_commands(L);
+    if (!rc && !L->err && w - L->last_poll >= POLL_NS) {
+        L->last_poll = w;
+        rc = nd_poll_commands(L);
     }
     if (!rc && !L->err && L->ngen)
-        rc = run_streams(L);
-    if (!rc && !L->err && w - *last_resend >= RESEND_NS) {
-        *last_resend = w;
-        rc = jr_out_each_due(L->j, w, RTO_NS, resend_one, L);
+        rc = nd_run_streams(L);
+    if (!rc && !L->err && w - L->last_resend >= RESEND_NS) {
+        L->last_resend = w;
+        rc = jr_out_each_due(L->j, w, RTO_NS, nd_resend_one, L);
     }
     if (!rc)
         rc = L->err;
     int c = jr_commit(L->j);
     if (rc || c)
         return rc ? rc : c;
-    flush_out(L);
+    nd_flush_out(L);
     return compact(L);
 }
 
-static int read_digest(const char *path, uint64_t *out, char *err, size_t errlen)
+static void nd_free(struct live *L);
+
+static int read_digest(const char *path, uint8_t sha[32], char *err, size_t errlen)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -901,7 +454,7 @@ static int read_digest(const char *path, uint64_t *out, char *err, size_t errlen
         free(buf);
         return rc ? rc : KZ_EIO;
     }
-    *out = wire_digest(buf, len);
+    au_sha256(buf, len, sha);
     free(buf);
     return 0;
 }
@@ -914,24 +467,49 @@ static int find_node(const struct kz_model *m, const char *id)
     return -1;
 }
 
-int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_node_options *o,
-                char *err, size_t errlen)
+int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_options *o,
+            bool dds, struct live **out, char *err, size_t errlen)
 {
-    struct live L0 = {0}, *L = &L0;
+    *out = NULL;
+    struct live *L = calloc(1, sizeof *L);
+    if (!L)
+        return KZ_ENOMEM;
     L->m = m;
     L->o = o;
     int rc;
     L->me = find_node(m, o->node);
     if (L->me < 0) {
         snprintf(err, errlen, "node '%s' is not in structure '%s'", o->node, m->name);
-        return KZ_ENOTFOUND;
+        rc = KZ_ENOTFOUND;
+        goto out;
     }
     if (o->speed <= 0 || o->speed > 1e6) {
         snprintf(err, errlen, "speed must be in (0, 1e6]");
-        return KZ_EINVAL;
+        rc = KZ_EINVAL;
+        goto out;
     }
-    if ((rc = read_digest(structure_path, &L->digest, err, errlen)))
-        return rc;
+    if (!o->secure_dir && !o->insecure) {
+        snprintf(err, errlen, "a node runs authenticated: give --secure DIR (kizuna pki init), or "
+                              "--insecure for a lab");
+        rc = KZ_EINVAL;
+        goto out;
+    }
+    if (!o->secure_dir && !o->force)
+        for (size_t n = 0; n < m->nnetworks; n++)
+            if (wire_member(m, (int)n, L->me) && m->networks[n].ceiling > CL_U) {
+                snprintf(err, errlen,
+                         "--insecure refused: network %s carries up to %s (add --force for a "
+                         "lab)",
+                         m->networks[n].id, kz_classif_names[m->networks[n].ceiling]);
+                rc = KZ_EINVAL;
+                goto out;
+            }
+    if ((rc = read_digest(structure_path, L->sha, err, errlen)))
+        goto out;
+    L->digest = wire_digest(L->sha);
+    if (o->secure_dir &&
+        (rc = au_open(m, L->me, o->secure_dir, L->sha, &L->auth, err, errlen)))
+        goto out;
     L->speed = o->speed;
     L->epoch_ns = o->epoch_ns ? o->epoch_ns : wall_ns();
     L->phase = o->phase >= 0 ? o->phase : 0;
@@ -978,7 +556,7 @@ int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_n
     if (!base || !*base)
         base = dx_loopback_config;
     char *cfg = NULL;
-    if (o->secure_dir) {
+    if (o->secure_dir && dds) {
         size_t cap = strlen(base) + 16384;
         cfg = malloc(cap);
         if (!cfg) {
@@ -992,9 +570,10 @@ int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_n
             free(cfg);
             goto out;
         }
-        strcat(cfg, "</Domain></CycloneDDS>");
+        size_t used = strlen(cfg);
+        snprintf(cfg + used, cap - used, "</Domain></CycloneDDS>");
     }
-    rc = dx_open(m, L->me, o->domain, cfg ? cfg : base, &L->x, err, errlen);
+    rc = dds ? dx_open(m, L->me, o->domain, cfg ? cfg : base, &L->x, err, errlen) : 0;
     free(cfg);
     if (rc)
         goto out;
@@ -1002,59 +581,67 @@ int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_n
         goto out;
     rng_seed(&L->rng, o->seed, (uint64_t)L->me);
     L->est = (struct eng_stats){L->st_busy, L->st_wait, L->st_jobs, NULL, 0};
-    struct kz_clock clock = {L, clk_now, clk_at};
-    struct kz_transport tr = {L, tr_send};
+    struct kz_clock clock = {L, nd_now, clk_at};
+    struct kz_transport tr = {L, nd_send};
     struct eng_hooks hooks = {L, on_done, on_trace};
     kz_engine_bind(L->eng, &clock, &tr, &hooks, &L->rng, &L->est);
     kz_engine_reset(L->eng, L->phase, L->week);
-    clk_now(L);
+    nd_now(L);
 
     /* Pick up where the last run stopped: work not handled is done again. */
     if ((rc = jr_begin(L->j)))
         goto fail_j;
-    event(L, "started", 0, NULL, 0, 0, L->me, -1, -1, "%s on %s, %s, speed %g", o->node, m->name,
-          o->automatic ? "automatic" : "operators decide", o->speed);
+    nd_event(L, "started", 0, NULL, 0, 0, L->me, -1, -1, "%s on %s, %s, speed %g, %s", o->node,
+             m->name, o->automatic ? "automatic" : "operators decide", o->speed,
+             L->auth ? "authenticated" : "INSECURE: nothing authenticated");
     L->replaying = true;
     rc = jr_pending_reset(L->j);
     if (!rc)
-        rc = jr_work_each_open(L->j, replay_one, L);
+        rc = jr_work_each_open(L->j, nd_replay_one, L);
     L->replaying = false;
     /* commands already taken are in `work`; jr_cmd_next returns only those not taken */
     if (!rc)
-        rc = jr_out_each_due(L->j, wall_ns(), 0, resend_one, L);
+        rc = jr_out_each_due(L->j, wall_ns(), 0, nd_resend_one, L);
     int c = jr_commit(L->j);
     if (rc || (rc = c))
         goto fail_j;
-    flush_out(L);
+    nd_flush_out(L);
 
-    int64_t last_poll = 0, last_resend = wall_ns(), start = wall_ns();
-    while (!L->stop && !(o->stop && *o->stop)) {
-        if (o->run_s > 0 && (double)(wall_ns() - start) * 1e-9 >= o->run_s)
-            break;
-        if ((rc = step(L, &last_poll, &last_resend)))
-            goto fail_j;
-        int64_t wait = POLL_NS;
-        if (L->q.n) {
-            int64_t due = wall_of(L, L->q.h[0].t) - wall_ns();
-            if (due < wait)
-                wait = due;
-        }
-        dx_wait(L->x, wait);
-    }
-    if (!jr_begin(L->j)) {
-        event(L, "stopped", 0, NULL, 0, 0, L->me, -1, -1,
-              "sent %" PRIu64 ", received %" PRIu64 ", refused %" PRIu64
-              ", duplicates %" PRIu64 ", unacknowledged %" PRId64,
-              L->n_sent, L->n_recv, L->n_refused, L->n_dup, jr_out_unacked(L->j));
-        jr_commit(L->j);
-    }
-    rc = 0;
-    goto out;
+    L->last_poll = 0;
+    L->last_resend = wall_ns();
+    *out = L;
+    return 0;
 fail_j:
     if (L->j && !err[0])
         snprintf(err, errlen, "%s", jr_errmsg(L->j));
 out:
+    nd_free(L);
+    return rc;
+}
+
+int nd_deliver(struct live *L, enum dx_topic t, int net, const void *sample)
+{
+    if (L->nin == L->capin) {
+        size_t c = L->capin ? L->capin * 2 : 64;
+        struct outq *v = realloc(L->in, c * sizeof *v);
+        if (!v)
+            return KZ_ENOMEM;
+        L->in = v;
+        L->capin = c;
+    }
+    struct outq *q = &L->in[L->nin++];
+    q->t = t;
+    q->net = net;
+    memcpy(&q->u, sample, t == DX_MSG ? sizeof(kz_Msg) : t == DX_TRACK ? sizeof(kz_Track)
+                                                                       : sizeof(kz_Ack));
+    return 0;
+}
+
+/* Everything nd_open allocated. */
+static void nd_free(struct live *L)
+{
     kz_engine_free(L->eng);
+    au_close(L->auth);
     dx_close(L->x);
     jr_close(L->j);
     des_free(&L->q);
@@ -1063,11 +650,56 @@ out:
     free(L->st_wait);
     free(L->st_jobs);
     free(L->msg_root);
+    free(L->msg_auth);
+    free(L->op_ticket);
     free(L->op_gid);
     free(L->op_root);
     free(L->out);
+    free(L->in);
     free(L->pend);
     for (int i = 0; i < L->ngen; i++)
         free(L->gen[i].text);
+    free(L);
+}
+
+void nd_close(struct live *L)
+{
+    if (!L)
+        return;
+    if (!jr_begin(L->j)) {
+        nd_event(L, "stopped", 0, NULL, 0, 0, L->me, -1, -1,
+                 "sent %" PRIu64 ", received %" PRIu64 ", refused %" PRIu64
+                 ", duplicates %" PRIu64 ", unacknowledged %" PRId64,
+                 L->n_sent, L->n_recv, L->n_refused, L->n_dup, jr_out_unacked(L->j));
+        jr_commit(L->j);
+    }
+    nd_free(L);
+}
+
+int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_node_options *o,
+                char *err, size_t errlen)
+{
+    struct live *L;
+    int rc = nd_open(m, structure_path, o, true, &L, err, errlen);
+    if (rc)
+        return rc;
+    int64_t start = wall_ns();
+    while (!L->stop && !(o->stop && *o->stop)) {
+        if (o->run_s > 0 && (double)(wall_ns() - start) * 1e-9 >= o->run_s)
+            break;
+        if ((rc = nd_step(L))) {
+            if (!err[0])
+                snprintf(err, errlen, "%s", jr_errmsg(L->j));
+            break;
+        }
+        int64_t wait = POLL_NS;
+        if (L->q.n) {
+            int64_t due = wall_of(L, L->q.h[0].t) - wall_ns();
+            if (due < wait)
+                wait = due;
+        }
+        dx_wait(L->x, wait);
+    }
+    nd_close(L);
     return rc;
 }

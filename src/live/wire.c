@@ -5,15 +5,111 @@
 #include <stdio.h>
 #include <string.h>
 
-uint64_t wire_digest(const void *data, size_t n)
+uint64_t wire_digest(const uint8_t sha[32])
 {
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3u;
-    }
+    uint64_t h = 0;
+    for (int i = 0; i < 8; i++)
+        h = h << 8 | sha[i];
     return h;
+}
+
+/* ---- canonical bytes ---------------------------------------------------------------------- */
+
+struct put {
+    uint8_t *p;
+    size_t n;
+};
+
+static void put_u(struct put *b, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        b->p[b->n++] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_mem(struct put *b, const void *p, size_t n)
+{
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+static void put_f(struct put *b, double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    put_u(b, u, 8);
+}
+
+size_t wire_origin_bytes(const kz_Msg *s, const uint8_t sha[32], uint8_t *buf)
+{
+    struct put b = {buf, 0};
+    put_mem(&b, "kizuna origin 1", 15);
+    put_mem(&b, sha, 32);
+    put_u(&b, s->oid, 8);
+    put_u(&b, s->op, 8);
+    put_u(&b, s->rel0, 8);
+    put_u(&b, s->disclosable, 8);
+    put_u(&b, (uint64_t)s->created_us, 8);
+    put_u(&b, (uint64_t)(int64_t)s->thread, 8);
+    put_u(&b, s->tag, 4);
+    put_u(&b, s->aux, 4);
+    const int16_t sh[] = {s->origin, s->dst, s->requester, s->decision, s->assets, s->auth,
+                          s->opdst};
+    for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
+        put_u(&b, (uint16_t)sh[i], 2);
+    const uint8_t oc[] = {s->kind,  s->prec,      s->cls,    s->purpose, s->graph,
+                          s->delegated, s->opkind, s->sigkind};
+    put_mem(&b, oc, sizeof oc);
+    put_mem(&b, s->track_id, sizeof s->track_id);
+    put_f(&b, s->lat);
+    put_f(&b, s->lon);
+    put_f(&b, s->alt_m);
+    put_mem(&b, s->text, sizeof s->text);
+    put_mem(&b, s->ticket, sizeof s->ticket);
+    return b.n;
+}
+
+size_t wire_hop_bytes(const kz_Msg *s, uint8_t *buf)
+{
+    struct put b = {buf, 0};
+    put_mem(&b, "kizuna hop 1", 12);
+    put_u(&b, s->id, 8);
+    put_u(&b, s->digest, 8);
+    put_u(&b, s->releasable, 8);
+    put_u(&b, (uint64_t)s->sent_ns, 8);
+    const int16_t sh[] = {s->from, s->to, s->net};
+    for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
+        put_u(&b, (uint16_t)sh[i], 2);
+    const uint8_t oc[] = {s->reviewed, s->saved, s->siglen};
+    put_mem(&b, oc, sizeof oc);
+    put_mem(&b, s->sig, sizeof s->sig);
+    /* everything the origin proves, so a hop MAC covers every byte of the sample */
+    uint8_t zero[32] = {0};
+    b.n += wire_origin_bytes(s, zero, b.p + b.n);
+    return b.n;
+}
+
+size_t wire_ack_bytes(const kz_Ack *a, uint8_t *buf)
+{
+    struct put b = {buf, 0};
+    put_mem(&b, "kizuna ack 1", 12);
+    put_u(&b, a->id, 8);
+    put_u(&b, a->digest, 8);
+    const int16_t sh[] = {a->from, a->to, a->net};
+    for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
+        put_u(&b, (uint16_t)sh[i], 2);
+    return b.n;
+}
+
+size_t wire_ticket_bytes(const kz_Msg *s, int k, uint8_t *buf)
+{
+    struct put b = {buf, 0};
+    put_mem(&b, "kizuna ticket 1", 15);
+    put_u(&b, s->op, 8);
+    put_u(&b, (uint64_t)k, 4);
+    const int16_t sh[] = {s->auth, s->decision, s->assets, s->requester};
+    for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
+        put_u(&b, (uint16_t)sh[i], 2);
+    return b.n;
 }
 
 static int16_t i16(int32_t v) { return (int16_t)(v < INT16_MIN ? -1 : v > INT16_MAX ? -1 : v); }
@@ -25,7 +121,9 @@ void wire_encode(uint64_t digest, const struct eng_wire *w, const struct wire_ho
     o->id = hop->id;
     o->digest = digest;
     o->op = hop->op;
+    o->oid = hop->oid;
     o->releasable = w->h.releasable;
+    o->rel0 = w->attr.releasable;
     o->disclosable = w->attr.disclosable;
     o->created_us = w->h.created.us;
     o->sent_ns = hop->sent_ns;
@@ -92,6 +190,11 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
         FAIL("message id 0");
     if (!idx_ok(in->from, m->nnodes) || !idx_ok(in->to, m->nnodes))
         FAIL("sender or receiver %d/%d is not a node of the structure", in->from, in->to);
+    /* A node numbers what it sends with its own index on top: ids cannot collide between
+     * senders, and a sender cannot take (squat) the ids another will use. */
+    if (in->id >> 48 != (uint64_t)(uint16_t)in->from)
+        FAIL("message id %016llx is not numbered by its sender %s", (unsigned long long)in->id,
+             m->nodes[in->from].id);
     if (!idx_ok(in->net, m->nnetworks))
         FAIL("network %d is not in the structure", in->net);
     if (!idx_ok(in->origin, m->nnodes) || !idx_ok(in->dst, m->nnodes))
@@ -130,8 +233,18 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
     if (in->thread < -1)
         FAIL("thread %d out of range", in->thread);
     uint64_t all = m->nnations >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << m->nnations) - 1);
-    if ((in->releasable & ~all) || (in->disclosable & ~all))
+    if ((in->releasable & ~all) || (in->disclosable & ~all) || (in->rel0 & ~all))
         FAIL("releasability names a nation the structure does not have");
+    /* Only a foreign-disclosure review widens the marking, and only to what the origin
+     * allowed: anything else is a relay raising the releasability of what it passes on. */
+    if (in->releasable != in->rel0 &&
+        (!in->reviewed || (in->releasable & ~(in->rel0 | in->disclosable))))
+        FAIL("releasability widened beyond what the origin allowed");
+    if (in->oid == 0 || in->oid >> 48 != (uint64_t)(uint16_t)in->origin)
+        FAIL("origin id %016llx is not numbered by its origin %s", (unsigned long long)in->oid,
+             m->nodes[in->origin].id);
+    if (in->sigkind > 2 || in->siglen > sizeof in->sig || (in->sigkind == 1) != (in->siglen > 0))
+        FAIL("proof of origin of kind %u and length %u", in->sigkind, in->siglen);
     if ((req || ord) && !idx_ok(in->decision, m->ndecisions))
         FAIL("decision %d is not in the structure", in->decision);
     if (req && (!idx_ok(in->auth, m->nauthorities) || !idx_ok(in->requester, m->nnodes) ||
@@ -161,6 +274,17 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
                  in->purpose == 3 || in->purpose == 5 ? "holder"
                  : in->purpose == 7                   ? "delegate"
                                                       : "approver");
+        /* ... and comes from the node that step belongs to: the requester asks the holder,
+         * the holder asks approver k and hands over to the delegate, approver k answers. */
+        int from = in->purpose == 3                  ? in->requester
+                   : in->purpose == 4 || in->purpose == 7 ? au->holder
+                                                          : au->approvals.v[k].idx;
+        if (in->origin != from)
+            FAIL("a request for %s from %s, which is not its %s", m->decisions[au->decision].id,
+                 m->nodes[in->origin].id,
+                 in->purpose == 3   ? "requester"
+                 : in->purpose == 5 ? "approver at that step"
+                                    : "holder");
     }
     if (!text_ok(in->track_id, sizeof in->track_id) || !text_ok(in->text, sizeof in->text))
         FAIL("text field is not terminated or holds control characters");
@@ -193,7 +317,7 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
     w->attr.thread = in->thread;
     w->attr.prec = (enum kz_precedence)in->prec;
     w->attr.cls = (enum classif)in->cls;
-    w->attr.releasable = in->releasable;
+    w->attr.releasable = in->rel0;
     w->attr.disclosable = in->disclosable;
     w->decision = req || ord ? in->decision : -1;
     w->assets = req ? in->assets : -1;
@@ -202,6 +326,7 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
 
     hop->id = in->id;
     hop->op = in->op;
+    hop->oid = in->oid;
     hop->from = in->from;
     hop->to = in->to;
     hop->net = in->net;

@@ -17,15 +17,34 @@ struct wire_body {
     char text[128];
 };
 
-/* The hop and identity of a sample. */
+/* The hop and identity of a sample (`oid`: the id of the message's first hop). */
 struct wire_hop {
     uint64_t id, op;
     int from, to, net;
     int64_t sent_ns;
+    uint64_t oid;
 };
 
-/* A 64-bit FNV-1a digest of the structure file's bytes: both ends must run the same one. */
-uint64_t wire_digest(const void *data, size_t n);
+/* The structure's name on the wire: the first 64 bits of the SHA-256 of its file's bytes (both
+ * ends must run the same file; MACs and signatures bind the whole hash). */
+uint64_t wire_digest(const uint8_t sha[32]);
+
+/* Bounds of the canonical byte strings below. */
+enum { WIRE_ORIGIN_MAX = 512, WIRE_HOP_MAX = 768, WIRE_ACK_MAX = 64 };
+
+/*
+ * Canonical bytes (fixed order, little-endian) of what a message's origin
+ * proves: every field that stays the same from hop to hop, and the structure's
+ * whole SHA-256. The hop fields, the marking as widened by a review, and the
+ * proof itself are left out. Returns the length (at most WIRE_ORIGIN_MAX).
+ */
+size_t wire_origin_bytes(const kz_Msg *s, const uint8_t sha[32], uint8_t *buf);
+/* Canonical bytes of everything in a sample but its hop MAC (at most WIRE_HOP_MAX). */
+size_t wire_hop_bytes(const kz_Msg *s, uint8_t *buf);
+/* Canonical bytes of a receipt but its MAC (at most WIRE_ACK_MAX). */
+size_t wire_ack_bytes(const kz_Ack *a, uint8_t *buf);
+/* Canonical bytes of what a holder's ticket for approver `k` binds (at most WIRE_ACK_MAX). */
+size_t wire_ticket_bytes(const kz_Msg *s, int k, uint8_t *buf);
 
 void wire_encode(uint64_t digest, const struct eng_wire *w, const struct wire_hop *hop,
                  const struct wire_body *b, kz_Msg *out);

@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "kizuna/kizuna.h"
+#include "live/auth.h"
 #include "live/wire.h"
 #include "sim/des.h"
 #include "sim/rng.h"
@@ -41,7 +42,9 @@ static kz_model *load(const char *path, uint64_t *digest)
     static unsigned char buf[1 << 20];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    *digest = wire_digest(buf, n);
+    uint8_t sha[32];
+    au_sha256(buf, n, sha);
+    *digest = wire_digest(sha);
     return m;
 }
 
@@ -107,7 +110,8 @@ static kz_Msg track(int from, int to, int net)
     w.opkind = ENG_OPK_SHARE;
     w.attr = (struct eng_attr){-1, KZ_PREC_IMMEDIATE, CL_S, 3, 0};
     w.decision = w.assets = w.requester = w.auth = -1;
-    struct wire_hop hop = {(uint64_t)from << 48 | 1u << 16, 7, from, to, net, 123456789};
+    struct wire_hop hop = {(uint64_t)from << 48 | 1u << 16, 7, from, to, net, 123456789,
+                           (uint64_t)from << 48 | 1u << 16};
     struct wire_body b = {"T-1", 35.5, 139.5, 1000, "a track"};
     kz_Msg s;
     wire_encode(bi_digest, &w, &hop, &b, &s);
