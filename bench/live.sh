@@ -6,6 +6,10 @@
 #
 #   bash bench/live.sh                  # ~55 s plus the build
 #   KZ_LIVE_N=20000 bash bench/live.sh  # a shorter throughput stream
+#   KZ_LIVE_INSECURE=1 bash bench/live.sh  # nodes --insecure --force: the cost of security
+#
+# The nodes run as they do by default: --secure with a PKI made for the run (kizuna pki
+# init), so DDS Security and per-message signatures and MACs are in the figures.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 3
 
@@ -13,6 +17,7 @@ B=build-bench
 KZ=$B/kizuna
 LIVE=$B/bench/kz_bench_live
 STRUCT=bench/data/live-pair.yaml
+INSECURE=${KZ_LIVE_INSECURE:-} # non-empty: the nodes run --insecure --force (lab comparison)
 THR_N=${KZ_LIVE_N:-100000} # tracks in the unpaced stream
 LAT_RATE=1000 LAT_S=10     # the paced stream: tracks/s, seconds
 WARMUP_S=1                 # latency: tracks sent in the first second are not counted
@@ -54,9 +59,14 @@ HZ=$(getconf CLK_TCK)
 # ---- machine -----------------------------------------------------------------------
 echo "== kizuna live benchmark ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src 2>/dev/null || echo ', src/ modified'))"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), nproc $(nproc)"
-echo "command: ${KZ_LIVE_N:+KZ_LIVE_N=$KZ_LIVE_N }bash bench/live.sh"
+echo "command: ${KZ_LIVE_N:+KZ_LIVE_N=$KZ_LIVE_N }${INSECURE:+KZ_LIVE_INSECURE=$INSECURE }bash bench/live.sh"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start"
 echo "dds:     Cyclone DDS $(dpkg-query -W -f '${Version}' libddsc0debian 2>/dev/null || echo '?'), SQLite $(dpkg-query -W -f '${Version}' libsqlite3-0 2>/dev/null || echo '?'), loopback, multicast forced, domains $DOM-$((DOM + 4))"
+if [ -n "$INSECURE" ]; then
+    echo "nodes:   --insecure --force (nothing authenticated: a lab comparison only)"
+else
+    echo "nodes:   --secure (DDS Security, messages signed and MAC'd; a PKI made for the run)"
+fi
 command -v ddsperf >/dev/null || die "ddsperf not found (apt-get install cyclonedds-tools)"
 
 # ---- build -------------------------------------------------------------------------
@@ -64,6 +74,12 @@ echo "building Release into $B/ (kizuna, kz_bench_live) ..."
 cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release >"$TMP/cmake.log" 2>&1 || { cat "$TMP/cmake.log"; die "cmake failed"; }
 ninja -C "$B" kizuna kz_bench_live >"$TMP/ninja.log" 2>&1 || { tail -n 30 "$TMP/ninja.log"; die "build failed"; }
 "$KZ" check -q "$STRUCT" || die "$STRUCT does not pass kizuna check"
+if [ -n "$INSECURE" ]; then
+    SEC=(--insecure --force)
+else
+    "$KZ" pki init --structure "$STRUCT" --out "$TMP/pki" >/dev/null || die "kizuna pki init failed"
+    SEC=(--secure "$TMP/pki")
+fi
 echo
 
 # ---- 1. raw DDS: ddsperf -------------------------------------------------------------
@@ -135,7 +151,7 @@ run_pair() {
     local node pa pb
     for node in alpha bravo; do
         "$KZ" node --structure "$STRUCT" --as $node --journal "$dir" --auto --speed 1 --domain "$dom" \
-            --for $((tmo + 30)) --quiet >"$dir/$node.log" 2>&1 &
+            "${SEC[@]}" --for $((tmo + 30)) --quiet >"$dir/$node.log" 2>&1 &
         PIDS+=($!)
         [ $node = alpha ] && pa=$! || pb=$!
     done
@@ -163,7 +179,7 @@ run_pair() {
         "$(calc %.3f "($u1 - $u0 - ($ca - $ra) - ($cb - $rb)) / $HZ") $(calc %.3f "($s1 - $s0) / $HZ")" >"$TMP/$tag.cpu"
 }
 
-echo "2. kizuna: nodes alpha -> bravo ($STRUCT), --auto --speed 1, journal + release gate at both ends"
+echo "2. kizuna: nodes alpha -> bravo ($STRUCT), --auto --speed 1 ${SEC[0]}, journal + release gate at both ends"
 echo "   a. unpaced stream: kizuna send --as alpha track --to bravo --track thr --repeat $THR_N"
 run_pair thr $((DOM + 3)) "$THR_N" 0 90 || die "the throughput run failed"
 read -r w_thr c_a c_b m_a m_b j_a j_b o_thr s_thr <"$TMP/thr.cpu"

@@ -2,6 +2,8 @@
 # main.sh - set up, build, and run kizuna's main job: every shipped structure on every shipped
 # crisis scenario (kizuna compare), one report in out/compare/report.html; then one scenario
 # played live over DDS, a node process per headquarters (kizuna exercise), beside the simulator.
+# The exercise's nodes run secure (DDS Security, signed and MAC'd messages) with a PKI it makes
+# for the run in out/exercise/pki.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,4 +20,4 @@ build/kizuna compare --out out/compare
 echo "== kizuna exercise --structure data/structures/jjoc-2025.yaml --scenario data/scenarios/nk-salvo.yaml --speed 60"
 build/kizuna exercise --structure data/structures/jjoc-2025.yaml \
   --scenario data/scenarios/nk-salvo.yaml --speed 60 --journal out/exercise --quiet
-echo "== open out/compare/report.html; org charts in out/*.svg; exercise journals: build/kizuna journal out/exercise"
+echo "== open out/compare/report.html; org charts in out/*.svg; exercise journals: build/kizuna journal out/exercise (its PKI: out/exercise/pki)"

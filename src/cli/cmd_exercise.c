@@ -12,14 +12,20 @@
 
 static const char help[] =
     "usage: kizuna exercise --structure FILE --scenario FILE [--speed X] [--journal DIR]\n"
-    "                       [--runs N] [--seed S] [--domain N] [--secure DIR]\n"
+    "                       [--runs N] [--seed S] [--domain N] [--secure PKI | --insecure]\n"
     "                       [--timeout SECONDS] [--quiet]\n\n"
     "Starts one `kizuna node --auto` process per headquarters of the structure on this\n"
     "machine, plays the scenario in real time x X (default 60) as the exercise director,\n"
     "and prints each thread's live time beside the simulator's distribution for the same\n"
     "structure and scenario (N replications, default 1000). The nodes' journals stay in\n"
     "DIR (default kizuna-exercise/SCENARIO-STRUCTURE); `kizuna journal DIR` reads them.\n"
-    "  --secure DIR   the nodes run with DDS Security (kizuna pki init --out DIR)\n"
+    "The nodes run secure: by default the exercise makes a PKI for the run in DIR/pki\n"
+    "(kizuna pki init; remade each run) and starts every node with --secure DIR/pki;\n"
+    "the scenario begins once every pair of nodes has had time to authenticate (about\n"
+    "45 s for 40 nodes, a few seconds for a handful).\n"
+    "  --secure PKI   use this PKI instead (kizuna pki init --structure FILE --out PKI)\n"
+    "  --insecure     lab only: the nodes run --insecure --force, with no authentication\n"
+    "                 at all, whatever the networks' classification\n"
     "  --timeout S    stop after S wall seconds of scenario (default: the horizon)\n";
 
 int cmd_exercise(int argc, char **argv)
@@ -38,6 +44,9 @@ int cmd_exercise(int argc, char **argv)
             return EXIT_OK;
         } else if (!strcmp(a, "--quiet")) {
             o.progress = NULL;
+            continue;
+        } else if (!strcmp(a, "--insecure")) {
+            o.insecure = true;
             continue;
         }
         if (!v) {
@@ -69,6 +78,16 @@ int cmd_exercise(int argc, char **argv)
         fprintf(stderr, "kizuna exercise: --structure and --scenario are required\n");
         return EXIT_USAGE;
     }
+    if (o.insecure && o.secure_dir) {
+        fprintf(stderr, "kizuna exercise: --secure and --insecure exclude each other\n");
+        return EXIT_USAGE;
+    }
+    if (o.insecure)
+        fprintf(stderr,
+                "kizuna exercise: WARNING: --insecure: every node runs --insecure --force.\n"
+                "  Nothing the nodes send or receive is authenticated or encrypted, whatever\n"
+                "  the classification of their networks: any process that reaches the DDS\n"
+                "  domain can read everything and write as any headquarters. Lab use only.\n");
     int code;
     kz_model *m = cli_load_checked(structure, true, &code);
     if (!m)
@@ -109,7 +128,7 @@ int cmd_exercise(int argc, char **argv)
         fprintf(stderr, "kizuna exercise: %s\n", err[0] ? err : kz_strerror(rc));
         kz_scenario_free(s);
         kz_model_free(m);
-        return EXIT_RUNTIME;
+        return rc == KZ_ENOTFOUND ? EXIT_INPUT : EXIT_RUNTIME; /* e.g. --secure: no such PKI */
     }
     struct kz_sim_options so = {0};
     so.runs = (long)runs;

@@ -2,8 +2,9 @@
 # operator.sh - a decision waits in the holder's inbox until an operator approves or denies it.
 set -eu
 K=$1 S=$2 D=$3
-rm -rf opj && mkdir opj
-for n in c hq; do timeout 40 "$K" node --structure "$S" --as $n --journal opj --domain "$D" --for 9 --quiet & done
+rm -rf opj oppki && mkdir opj
+"$K" pki init --structure "$S" --out oppki >/dev/null
+for n in c hq; do timeout 40 "$K" node --structure "$S" --as $n --journal opj --domain "$D" --secure oppki --for 9 --quiet & done
 sleep 1.5
 "$K" send --as c --journal opj request --decision order-x --assets USA >/dev/null
 "$K" send --as c --journal opj request --decision order-x --assets USA >/dev/null

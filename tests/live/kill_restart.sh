@@ -5,6 +5,7 @@ set -eu
 KZ=$1 ROGUE=$2 DATA=$3 DOM=$4
 . "$(dirname "$0")/lib.sh"
 S=$DATA/sim/line.yaml
+make_pki "$S"
 N=3000
 made="SELECT count(*) FROM work WHERE gen IS NOT NULL"
 ids="SELECT count(*) FROM work WHERE id IS NOT NULL"

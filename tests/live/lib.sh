@@ -3,6 +3,7 @@
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/kz-live.XXXXXX")
 J=$T/j
+PKI=$T/pki # the test's own PKI (make_pki): every node runs --secure "$PKI"
 PIDS="" # nodes still running, by pid: only these are killed at the end
 FAILED=0
 
@@ -43,10 +44,18 @@ var_of() { echo "PID_$1" | tr -c 'a-zA-Z0-9_\n' _; }
 pid_of() { eval "echo \${$(var_of "$1"):-}"; }
 forget() { PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$1" | tr '\n' ' '); }
 
-# start NAME STRUCTURE SECONDS: runs node NAME (--auto) for at most SECONDS, logging to T/NAME.log.
+# make_pki STRUCTURE: kizuna pki init for the structure into $PKI (once, before any start).
+make_pki() {
+    out=$("$KZ" pki init --structure "$1" --out "$PKI" 2>&1) || fail "kizuna pki init: $out"
+}
+
+# start NAME STRUCTURE SECONDS: runs node NAME (--auto, --secure $PKI) for at most SECONDS,
+# logging to T/NAME.log. Under DDS Security a node's first samples wait for its handshakes
+# with the others (well under a second per pair here); the waits below allow for that.
 start() {
+    [ -f "$PKI/identity_ca.pem" ] || fail "start $1: no PKI (call make_pki STRUCTURE first)"
     "$KZ" node --structure "$2" --as "$1" --journal "$J" --auto --domain "$DOM" --for "$3" \
-        >>"$T/$1.log" 2>&1 &
+        --secure "$PKI" >>"$T/$1.log" 2>&1 &
     eval "$(var_of "$1")=$!"
     PIDS="$PIDS $!"
 }

@@ -5,6 +5,7 @@ set -eu
 KZ=$1 ROGUE=$2 DATA=$3 DOM=$4
 . "$(dirname "$0")/lib.sh"
 S=$DATA/live/bilateral.yaml
+make_pki "$S"
 executed="SELECT count(*) FROM event WHERE what='executed'"
 
 # us-net: us1 has OPCON over us2 and us3; us3 has no command over us2.

@@ -5,6 +5,7 @@ set -eu
 KZ=$1 ROGUE=$2 DATA=$3 DOM=$4
 . "$(dirname "$0")/lib.sh"
 S=$DATA/live/bilateral.yaml
+make_pki "$S"
 
 out=$("$KZ" check -q "$S") || fail "kizuna check $S: $out"
 [ -z "$out" ] || fail "kizuna check $S: $out"
