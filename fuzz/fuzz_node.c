@@ -183,15 +183,15 @@ static void seal(kz_Msg *s, unsigned flags)
     }
     uint8_t buf[WIRE_HOP_MAX];
     if ((flags & 16) && origin_ok) {
+        s->sigkind = s->kind == KZ_MSG_TRACK ? 2 : 1;
+        if (s->kind == KZ_MSG_TRACK)
+            s->siglen = 0;
         size_t n = wire_origin_bytes(s, SHA, buf);
         if (s->kind == KZ_MSG_TRACK) {
-            s->sigkind = 2;
-            s->siglen = 0;
             if (s->dst >= 0 && (size_t)s->dst < M->nnodes)
                 au_origin_mac(keys[s->origin], s->dst, buf, wire_origin_bytes(s, SHA, buf),
                               s->sig);
         } else {
-            s->sigkind = 1;
             if (au_sign(keys[s->origin], buf, n, s->sig, &s->siglen))
                 abort();
         }

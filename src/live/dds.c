@@ -98,7 +98,13 @@ int dx_open(const struct kz_model *m, int me, uint32_t domain, const char *confi
         goto fail;
     }
     const dds_topic_descriptor_t *desc[DX_NTOPICS] = {&kz_Msg_desc, &kz_Track_desc, &kz_Ack_desc};
-    for (int t = 0; t < DX_NTOPICS; t++) {
+    /* A node on no network has nothing to say and, under DDS Security, no grant for any
+     * topic (docs/security.md): it joins the domain without endpoints. */
+    bool any = false;
+    for (size_t n = 0; n < m->nnetworks && !any; n++)
+        for (size_t k = 0; k < m->networks[n].members.n; k++)
+            any |= m->networks[n].members.v[k].idx == me;
+    for (int t = 0; t < DX_NTOPICS && any; t++) {
         q[t] = topic_qos((enum dx_topic)t);
         x->tp[t] = dds_create_topic(x->pp, desc[t], topic_names[t], q[t], NULL);
         if (x->tp[t] < 0) {

@@ -90,12 +90,11 @@ static void on_sample(void *ctx, enum dx_topic t, int net, const void *s)
 static void seal(const struct auth *a, const uint8_t sha[32], kz_Msg *s)
 {
     uint8_t buf[WIRE_HOP_MAX];
+    s->sigkind = s->kind == KZ_MSG_TRACK ? 2 : 1; /* the origin proves its kind of proof too */
     size_t n = wire_origin_bytes(s, sha, buf);
     if (s->kind == KZ_MSG_TRACK) {
-        s->sigkind = 2;
         au_origin_mac(a, s->dst, buf, n, s->sig);
     } else {
-        s->sigkind = 1;
         if (au_sign(a, buf, n, s->sig, &s->siglen))
             s->siglen = 0;
     }

@@ -127,6 +127,7 @@ static kz_Msg order(int from, int to)
     s.graph = G_CMD;
     s.decision = (int16_t)order_x;
     s.releasable = 1; /* USA */
+    s.rel0 = s.releasable;
     return s;
 }
 
@@ -337,6 +338,9 @@ static kz_Msg request(void)
     s.prec = KZ_PREC_FLASH;
     s.cls = CL_S;
     s.releasable = 3;
+    s.rel0 = s.releasable;
+    s.id = (uint64_t)(uint16_t)s.from << 48 | 1;
+    s.oid = (uint64_t)(uint16_t)s.origin << 48 | 1;
     s.purpose = 3; /* P_HOLDER */
     s.graph = G_REL;
     s.opkind = ENG_OPK_REQUEST;
@@ -386,27 +390,34 @@ static void test_request_to_the_wrong_node(void **state)
     (void)state;
     int16_t defmin = (int16_t)node(ex, "defmin"), pm = (int16_t)node(ex, "pm"),
             jjoc = (int16_t)node(ex, "jjoc");
+    int16_t sdf = (int16_t)node(ex, "jsdf-sdf");
     struct {
         uint8_t purpose;
-        int16_t dst, opdst;
+        int16_t dst, opdst, origin;
         const char *want; /* NULL: accepted */
     } cases[] = {
-        {3, defmin, 0, NULL},
-        {3, jjoc, 0, "not its holder"},
-        {4, pm, 0, NULL},
-        {4, defmin, 0, "not its approver"},
-        {4, pm, 1, "approval index"},
-        {5, defmin, 0, NULL},
-        {5, pm, 0, "not its holder"},
-        {5, defmin, 1, "approval index"},
-        {7, jjoc, 0, NULL},
-        {7, defmin, 0, "not its delegate"},
+        {3, defmin, 0, sdf, NULL},
+        {3, jjoc, 0, sdf, "not its holder"},
+        {3, defmin, 0, jjoc, "not its requester"},
+        {4, pm, 0, defmin, NULL},
+        {4, defmin, 0, defmin, "not its approver"},
+        {4, pm, 1, defmin, "approval index"},
+        {4, pm, 0, jjoc, "not its holder"},
+        {5, defmin, 0, pm, NULL},
+        {5, pm, 0, pm, "not its holder"},
+        {5, defmin, 1, pm, "approval index"},
+        {5, defmin, 0, jjoc, "not its approver at that step"},
+        {7, jjoc, 0, defmin, NULL},
+        {7, defmin, 0, defmin, "not its delegate"},
+        {7, jjoc, 0, sdf, "not its holder"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         kz_Msg s = request();
         s.purpose = cases[i].purpose;
         s.dst = cases[i].dst;
         s.opdst = cases[i].opdst;
+        s.origin = cases[i].origin;
+        s.oid = (uint64_t)(uint16_t)s.origin << 48 | 1;
         struct eng_wire w;
         struct wire_hop hop;
         struct wire_body b;
@@ -425,6 +436,7 @@ static void test_release_gate_at_the_receiver(void **state)
     (void)state;
     kz_Msg s = track(us1, jp1, bilat);
     s.releasable = 1; /* USA only, on a network with a JPN member */
+    s.rel0 = s.releasable;
     rejected(bi, bi_digest, &s, "not releasable to JPN");
     s = track(us1, jp1, bilat);
     s.cls = CL_TS; /* above bilat's ceiling */
