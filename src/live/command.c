@@ -117,7 +117,7 @@ int cmd_parse(const struct kz_model *m, const char *file, const char *text, size
         "alt",          "text",   "precedence", "classification", "releasable", "disclosable",
         "decision",     "assets", "phase",      "id",          "ids",      "down",
         "key",          "answer", "tag",        "aux",         "thread",   "repeat",
-        "rate",         "action", NULL};
+        "rate",         "action", "update",     NULL};
     yr_check_keys(&L, root, keys, "command");
     const struct ynode *k = yr_required(&L, root, "cmd", "command");
     if (!k)
@@ -175,7 +175,9 @@ int cmd_parse(const struct kz_model *m, const char *file, const char *text, size
             c->repeat = (long)x;
         if ((n = ymap_get(root, "rate")) && yr_number_of(&L, n, "rate", 0, 1e7, &x))
             c->rate = x;
-        if (c->repeat > 1 && strlen(c->body.track_id) + 11 > sizeof c->body.track_id)
+        if ((n = ymap_get(root, "update")))
+            yr_bool_of(&L, n, "update", &c->update);
+        if (c->repeat > 1 && !c->update && strlen(c->body.track_id) + 11 > sizeof c->body.track_id)
             yr_report(&L, ymap_get(root, "track"), 13,
                       "a repeated track's id is at most %zu bytes (a -N suffix is added)",
                       sizeof c->body.track_id - 12);

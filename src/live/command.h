@@ -23,7 +23,7 @@
  *   {cmd: load, action: relay|review|..., precedence: ..}  (a background job: staff load)
  * plus `tag`, `aux` and `thread` (the exercise director's bookkeeping). A share may
  * carry `repeat: N` and `rate: R` (per wall second): a stream of N shares, for
- * load tests and the benchmark.
+ * load tests and the benchmark; with `update: true` they are N updates of one track.
  * Defaults as in scenarios: IMMEDIATE, SECRET, releasable to every nation.
  */
 enum cmd_kind { C_SHARE, C_REQUEST, C_ORDER, C_PHASE, C_OUTAGE, C_DECIDE, C_STOP, C_LOAD };
@@ -48,6 +48,7 @@ struct command {
     bool approve;
     long repeat; /* share: this many, track ids suffixed -0, -1 ... (a stream) */
     double rate; /* per wall second; 0: as fast as the node goes */
+    bool update; /* a stream of updates of one track: no suffix (the newest replaces the rest) */
 };
 
 /* Parses and checks one command against the structure; problems go to `d` at their

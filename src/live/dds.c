@@ -48,11 +48,12 @@ static dds_qos_t *topic_qos(enum dx_topic t)
     /* a node's readers share its partitions with its own writers: skip its own samples */
     dds_qset_ignorelocal(q, DDS_IGNORELOCAL_PARTICIPANT);
     if (t == DX_TRACK) {
+        /* Last value per (track, receiver). Volatile: the journal re-sends what its receiver
+         * has not acknowledged, so a receiver that joins late or comes back gets the newest
+         * update from the outbox; transient-local kept every instance's last sample in the
+         * writer for ever (memory grew with the number of distinct tracks). */
         dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
-        dds_qset_durability(q, DDS_DURABILITY_TRANSIENT_LOCAL);
-        /* what late joiners get is the durability service's depth, not the history's */
-        dds_qset_durability_service(q, 0, DDS_HISTORY_KEEP_LAST, 1, DDS_LENGTH_UNLIMITED,
-                                    DDS_LENGTH_UNLIMITED, DDS_LENGTH_UNLIMITED);
+        dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
     } else {
         dds_qset_history(q, DDS_HISTORY_KEEP_ALL, 0);
         dds_qset_durability(q, DDS_DURABILITY_VOLATILE);

@@ -408,23 +408,24 @@ int nd_step(struct live *L)
             nd_receive(L, L->in[i].t, L->in[i].net, &L->in[i].u);
         L->nin = 0;
     }
-    /* The clock is read again each time: a job of zero modelled time schedules the next one
-     * "now", and running the whole chain in this step keeps it in one transaction (bounded,
-     * so a step stays short). */
-    for (int n = 0; !L->err && L->q.n && n < 4096 && L->q.h[0].t <= nd_now(L).us; n++) {
-        unsigned kind = 0;
-        uint32_t arg = 0;
-        des_pop(&L->q, &kind, &arg);
-        if ((rc = fire(L, kind, arg)))
-            break;
-    }
     int64_t w = wall_ns();
-    if (!rc && !L->err && w - L->last_poll >= POLL_NS) {
+    if (!L->err && w - L->last_poll >= POLL_NS) {
         L->last_poll = w;
         rc = nd_poll_commands(L);
     }
     if (!rc && !L->err && L->ngen)
         rc = nd_run_streams(L);
+    /* Then the engine's events due, commands' and streams' included: a job of zero modelled
+     * time schedules the next one "now", and the clock is read again each time, so the whole
+     * chain runs in this step and transaction (bounded, so a step stays short), and a node
+     * busy with a stream still finds its engine idle between steps and reuses its memory
+     * (compact). */
+    for (int n = 0; !rc && !L->err && L->q.n && n < 8192 && L->q.h[0].t <= nd_now(L).us; n++) {
+        unsigned kind = 0;
+        uint32_t arg = 0;
+        des_pop(&L->q, &kind, &arg);
+        rc = fire(L, kind, arg);
+    }
     if (!rc && !L->err && w - L->last_resend >= RESEND_NS) {
         L->last_resend = w;
         rc = jr_out_each_due(L->j, w, RTO_NS, nd_resend_one, L);

@@ -8,6 +8,8 @@
 #include "node_impl.h"
 #include "wallclock.h"
 
+#define STREAM_WINDOW 4096 /* unacknowledged samples at which streams wait */
+
 /* ---- commands ------------------------------------------------------------------------------- */
 
 static int exec_command(struct live *L, int64_t root, const struct command *cp, const char *text,
@@ -67,7 +69,7 @@ static int exec_command(struct live *L, int64_t root, const struct command *cp, 
               g->done, g->total, eng_msg_kind_names[c.msg], seq);
         return 0;
     }
-    if (gen >= 0) {
+    if (gen >= 0 && !c.update) {
         size_t n = strlen(c.body.track_id);
         snprintf(c.body.track_id + n, sizeof c.body.track_id - n, "-%ld", gen);
     }
@@ -192,6 +194,15 @@ int nd_poll_commands(struct live *L)
 int nd_run_streams(struct live *L)
 {
     int64_t now = wall_ns();
+    /* Back-pressure: a stream waits while its node has STREAM_WINDOW samples unacknowledged,
+     * so what is in flight (journal rows to re-send, DDS instances, engine state) stays
+     * bounded however long the stream, and a slow receiver slows the stream instead of
+     * growing the sender. */
+    int64_t inflight = jr_out_unacked(L->j);
+    if (inflight < 0)
+        return (int)inflight;
+    if (inflight >= STREAM_WINDOW)
+        return 0;
     for (int i = 0; i < L->ngen; i++) {
         struct gen *g = &L->gen[i];
         long target = g->total;
@@ -202,6 +213,8 @@ int nd_run_streams(struct live *L)
         }
         if (target > g->done + 2000)
             target = g->done + 2000;
+        if (target > g->done + (STREAM_WINDOW - inflight))
+            target = g->done + (STREAM_WINDOW - inflight);
         for (; g->done < target; g->done++) {
             int64_t root;
             int rc = jr_work_cmd(L->j, g->seq, g->text, g->done, now, &root);
