@@ -13,12 +13,11 @@
 #define KM_MATRIX_MAX 2048 /* nodes up to which distances are tabulated */
 #define LIGHT_KM_S  200000.0 /* light in fibre, km/s */
 
+/* A REL/CMD hop. NET hops are not stored: see node_nets. */
 struct redge {
     int32_t from; /* the hop is from -> (the node whose list this is) */
-    int32_t net;  /* NET graph: the network; REL/CMD: -1 */
-    int32_t rel;  /* REL/CMD: the relation; NET: -1 */
-    uint32_t nets_off, nnets; /* REL/CMD: common networks, fastest first */
-    double cost;  /* NET: mean hop time in seconds */
+    int32_t rel;  /* the relation */
+    uint32_t nets_off, nnets; /* common networks, fastest first */
 };
 
 struct rlist {
@@ -37,7 +36,15 @@ struct slot {
 struct router {
     const struct kz_model *m;
     size_t n;
-    struct rlist *radj[G_COUNT]; /* [node]: edges arriving at node */
+    struct rlist *radj[G_COUNT]; /* [node]: REL/CMD edges arriving at node; NULL for NET */
+    /*
+     * The NET graph implicitly: the networks each node is on, ascending. Any two members of
+     * a mesh are one hop apart, so storing the hops would take members squared edges (over
+     * 4 GB for a 10,000-member mesh); the search walks the network's member list instead.
+     */
+    uint32_t *node_nets_off;     /* [node + 1] into node_nets */
+    int32_t *node_nets;
+    uint8_t *hub_on;             /* [network]: a hub network whose hub is a member */
     int32_t *nets;               /* common-network lists of REL/CMD edges */
     double *nets_cost;           /* mean hop time over each of them */
     size_t nnets, capnets;
@@ -65,10 +72,10 @@ static int push_edge(struct rlist *l, struct redge e)
     return 0;
 }
 
-static bool is_member(const struct network *nw, int node)
+static bool on_net(const struct router *r, int node, int net)
 {
-    for (size_t i = 0; i < nw->members.n; i++)
-        if (nw->members.v[i].idx == node)
+    for (uint32_t i = r->node_nets_off[node]; i < r->node_nets_off[node + 1]; i++)
+        if (r->node_nets[i] == net)
             return true;
     return false;
 }
@@ -81,12 +88,13 @@ static double hop_mean(const struct router *r, int a, int b, int net)
 /* Appends the networks joining a and b, fastest first, for a REL/CMD edge. */
 static int common_nets(struct router *r, int a, int b, uint32_t *off, uint32_t *cnt)
 {
-    const struct kz_model *m = r->m;
     *off = (uint32_t)r->nnets;
     *cnt = 0;
-    for (size_t k = 0; k < m->nnetworks; k++) {
-        const struct network *nw = &m->networks[k];
-        if (!is_member(nw, a) || !is_member(nw, b))
+    /* a's networks in ascending order: the same order as a scan of all networks */
+    for (uint32_t ai = r->node_nets_off[a]; ai < r->node_nets_off[a + 1]; ai++) {
+        int k = r->node_nets[ai];
+        const struct network *nw = &r->m->networks[k];
+        if (!on_net(r, b, k))
             continue;
         if (nw->topology == TOPO_HUB && nw->hub != a && nw->hub != b)
             continue; /* spokes talk through the hub, not to each other */
@@ -104,16 +112,70 @@ static int common_nets(struct router *r, int a, int b, uint32_t *off, uint32_t *
         }
         /* insertion by mean hop time */
         size_t i = r->nnets++;
-        double t = hop_mean(r, a, b, (int)k);
+        double t = hop_mean(r, a, b, k);
         while (i > *off && r->nets_cost[i - 1] > t) {
             r->nets[i] = r->nets[i - 1];
             r->nets_cost[i] = r->nets_cost[i - 1];
             i--;
         }
-        r->nets[i] = (int32_t)k;
+        r->nets[i] = k;
         r->nets_cost[i] = t;
         (*cnt)++;
     }
+    return 0;
+}
+
+/* Lists the networks each node is on, ascending and once each: the NET graph, linear in members. */
+static int build_memberships(struct router *r)
+{
+    const struct kz_model *m = r->m;
+    size_t n = r->n, total = 0;
+    int32_t *last = malloc((n ? n : 1) * sizeof *last);
+    r->node_nets_off = calloc(n + 1, sizeof *r->node_nets_off);
+    r->hub_on = calloc(m->nnetworks ? m->nnetworks : 1, 1);
+    if (!last || !r->node_nets_off || !r->hub_on) {
+        free(last);
+        return KZ_ENOMEM;
+    }
+    /* two passes (count, fill); `last` drops a node listed twice on one network */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++)
+            last[i] = -1;
+        for (size_t k = 0; k < m->nnetworks; k++) {
+            const struct network *nw = &m->networks[k];
+            for (size_t i = 0; i < nw->members.n; i++) {
+                int u = nw->members.v[i].idx;
+                if (last[u] == (int32_t)k)
+                    continue;
+                last[u] = (int32_t)k;
+                if (pass == 0) {
+                    r->node_nets_off[u + 1]++;
+                    total++;
+                } else {
+                    r->node_nets[r->node_nets_off[u]++] = (int32_t)k;
+                }
+                if (nw->topology == TOPO_HUB && u == nw->hub)
+                    r->hub_on[k] = 1;
+            }
+        }
+        if (pass == 0) {
+            if (total > UINT32_MAX) {
+                free(last);
+                return KZ_ELIMIT;
+            }
+            for (size_t i = 0; i < n; i++)
+                r->node_nets_off[i + 1] += r->node_nets_off[i];
+            if (!(r->node_nets = malloc((total ? total : 1) * sizeof *r->node_nets))) {
+                free(last);
+                return KZ_ENOMEM;
+            }
+        }
+    }
+    /* the fill used node_nets_off[u] as u's cursor, leaving it at u + 1's start */
+    for (size_t i = n; i > 0; i--)
+        r->node_nets_off[i] = r->node_nets_off[i - 1];
+    r->node_nets_off[0] = 0;
+    free(last);
     return 0;
 }
 
@@ -126,7 +188,8 @@ int router_create(const struct kz_model *m, struct router **out)
     r->m = m;
     r->n = m->nnodes;
     size_t n = m->nnodes, nn = m->nnetworks ? m->nnetworks : 1;
-    for (int g = 0; g < G_COUNT; g++)
+    int rc = KZ_ENOMEM;
+    for (int g = G_REL; g <= G_CMD; g++)
         if (!(r->radj[g] = calloc(n ? n : 1, sizeof *r->radj[g])))
             goto fail;
     r->net_nations = calloc(nn, sizeof *r->net_nations);
@@ -139,6 +202,9 @@ int router_create(const struct kz_model *m, struct router **out)
     if (!r->net_nations || !r->net_overhead_mean || !r->relay_mean || !r->order_mean ||
         !r->review_mean || !r->dist || !r->fixed)
         goto fail;
+    if ((rc = build_memberships(r)))
+        goto fail;
+    rc = KZ_ENOMEM;
     if (n <= KM_MATRIX_MAX) {
         if (!(r->km = malloc(n * n * sizeof *r->km + 1)))
             goto fail;
@@ -159,22 +225,10 @@ int router_create(const struct kz_model *m, struct router **out)
             const struct node *nd = &m->nodes[nw->members.v[i].idx];
             r->net_nations[k] |= ((nation_mask)1 << nd->nation) | nd->combined;
         }
-        for (size_t i = 0; i < nw->members.n; i++)
-            for (size_t j = 0; j < nw->members.n; j++) {
-                int a = nw->members.v[i].idx, b = nw->members.v[j].idx;
-                if (a == b)
-                    continue;
-                if (nw->topology == TOPO_HUB && nw->hub != a && nw->hub != b)
-                    continue;
-                struct redge e = {a, (int32_t)k, -1, 0, 0, 0};
-                e.cost = hop_mean(r, a, b, (int)k);
-                if (push_edge(&r->radj[G_NET][b], e))
-                    goto fail;
-            }
     }
     for (size_t k = 0; k < m->nrelations; k++) {
         const struct relation *rl = &m->relations[k];
-        struct redge e = {rl->from, -1, (int32_t)k, 0, 0, 0};
+        struct redge e = {rl->from, (int32_t)k, 0, 0};
         if (common_nets(r, rl->from, rl->to, &e.nets_off, &e.nnets))
             goto fail;
         /* requests go both ways along every relation */
@@ -191,7 +245,7 @@ int router_create(const struct kz_model *m, struct router **out)
     return 0;
 fail:
     router_free(r);
-    return KZ_ENOMEM;
+    return rc;
 }
 
 void router_free(struct router *r)
@@ -207,6 +261,9 @@ void router_free(struct router *r)
     }
     for (int i = 0; i < CACHE_SLOTS; i++)
         free(r->cache[i].table);
+    free(r->node_nets_off);
+    free(r->node_nets);
+    free(r->hub_on);
     free(r->nets);
     free(r->nets_cost);
     free(r->km);
@@ -234,6 +291,38 @@ double router_prop_s(const struct router *r, int a, int b, int net)
 }
 
 nation_mask router_net_nations(const struct router *r, int net) { return r->net_nations[net]; }
+
+size_t router_edges(const struct router *r)
+{
+    size_t e = 0;
+    for (int g = 0; g < G_COUNT; g++)
+        for (size_t i = 0; r->radj[g] && i < r->n; i++)
+            e += r->radj[g][i].n;
+    return e;
+}
+
+size_t router_bytes(const struct router *r)
+{
+    size_t n = r->n, nn = r->m->nnetworks ? r->m->nnetworks : 1;
+    size_t b = sizeof *r;
+    for (int g = 0; g < G_COUNT; g++) {
+        if (!r->radj[g])
+            continue;
+        b += (n ? n : 1) * sizeof *r->radj[g];
+        for (size_t i = 0; i < n; i++)
+            b += r->radj[g][i].cap * sizeof(struct redge);
+    }
+    b += (n + 1) * sizeof *r->node_nets_off + r->node_nets_off[n] * sizeof *r->node_nets + nn;
+    b += r->capnets * (sizeof *r->nets + sizeof *r->nets_cost);
+    if (r->km)
+        b += n * n * sizeof *r->km + 1;
+    b += nn * (sizeof *r->net_nations + sizeof *r->net_overhead_mean);
+    b += 3 * (n + 1) * sizeof(double) + (2 * n + 2) * (sizeof *r->dist + 1);
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (r->cache[i].table)
+            b += 2 * n * sizeof(struct hop) + 1;
+    return b;
+}
 
 static bool node_ok(const struct world *w, int v, bool structural)
 {
@@ -279,6 +368,83 @@ static uint64_t slot_hash(int g, int dst, int cls, uint64_t rel, uint64_t disc, 
     return h;
 }
 
+/* One settled state of the backward search: where it relaxes from and what it carries. */
+struct settle {
+    struct hop *t;
+    int v, f;           /* the settled node and review state */
+    double base;        /* its distance plus its processing: the cost before the hop */
+    enum classif cls;
+    nation_mask set;    /* releasable set in this review state */
+    const struct world *w;
+    bool structural;
+};
+
+/* A hop u -> v over `net` costing `hop`: taken if it improves u's distance (the first of
+ * equal offers wins, so the order of offers is the tie-break). */
+static void offer(struct router *r, const struct settle *st, int u, int net, double hop)
+{
+    size_t su = 2 * (size_t)u + (size_t)st->f;
+    double c = st->base + hop;
+    if (c < r->dist[su]) {
+        r->dist[su] = c;
+        st->t[su] = (struct hop){st->v, net};
+    }
+}
+
+/* Relaxes the NET hops into v: every member of each mesh v is on, the hub of each hub network
+ * v is a spoke of, every member of each hub network v is the hub of. Networks go in ascending
+ * order, as the stored edges went, so equal offers resolve as they did. */
+static void relax_net(struct router *r, const struct settle *st)
+{
+    const struct kz_model *m = r->m;
+    int v = st->v;
+    for (uint32_t i = r->node_nets_off[v]; i < r->node_nets_off[v + 1]; i++) {
+        int k = r->node_nets[i];
+        if (!net_ok(r, k, st->cls, st->set, st->w, st->structural))
+            continue;
+        const struct network *nw = &m->networks[k];
+        /*
+         * A hop costs its propagation (>= 0, or NaN) plus the overhead, so no hop over k
+         * offers less than base + overhead: a node already as close is skipped before its
+         * propagation is computed. Rounding is monotonic, so the skip is exact.
+         */
+        double least = st->base + r->net_overhead_mean[k];
+        bool spoke = nw->topology == TOPO_HUB && nw->hub != v;
+        size_t nu = spoke ? (r->hub_on[k] ? 1 : 0) : nw->members.n;
+        for (size_t j = 0; j < nu; j++) {
+            int u = spoke ? nw->hub : nw->members.v[j].idx;
+            size_t su = 2 * (size_t)u + (size_t)st->f;
+            if (u == v || r->fixed[su] || !(least < r->dist[su]))
+                continue;
+            if (!node_ok(st->w, u, st->structural) || !link_ok(st->w, u, v, st->structural))
+                continue;
+            offer(r, st, u, k, hop_mean(r, u, v, k));
+        }
+    }
+}
+
+/* Relaxes the REL or CMD edges into v, each over the fastest common network that passes. */
+static void relax_rel(struct router *r, const struct settle *st, enum graph g)
+{
+    const struct kz_model *m = r->m;
+    const struct rlist *l = &r->radj[g][st->v];
+    for (size_t i = 0; i < l->n; i++) {
+        const struct redge *e = &l->v[i];
+        int u = e->from;
+        size_t su = 2 * (size_t)u + (size_t)st->f;
+        if (r->fixed[su] || !node_ok(st->w, u, st->structural) ||
+            !link_ok(st->w, u, st->v, st->structural))
+            continue;
+        if (!(m->relations[e->rel].phases & (1u << st->w->phase)))
+            continue;
+        for (uint32_t k = 0; k < e->nnets; k++)
+            if (net_ok(r, r->nets[e->nets_off + k], st->cls, st->set, st->w, st->structural)) {
+                offer(r, st, u, r->nets[e->nets_off + k], r->nets_cost[e->nets_off + k]);
+                break;
+            }
+    }
+}
+
 static void compute(struct router *r, struct hop *t, enum graph g, int dst, enum classif cls,
                     nation_mask rel, nation_mask disc, const struct world *w, bool structural)
 {
@@ -321,35 +487,11 @@ static void compute(struct router *r, struct hop *t, enum graph g, int dst, enum
         if (!node_ok(w, v, structural))
             continue;
         double proc = v == dst ? 0 : (g == G_CMD ? r->order_mean[v] : r->relay_mean[v]);
-        const struct rlist *l = &r->radj[g][v];
-        for (size_t i = 0; i < l->n; i++) {
-            const struct redge *e = &l->v[i];
-            int u = e->from;
-            size_t su = 2 * (size_t)u + (size_t)f;
-            if (r->fixed[su] || !node_ok(w, u, structural) || !link_ok(w, u, v, structural))
-                continue;
-            int net = -1;
-            double hop = 0;
-            if (e->rel >= 0) {
-                if (!(m->relations[e->rel].phases & (1u << w->phase)))
-                    continue;
-                for (uint32_t k = 0; k < e->nnets && net < 0; k++)
-                    if (net_ok(r, r->nets[e->nets_off + k], cls, set[f], w, structural)) {
-                        net = r->nets[e->nets_off + k];
-                        hop = r->nets_cost[e->nets_off + k];
-                    }
-            } else if (net_ok(r, e->net, cls, set[f], w, structural)) {
-                net = e->net;
-                hop = e->cost;
-            }
-            if (net < 0)
-                continue;
-            double c = bd + proc + hop;
-            if (c < r->dist[su]) {
-                r->dist[su] = c;
-                t[su] = (struct hop){v, net};
-            }
-        }
+        struct settle st = {t, v, f, bd + proc, cls, set[f], w, structural};
+        if (g == G_NET)
+            relax_net(r, &st);
+        else
+            relax_rel(r, &st, g);
     }
 }
 

@@ -3,6 +3,7 @@
 #define KZ_ROUTE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model/model_impl.h"
@@ -13,6 +14,8 @@
  *    how tracks and reports travel;
  *  - REL: the two ends of any relation, either way: how requests travel;
  *  - CMD: superior to subordinate over command relations: how orders travel.
+ * NET is not stored hop by hop (a mesh has members squared of them): the search
+ * walks each network's member list, so memory stays linear in members.
  * A hop over REL or CMD still needs a network joining its two ends. Every hop
  * passes the release gate (the network's ceiling covers the classification,
  * every nation on the network is in the releasable set). A route may include
@@ -64,5 +67,12 @@ double router_prop_s(const struct router *r, int a, int b, int net);
 
 /* Nations with a member on each network. */
 nation_mask router_net_nations(const struct router *r, int net);
+
+/*
+ * What the router holds, so tests can hold it to a budget: the edges it stores (REL and CMD;
+ * NET has none) and the bytes it has allocated, cached tables included.
+ */
+size_t router_edges(const struct router *r);
+size_t router_bytes(const struct router *r);
 
 #endif
