@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../live/journal.h"       /* JR_CMD_MAX: the journal's bound on a command */
+#include "../live/journal_check.h" /* kz_journal_repair */
 #include "cli.h"
 #include "kizuna/live.h"
 
@@ -331,11 +333,13 @@ int cmd_send(int argc, char **argv)
             kz_model_free(m);
             return EXIT_INPUT;
         }
-        text = malloc(65537);
-        len = text ? fread(text, 1, 65536, f) : 0;
+        /* one byte more than the journal takes, to tell a file that is too long */
+        text = malloc((size_t)JR_CMD_MAX + 2);
+        len = text ? fread(text, 1, (size_t)JR_CMD_MAX + 1, f) : 0;
         fclose(f);
-        if (!text || len == 65536) {
-            fprintf(stderr, "%s:0:0: error: [K003] a command file is at most 64 KiB\n", file);
+        if (!text || len > JR_CMD_MAX) {
+            fprintf(stderr, "%s:0:0: error: [K003] a command file is at most %d bytes (64 KiB)\n",
+                    file, JR_CMD_MAX);
             free(text);
             kz_model_free(m);
             return EXIT_INPUT;
@@ -536,17 +540,52 @@ int cmd_watch(int argc, char **argv)
 
 static const char journal_help[] =
     "usage: kizuna journal DIR|FILE.db [--node NODE] [--what W] [--kind K] [--thread N]\n"
-    "                      [--audit]\n\n"
+    "                      [--audit]\n"
+    "       kizuna journal DIR --repair NODE [--yes]\n\n"
     "Prints the journals of DIR (every NODE.db, in node order) or of one file: who sent,\n"
     "received, refused (with the reason) and decided what, when (UTC wall time, then\n"
     "scenario time). --audit checks the journals of DIR against each other: every sample\n"
-    "sent is journaled once by its receiver, nothing is lost or taken twice; exit 1 if not.\n";
+    "acknowledged is journaled by its receiver with the same content, and nothing is kept\n"
+    "that no journal here sent; exit 1 if not.\n"
+    "--repair NODE checks DIR/NODE.db (a node refuses to start on a damaged journal) and says\n"
+    "what is wrong; once the loss is accepted (asked on a terminal, or --yes) it keeps the\n"
+    "damaged files aside, rebuilds the journal from what can be read, and records a\n"
+    "`repaired` event (docs/live.md). Exit 0 when sound or repaired, 1 when not repaired.\n";
+
+/* kizuna journal DIR --repair NODE: the diagnosis, then the repair once the loss is accepted
+ * (--yes, or asked on a terminal). */
+static int repair(const char *dir, const char *node, bool yes)
+{
+    char err[512];
+    bool damaged;
+    int rc = kz_journal_repair(dir, node, yes, false, stdout, &damaged, err, sizeof err);
+    if (!rc && damaged && !yes) {
+        char line[16] = "";
+        if (isatty(STDIN_FILENO)) {
+            printf("Accept the loss and repair %s/%s.db? [y/N] ", dir, node);
+            fflush(stdout);
+            if (!fgets(line, sizeof line, stdin))
+                line[0] = '\0';
+        }
+        if (line[0] != 'y' && line[0] != 'Y') {
+            printf("Nothing changed. Run again with --yes to accept the loss and repair.\n");
+            return EXIT_INPUT;
+        }
+        rc = kz_journal_repair(dir, node, true, true, stdout, &damaged, err, sizeof err);
+    }
+    if (rc) {
+        fprintf(stderr, "kizuna journal: %s\n", err);
+        return rc == KZ_EIO || rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
 
 int cmd_journal(int argc, char **argv)
 {
     const char *target = NULL, *node = NULL;
     struct kz_journal_filter f = {NULL, NULL, -1};
-    bool audit = false;
+    const char *fix = NULL;
+    bool audit = false, yes = false;
     for (int i = 1; i < argc; i++) {
         const char *v;
         int k;
@@ -555,6 +594,10 @@ int cmd_journal(int argc, char **argv)
             return EXIT_OK;
         } else if ((v = opt(argc, argv, &i, "--node"))) {
             node = v;
+        } else if ((v = opt(argc, argv, &i, "--repair"))) {
+            fix = v;
+        } else if (!strcmp(argv[i], "--yes")) {
+            yes = true;
         } else if (!strcmp(argv[i], "--audit")) {
             audit = true;
         } else if ((k = parse_filter(argc, argv, &i, &f)) != 0) {
@@ -569,6 +612,11 @@ int cmd_journal(int argc, char **argv)
     }
     if (!target)
         return bad_usage("journal", "give the journal directory");
+    if (fix)
+        return audit || node ? bad_usage("journal", "--repair NODE goes alone")
+                             : repair(target, fix, yes);
+    if (yes)
+        return bad_usage("journal", "--yes goes with --repair NODE");
     char err[512];
     size_t tl = strlen(target);
     if (audit) {
@@ -577,7 +625,7 @@ int cmd_journal(int argc, char **argv)
             fprintf(stderr, "kizuna journal: %s\n", err);
             return EXIT_INPUT;
         }
-        return a.missing || a.duplicated ? EXIT_INPUT : EXIT_OK;
+        return a.missing || a.duplicated || a.unknown ? EXIT_INPUT : EXIT_OK;
     }
     if (tl > 3 && !strcmp(target + tl - 3, ".db")) {
         int64_t seq = 0;
