@@ -40,3 +40,25 @@ foreach(t delivery_3:21 release_refused:22 order_unauthorised:23 kill_restart:24
     ${KZ_LIVE_ARGS} ${domain})
   set_tests_properties(live_${name} PROPERTIES TIMEOUT 120 LABELS live)
 endforeach()
+
+# The journal on its own (no DDS): each kind of damage refused at open and repaired, command
+# bounds, receipts, track coalescing, duplicates and replays, the audit. Built from its sources,
+# so it does not wait for the rest of the live library. `test_journal --bench`: the per-commit
+# cost of the commit counter and its sidecar.
+add_executable(test_journal live/test_journal.c
+  ${PROJECT_SOURCE_DIR}/src/live/journal.c ${PROJECT_SOURCE_DIR}/src/live/journal_check.c
+  ${PROJECT_SOURCE_DIR}/src/live/tools.c ${PROJECT_SOURCE_DIR}/src/live/command.c
+  $<TARGET_OBJECTS:kizuna_idl>)
+target_include_directories(test_journal PRIVATE ${PROJECT_SOURCE_DIR}/src ${KZ_IDL_OUT})
+target_compile_definitions(test_journal PRIVATE _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)
+target_link_libraries(test_journal PRIVATE kizuna CycloneDDS::ddsc PkgConfig::SQLITE
+  PkgConfig::CMOCKA)
+kz_warnings(test_journal)
+add_test(NAME test_journal COMMAND test_journal)
+set_tests_properties(test_journal PROPERTIES TIMEOUT 120)
+
+# kizuna journal --repair: reports, changes nothing unless the loss is accepted (--yes), then
+# the journal is sound; a file that is not a kizuna journal is refused and left as it was.
+add_test(NAME cli_journal_repair COMMAND sh -c "rm -rf rj && mkdir -m 700 rj && : > rj/a.db && echo notes > rj/b.db && ${KZ} journal rj --repair a </dev/null > rep1.txt; test $? -eq 1 && grep -q 'is empty (0 bytes)' rep1.txt && grep -q -- '--yes' rep1.txt && test ! -s rj/a.db && ${KZ} journal rj --repair a --yes > rep2.txt && grep -q 'the node can start' rep2.txt && ${KZ} journal rj --repair a | grep -q sound && ${KZ} journal rj --repair b 2>rep3.txt; test $? -eq 1 && grep -q 'refusing to touch it' rep3.txt && test \"$(cat rj/b.db)\" = notes")
+# kizuna send refuses a command longer than the journal takes whole (JR_CMD_MAX) before queuing.
+add_test(NAME cli_send_too_long COMMAND sh -c "rm -rf stl && awk 'BEGIN { printf \"{cmd: share, kind: alert, to: [b], text: \\\"\"; for (i = 0; i < 70000; i++) printf \"x\"; print \"\\\"}\" }' > long.yaml && ${KZ} send --as a --journal stl --structure ${SIMD}/line.yaml --file long.yaml 2>stl.txt; test $? -eq 1 && grep -q 'K003. a command file is at most 65536 bytes' stl.txt && test ! -e stl")
