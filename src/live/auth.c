@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -25,6 +26,11 @@ struct auth {
     EVP_PKEY **pub;  /* every node's public key, from its checked certificate */
     uint8_t (*hop)[32], (*orig)[32];
     uint8_t ticket[32];
+    /* fetched once: OpenSSL 3's one-shot calls look the algorithm up on every call, which
+     * cost more than the MAC itself on the receive path */
+    EVP_MAC *hmac;
+    EVP_MAC_CTX *mctx;
+    EVP_MD *sha;
 };
 
 static int set_err(char *err, size_t errlen, int rc, const char *fmt, ...)
@@ -42,6 +48,13 @@ static int set_err(char *err, size_t errlen, int rc, const char *fmt, ...)
     }
     ERR_clear_error();
     return rc;
+}
+
+void au_digest(const struct auth *a, const void *data, size_t n, uint8_t out[32])
+{
+    unsigned len = 32;
+    if (!a || EVP_Digest(data, n, out, &len, a->sha, NULL) != 1)
+        au_sha256(data, n, out);
 }
 
 void au_sha256(const void *data, size_t n, uint8_t out[32])
@@ -184,6 +197,16 @@ int au_open(const struct kz_model *m, int me, const char *dir, const uint8_t sha
         rc = set_err(err, errlen, rc, "cannot derive the ticket key");
         goto fail;
     }
+    a->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    a->mctx = a->hmac ? EVP_MAC_CTX_new(a->hmac) : NULL;
+    a->sha = EVP_MD_fetch(NULL, "SHA256", NULL);
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                            (char *)"SHA256", 0),
+                           OSSL_PARAM_construct_end()};
+    if (!a->mctx || !a->sha || EVP_MAC_CTX_set_params(a->mctx, params) != 1) {
+        rc = set_err(err, errlen, KZ_EIO, "cannot set up HMAC-SHA-256");
+        goto fail;
+    }
     X509_free(ca);
     X509_STORE_free(store);
     *out = a;
@@ -209,51 +232,61 @@ void au_close(struct auth *a)
     if (a->orig)
         OPENSSL_cleanse(a->orig, a->n * sizeof *a->orig);
     OPENSSL_cleanse(a->ticket, sizeof a->ticket);
+    EVP_MAC_CTX_free(a->mctx);
+    EVP_MAC_free(a->hmac);
+    EVP_MD_free(a->sha);
     free(a->pub);
     free(a->hop);
     free(a->orig);
     free(a);
 }
 
-static void mac(const uint8_t key[32], const void *data, size_t n, uint8_t out[AU_MAC])
+static void mac(const struct auth *a, const uint8_t key[32], const void *data, size_t n,
+                uint8_t out[AU_MAC])
 {
-    unsigned len = AU_MAC;
-    HMAC(EVP_sha256(), key, 32, data, n, out, &len);
+    size_t len = 0;
+    /* re-keying the one context is cheap: no allocation, no algorithm lookup */
+    if (EVP_MAC_init(a->mctx, key, 32, NULL) != 1 || EVP_MAC_update(a->mctx, data, n) != 1 ||
+        EVP_MAC_final(a->mctx, out, &len, AU_MAC) != 1 || len != AU_MAC) {
+        memset(out, 0, AU_MAC); /* never matches a real MAC: the sample is refused */
+        ERR_clear_error();
+    }
 }
 
-static bool mac_ok(const uint8_t key[32], const void *data, size_t n, const uint8_t want[AU_MAC])
+static bool mac_ok(const struct auth *a, const uint8_t key[32], const void *data, size_t n,
+                   const uint8_t want[AU_MAC])
 {
     uint8_t got[AU_MAC];
-    mac(key, data, n, got);
+    mac(a, key, data, n, got);
     return CRYPTO_memcmp(got, want, AU_MAC) == 0;
 }
 
 void au_hop_mac(const struct auth *a, int peer, const void *data, size_t n, uint8_t out[AU_MAC])
 {
-    mac(a->hop[peer], data, n, out);
+    mac(a, a->hop[peer], data, n, out);
 }
 
 bool au_hop_ok(const struct auth *a, int peer, const void *data, size_t n,
                const uint8_t want[AU_MAC])
 {
-    return peer >= 0 && (size_t)peer < a->n && peer != a->me && mac_ok(a->hop[peer], data, n, want);
+    return peer >= 0 && (size_t)peer < a->n && peer != a->me && mac_ok(a, a->hop[peer], data, n, want);
 }
 
 void au_origin_mac(const struct auth *a, int peer, const void *data, size_t n,
                    uint8_t out[AU_MAC])
 {
-    mac(a->orig[peer], data, n, out);
+    mac(a, a->orig[peer], data, n, out);
 }
 
 bool au_origin_mac_ok(const struct auth *a, int peer, const void *data, size_t n,
                       const uint8_t want[AU_MAC])
 {
-    return peer >= 0 && (size_t)peer < a->n && mac_ok(a->orig[peer], data, n, want);
+    return peer >= 0 && (size_t)peer < a->n && mac_ok(a, a->orig[peer], data, n, want);
 }
 
 void au_ticket(const struct auth *a, const void *data, size_t n, uint8_t t[AU_MAC])
 {
-    mac(a->ticket, data, n, t);
+    mac(a, a->ticket, data, n, t);
 }
 
 int au_sign(const struct auth *a, const void *data, size_t n, uint8_t sig[AU_SIG_MAX],
@@ -261,7 +294,7 @@ int au_sign(const struct auth *a, const void *data, size_t n, uint8_t sig[AU_SIG
 {
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     size_t l = AU_SIG_MAX;
-    int ok = c && EVP_DigestSignInit(c, NULL, EVP_sha256(), NULL, a->key) == 1 &&
+    int ok = c && EVP_DigestSignInit(c, NULL, a->sha, NULL, a->key) == 1 &&
              EVP_DigestSign(c, sig, &l, data, n) == 1;
     EVP_MD_CTX_free(c);
     ERR_clear_error();
@@ -277,7 +310,7 @@ bool au_verify(const struct auth *a, int origin, const void *data, size_t n, con
     if (origin < 0 || (size_t)origin >= a->n || len == 0 || len > AU_SIG_MAX)
         return false;
     EVP_MD_CTX *c = EVP_MD_CTX_new();
-    int ok = c && EVP_DigestVerifyInit(c, NULL, EVP_sha256(), NULL, a->pub[origin]) == 1 &&
+    int ok = c && EVP_DigestVerifyInit(c, NULL, a->sha, NULL, a->pub[origin]) == 1 &&
              EVP_DigestVerify(c, sig, len, data, n) == 1;
     EVP_MD_CTX_free(c);
     ERR_clear_error();

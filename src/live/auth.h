@@ -22,9 +22,9 @@
  *    answer is taken only from the approver the holder asked.
  *
  * A `struct auth` is made once at start (loading and checking every node's
- * certificate against the identity CA) and is read-only afterwards: its
- * functions are safe to call from one thread at a time, allocate nothing on
- * the MAC paths, and never print.
+ * certificate against the identity CA); it holds one HMAC context, so its
+ * functions are for one thread at a time. The MAC paths allocate nothing;
+ * nothing prints.
  */
 struct auth;
 
@@ -64,7 +64,8 @@ bool au_verify(const struct auth *a, int origin, const void *data, size_t n, con
 /* This node's ticket for `data` (an approval it asks for); only it can make or check one. */
 void au_ticket(const struct auth *a, const void *data, size_t n, uint8_t t[AU_MAC]);
 
-/* The SHA-256 of `data`. */
+/* The SHA-256 of `data` (au_digest: with the digest `a` fetched once, for hot paths). */
 void au_sha256(const void *data, size_t n, uint8_t out[32]);
+void au_digest(const struct auth *a, const void *data, size_t n, uint8_t out[32]);
 
 #endif

@@ -55,7 +55,7 @@ static int origin_seal(struct live *L, uint32_t mi, kz_Msg *s, char *why, size_t
         memcpy(s->sig, a->sig, sizeof s->sig);
         memcpy(s->ticket, a->ticket, sizeof s->ticket);
         uint8_t sha[32];
-        au_sha256(buf, wire_origin_bytes(s, L->sha, buf), sha);
+        au_digest(L->auth, buf, wire_origin_bytes(s, L->sha, buf), sha);
         if (memcmp(sha, a->osha, sizeof sha)) {
             snprintf(why, whylen, "relaying would change what its origin %s proved",
                      L->m->nodes[s->origin].id);
@@ -89,7 +89,7 @@ static int origin_seal(struct live *L, uint32_t mi, kz_Msg *s, char *why, size_t
     a->siglen = s->siglen;
     memcpy(a->sig, s->sig, sizeof a->sig);
     memcpy(a->ticket, s->ticket, sizeof a->ticket);
-    au_sha256(buf, n, a->osha);
+    au_digest(L->auth, buf, n, a->osha);
     return 0;
 }
 
@@ -225,7 +225,7 @@ static bool proven(struct live *L, const kz_Msg *s, uint8_t osha[32], char *why,
         return false;
     }
     n = wire_origin_bytes(s, L->sha, buf);
-    au_sha256(buf, n, osha);
+    au_digest(L->auth, buf, n, osha);
     if (s->kind == KZ_MSG_TRACK) {
         if (s->sigkind != 2) {
             snprintf(why, whylen, "a track without its origin's MAC");
@@ -299,7 +299,7 @@ int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net)
     memcpy(a->sig, s->sig, sizeof a->sig);
     memcpy(a->ticket, s->ticket, sizeof a->ticket);
     uint8_t buf[WIRE_ORIGIN_MAX];
-    au_sha256(buf, wire_origin_bytes(s, L->sha, buf), a->osha);
+    au_digest(L->auth, buf, wire_origin_bytes(s, L->sha, buf), a->osha);
     int32_t op = eng_msg_op(L->eng, mi);
     if (op >= 0 && s->purpose == 4)
         memcpy(L->op_ticket[op], s->ticket, sizeof L->op_ticket[op]);
