@@ -32,7 +32,7 @@ kz_warnings(kz_rogue)
 # Node processes on loopback: tests/live/NAME.sh KIZUNA KZ_ROGUE TESTS_DATA DOMAIN, each bounded
 # by --for on its nodes and timeouts on its waits (about 3 s each, kill_restart 10 s).
 set(KZ_LIVE_ARGS $<TARGET_FILE:kizuna-cli> $<TARGET_FILE:kz_rogue> ${PROJECT_SOURCE_DIR}/tests/data)
-foreach(t delivery_3:21 release_refused:22 order_unauthorised:23 kill_restart:24)
+foreach(t delivery_3:21 release_refused:22 order_unauthorised:23 kill_restart:24 load:25)
   string(REPLACE ":" ";" t ${t})
   list(GET t 0 name)
   list(GET t 1 domain)
@@ -40,6 +40,28 @@ foreach(t delivery_3:21 release_refused:22 order_unauthorised:23 kill_restart:24
     ${KZ_LIVE_ARGS} ${domain})
   set_tests_properties(live_${name} PROPERTIES TIMEOUT 120 LABELS live)
 endforeach()
+
+# A member with a valid key attacks nodes run in-process (no DDS): forged origin, skipped
+# approvals and delegations, squatted ids, forged receipts, replays, out-of-range fields.
+add_executable(test_attack live/test_attack.c)
+target_include_directories(test_attack PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(test_attack PRIVATE _POSIX_C_SOURCE=200809L
+  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(test_attack PRIVATE kizuna_live PkgConfig::CMOCKA)
+kz_warnings(test_attack)
+add_test(NAME test_attack COMMAND test_attack)
+set_tests_properties(test_attack PROPERTIES TIMEOUT 120)
+
+# The node's receive path fuzz target over its seeds and past findings, with any compiler.
+add_executable(fuzz_node_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_node.c live/replay.c)
+target_include_directories(fuzz_node_replay PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(fuzz_node_replay PRIVATE _POSIX_C_SOURCE=200809L
+  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(fuzz_node_replay PRIVATE kizuna_live)
+kz_warnings(fuzz_node_replay)
+add_test(NAME fuzz_node_regressions COMMAND sh -c
+  "$<TARGET_FILE:fuzz_node_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/node/*")
+set_tests_properties(fuzz_node_regressions PROPERTIES TIMEOUT 120)
 
 # The journal on its own (no DDS): each kind of damage refused at open and repaired, command
 # bounds, receipts, track coalescing, duplicates and replays, the audit. Built from its sources,

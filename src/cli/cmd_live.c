@@ -56,7 +56,8 @@ static int bad_usage(const char *cmd, const char *what)
 static const char node_help[] =
     "usage: kizuna node --structure FILE --as NODE [--journal DIR] [--auto [--speed X]]\n"
     "                   [--emulate-links]\n"
-    "                   [--secure DIR] [--dds-config XML] [--domain N] [--phase P]\n"
+    "                   (--secure DIR | --insecure [--force]) [--dds-config XML]\n"
+    "                   [--domain N] [--phase P]\n"
     "                   [--epoch NS] [--week-minute M] [--seed S] [--for SECONDS] [--quiet]\n\n"
     "Runs one headquarters of the structure live over Eclipse Cyclone DDS: the simulator's\n"
     "engine with the real clock. Every network the node is on is a DDS partition; what it\n"
@@ -69,7 +70,10 @@ static const char node_help[] =
     "  --speed X       scenario seconds per wall second (default 1)\n"
     "  --emulate-links a received message also waits out its network's modelled latency\n"
     "                  (propagation and overhead) less its real transit (kizuna exercise)\n"
-    "  --secure DIR    DDS Security with the identities of kizuna pki init\n"
+    "  --secure DIR    the PKI of kizuna pki init: DDS Security, and every message signed by\n"
+    "                  its origin and MAC'd per hop (docs/security.md); required, unless:\n"
+    "  --insecure      lab only: nothing is authenticated, any process on the network can\n"
+    "                  write as any node; refused above UNCLASSIFIED unless --force\n"
     "  --dds-config X  Cyclone DDS XML (file://... or inline); default $CYCLONEDDS_URI,\n"
     "                  else loopback with multicast on (data/dds/loopback.xml)\n"
     "  --domain N      DDS domain id, 0..230 (default 0)\n"
@@ -110,6 +114,10 @@ int cmd_node(int argc, char **argv)
                 return bad_usage("node", "--speed wants a number in (0, 1e6]");
         } else if ((v = opt(argc, argv, &i, "--secure"))) {
             o.secure_dir = v;
+        } else if (!strcmp(argv[i], "--insecure")) {
+            o.insecure = true;
+        } else if (!strcmp(argv[i], "--force")) {
+            o.force = true;
         } else if ((v = opt(argc, argv, &i, "--dds-config"))) {
             o.dds_config = v;
         } else if ((v = opt(argc, argv, &i, "--domain"))) {
@@ -140,6 +148,15 @@ int cmd_node(int argc, char **argv)
     }
     if (!structure || !o.node)
         return bad_usage("node", "--structure and --as are required");
+    if (!o.secure_dir && !o.insecure)
+        return bad_usage("node", "a node runs authenticated: give --secure DIR (kizuna pki "
+                                 "init), or --insecure for a lab");
+    if (o.secure_dir && o.insecure)
+        return bad_usage("node", "--secure and --insecure exclude each other");
+    if (o.insecure)
+        fprintf(stderr, "kizuna node: WARNING: --insecure: nothing this node sends or receives "
+                        "is authenticated; any process that reaches the DDS domain can write "
+                        "as any node. Lab use only.\n");
     int code;
     kz_model *m = cli_load_checked(structure, true, &code);
     if (!m)
@@ -158,7 +175,7 @@ int cmd_node(int argc, char **argv)
     kz_model_free(m);
     if (rc) {
         fprintf(stderr, "kizuna node: %s\n", err[0] ? err : kz_strerror(rc));
-        return rc == KZ_ENOTFOUND ? EXIT_INPUT : EXIT_RUNTIME;
+        return rc == KZ_ENOTFOUND || rc == KZ_EINVAL ? EXIT_INPUT : EXIT_RUNTIME;
     }
     return EXIT_OK;
 }
@@ -174,7 +191,8 @@ static const char send_help[] =
     "       kizuna send --as NODE [...] phase --phase ID\n"
     "  attributes: --precedence flash|immediate|priority|routine, --classification U|C|S|TS,\n"
     "              --releasable NATIONS, --disclosable NATIONS (comma-separated ids)\n"
-    "  a stream:   --repeat N [--rate PER_SECOND] (track ids get -0, -1 ... appended)\n\n"
+    "  a stream:   --repeat N [--rate PER_SECOND] (track ids get -0, -1 ... appended;\n"
+    "              --update: N updates of the one track instead)\n\n"
     "Queues a command at node NODE (its journal DIR/NODE.db): the running node takes it at\n"
     "once, a stopped node when it starts. The command is checked against the structure first\n"
     "(the one the node's journal names, or --structure); a file (YAML or JSON) gets its\n"
@@ -292,6 +310,10 @@ int cmd_send(int argc, char **argv)
         }
         if ((v = opt(argc, argv, &i, "--file"))) {
             file = v;
+            continue;
+        }
+        if (!strcmp(argv[i], "--update")) {
+            json_add(json, sizeof json, "update", "true", false, false);
             continue;
         }
         bool found = false;
