@@ -362,8 +362,9 @@ static int header(const char *path, off_t size, struct jc_report *r, char *err, 
     if (be32(h + 68) != JC_APP_ID) {
         snprintf(err, errlen,
                  "%s: an SQLite database but not a kizuna journal of this version (application "
-                 "id 0x%08x); refusing to touch it",
-                 path, be32(h + 68));
+                 "id 0x%08x; a journal of a kizuna before format %d has none: use a new journal "
+                 "directory); refusing to touch it",
+                 path, be32(h + 68), JC_FORMAT);
         return KZ_ECHECK;
     }
     if (be32(h + 60) != JC_FORMAT) {
