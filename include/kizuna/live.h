@@ -91,11 +91,26 @@ int kz_inbox_print(const char *path, FILE *out, int *count, char *err, size_t er
 struct kz_audit {
     int journals;
     int64_t sent, received, refused, unacked;
-    int64_t missing;    /* sent, never journaled by the receiver */
+    int64_t missing;    /* sent and acknowledged, not in the receiver's journal (collisions
+                           included) */
+    int64_t collide;    /* of those: the receiver holds other bytes under the id */
     int64_t duplicated; /* journaled twice by one receiver (cannot happen: ids are unique) */
     int64_t unknown;    /* received, sent by no journal in the directory */
 };
 int kz_journal_audit(const char *dir, FILE *out, struct kz_audit *res, char *err, size_t errlen);
+
+/* The largest command kizuna send queues (a node reads it whole). */
+#define KZ_COMMAND_MAX (64 * 1024)
+
+/*
+ * `kizuna journal DIR --repair NODE`: checks DIR/NODE.db and prints what is wrong to `out`
+ * (unless `shown`: an earlier call did). Without `accept`, changes nothing and says what a
+ * repair does; with it, repairs the journal (keeping the damaged files beside it) and prints
+ * what was done. *damaged tells whether anything was wrong. Returns 0 or a negative KZ_E code
+ * with err (not a kizuna journal, missing, in use by a running node).
+ */
+int kz_journal_repair(const char *dir, const char *node, bool accept, bool shown, FILE *out,
+                      bool *damaged, char *err, size_t errlen);
 
 /* ---- exercises (src/live/exercise.c) -------------------------------------------------- */
 

@@ -8,8 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../live/journal.h"       /* JR_CMD_MAX: the journal's bound on a command */
-#include "../live/journal_check.h" /* kz_journal_repair */
 #include "cli.h"
 #include "kizuna/live.h"
 
@@ -175,7 +173,9 @@ int cmd_node(int argc, char **argv)
     kz_model_free(m);
     if (rc) {
         fprintf(stderr, "kizuna node: %s\n", err[0] ? err : kz_strerror(rc));
-        return rc == KZ_ENOTFOUND || rc == KZ_EINVAL ? EXIT_INPUT : EXIT_RUNTIME;
+        /* a bad option value, a missing file, a damaged journal: the input, not the run */
+        return rc == KZ_ENOTFOUND || rc == KZ_EINVAL || rc == KZ_ECHECK ? EXIT_INPUT
+                                                                        : EXIT_RUNTIME;
     }
     return EXIT_OK;
 }
@@ -356,12 +356,12 @@ int cmd_send(int argc, char **argv)
             return EXIT_INPUT;
         }
         /* one byte more than the journal takes, to tell a file that is too long */
-        text = malloc((size_t)JR_CMD_MAX + 2);
-        len = text ? fread(text, 1, (size_t)JR_CMD_MAX + 1, f) : 0;
+        text = malloc((size_t)KZ_COMMAND_MAX + 2);
+        len = text ? fread(text, 1, (size_t)KZ_COMMAND_MAX + 1, f) : 0;
         fclose(f);
-        if (!text || len > JR_CMD_MAX) {
+        if (!text || len > KZ_COMMAND_MAX) {
             fprintf(stderr, "%s:0:0: error: [K003] a command file is at most %d bytes (64 KiB)\n",
-                    file, JR_CMD_MAX);
+                    file, KZ_COMMAND_MAX);
             free(text);
             kz_model_free(m);
             return EXIT_INPUT;

@@ -33,39 +33,7 @@
  * each step at the node that acts, and reads the ends from the journals.
  */
 
-enum { EV_INST_START = 16, EV_DELAY_DONE, EV_PHASE, EV_OUT_DOWN, EV_OUT_UP, EV_BG_RATE, EV_BG_AT };
-
-struct ex_node {
-    pid_t pid;
-    struct journal *j;
-    sqlite3_stmt *ends;
-    int64_t seq;
-    bool started, exited;
-};
-
-struct ex_inst {
-    int thread, copy, step, pending;
-    int64_t t_start, t_mark, t_parked, deadline_us;
-    bool parked, finished, stopped;
-    const char *why;
-    int decider[64];
-};
-
-struct ex {
-    const struct kz_model *m;
-    const struct plan *p;
-    const struct kz_exercise_options *o;
-    struct des q;
-    struct rng rng;
-    struct ex_node *nodes;
-    struct ex_inst *inst;
-    const char *secure; /* the PKI the nodes run with; NULL: --insecure */
-    int active, phase;
-    int64_t epoch_ns, commands;
-    char why[64][160]; /* reasons the nodes gave, kept for the result */
-    int nwhy;
-    int err;
-};
+#include "exercise_impl.h"
 
 static int64_t sim_now(const struct ex *X)
 {
@@ -132,7 +100,7 @@ static void cat_attr(const struct kz_model *m, char *buf, size_t cap, const stru
     cat(buf, cap, ", \"thread\": %d, \"tag\": %d, \"aux\": %d", a->thread, ii, step);
 }
 
-static int command(struct ex *X, int node, const char *body)
+int ex_command(struct ex *X, int node, const char *body)
 {
     int rc = jr_cmd_put(X->nodes[node].j, "exercise director", body, wall_ns(), NULL);
     if (rc)
@@ -144,7 +112,7 @@ static int command(struct ex *X, int node, const char *body)
 static int command_all(struct ex *X, const char *body)
 {
     for (size_t i = 0; i < X->m->nnodes; i++) {
-        int rc = command(X, (int)i, body);
+        int rc = ex_command(X, (int)i, body);
         if (rc)
             return rc;
     }
@@ -226,7 +194,7 @@ static int start_step(struct ex *X, int ii)
         cat(body, sizeof body, "}");
         progress(X, "thread %s[%d] step %d: %s at %s", pt->src->id, in->copy, in->step + 1,
                  ps->label ? ps->label : "share", m->nodes[ps->from].id);
-        return command(X, ps->from, body);
+        return ex_command(X, ps->from, body);
     case ST_DECIDE:
         in->pending = 1;
         if (!authority(X, ps->decision, ps->assets)) {
@@ -249,7 +217,7 @@ static int start_step(struct ex *X, int ii)
         cat(body, sizeof body, "}");
         progress(X, "thread %s[%d] step %d: %s requested by %s", pt->src->id, in->copy,
                  in->step + 1, m->decisions[ps->decision].id, m->nodes[ps->by].id);
-        return command(X, ps->by, body);
+        return ex_command(X, ps->by, body);
     case ST_ORDER: {
         int decider = ps->by >= 0 ? ps->by : in->decider[ps->decide_step];
         const int *to = ps->to;
@@ -274,7 +242,7 @@ static int start_step(struct ex *X, int ii)
         cat(body, sizeof body, "}");
         progress(X, "thread %s[%d] step %d: %s ordered by %s", pt->src->id, in->copy,
                  in->step + 1, m->decisions[ps->decision].id, m->nodes[decider].id);
-        return command(X, decider, body);
+        return ex_command(X, decider, body);
     }
     case ST_DELAY:
         return des_push(&X->q, sim_now(X) + rng_dist_us(&X->rng, &ps->delay), EV_DELAY_DONE,
@@ -366,7 +334,7 @@ static int load(struct ex *X, const struct pbg *b)
     char body[256];
     snprintf(body, sizeof body, "{\"cmd\": \"load\", \"action\": \"%s\", \"precedence\": \"%s\"}",
              kz_action_names[b->action], precs[b->prec]);
-    return command(X, b->node, body);
+    return ex_command(X, b->node, body);
 }
 
 static int outage(struct ex *X, int i, bool down)
@@ -419,229 +387,6 @@ static int handle(struct ex *X, unsigned kind, uint32_t arg, int64_t t)
     }
 }
 
-/* ---- node processes -------------------------------------------------------------------------------- */
-
-static int clear_dir(const char *dir, char *err, size_t errlen)
-{
-    if (mkdir(dir, 0755) && errno != EEXIST) {
-        snprintf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
-        return KZ_EIO;
-    }
-    DIR *d = opendir(dir);
-    if (!d) {
-        snprintf(err, errlen, "%s: cannot open: %s", dir, strerror(errno));
-        return KZ_EIO;
-    }
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        const char *n = de->d_name;
-        size_t l = strlen(n);
-        bool ours = (l > 3 && !strcmp(n + l - 3, ".db")) || (l > 7 && !strcmp(n + l - 7, ".db-wal")) ||
-                    (l > 7 && !strcmp(n + l - 7, ".db-shm")) || (l > 4 && !strcmp(n + l - 4, ".log"));
-        if (ours) {
-            char p[4096];
-            snprintf(p, sizeof p, "%s/%s", dir, n);
-            unlink(p);
-        }
-    }
-    closedir(d);
-    return 0;
-}
-
-/* rm -r of a directory this module made (the run's PKI): symlinks are removed, not followed. */
-static int remove_tree(const char *path, int depth, char *err, size_t errlen)
-{
-    struct stat st;
-    if (lstat(path, &st)) {
-        if (errno == ENOENT)
-            return 0;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return KZ_EIO;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        if (depth > 4) {
-            snprintf(err, errlen, "%s: nested too deep to be a kizuna PKI; not removed", path);
-            return KZ_EIO;
-        }
-        DIR *d = opendir(path);
-        if (!d) {
-            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-            return KZ_EIO;
-        }
-        struct dirent *de;
-        int rc = 0;
-        while (!rc && (de = readdir(d))) {
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                continue;
-            char p[4096];
-            if ((size_t)snprintf(p, sizeof p, "%s/%s", path, de->d_name) >= sizeof p) {
-                snprintf(err, errlen, "%s: path too long", path);
-                rc = KZ_EIO;
-            } else {
-                rc = remove_tree(p, depth + 1, err, errlen);
-            }
-        }
-        closedir(d);
-        if (rc)
-            return rc;
-        if (rmdir(path)) {
-            snprintf(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
-            return KZ_EIO;
-        }
-    } else if (unlink(path)) {
-        snprintf(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
-        return KZ_EIO;
-    }
-    return 0;
-}
-
-/* The PKI the nodes run with: the one given, or a fresh one for this run in journal_dir/pki
- * (the previous run's, if any, removed first: kz_pki_init will not replace a CA). */
-static int run_pki(struct ex *X, char *buf, size_t n, char *err, size_t errlen)
-{
-    const struct kz_exercise_options *o = X->o;
-    X->secure = NULL;
-    if (o->insecure && o->secure_dir) {
-        snprintf(err, errlen, "a PKI and insecure nodes exclude each other");
-        return KZ_EINVAL;
-    }
-    if (o->insecure)
-        return 0;
-    if (o->secure_dir) {
-        /* every node's files are there: else each node would fail on its own, in its log */
-        size_t cap = 65536;
-        char *xml = malloc(cap), e[1024] = "";
-        if (!xml)
-            return KZ_ENOMEM;
-        int rc = 0;
-        for (size_t i = 0; i < X->m->nnodes && !rc; i++) {
-            rc = kz_pki_security_xml(o->secure_dir, X->m->nodes[i].id, xml, cap, e, sizeof e);
-            if (rc == KZ_ELIMIT)
-                rc = 0; /* the files are there; the node's own buffer is its business */
-        }
-        free(xml);
-        if (rc) {
-            snprintf(err, errlen, "the PKI %s does not serve this structure: %s", o->secure_dir,
-                     e[0] ? e : kz_strerror(rc));
-            return rc;
-        }
-        X->secure = o->secure_dir;
-        return 0;
-    }
-    if ((size_t)snprintf(buf, n, "%s/pki", o->journal_dir) >= n) {
-        snprintf(err, errlen, "%s: path too long", o->journal_dir);
-        return KZ_EINVAL;
-    }
-    int rc = remove_tree(buf, 0, err, errlen);
-    if (rc)
-        return rc;
-    char e[1024] = "";
-    if ((rc = kz_pki_init(X->m, buf, e, sizeof e))) {
-        snprintf(err, errlen, "the exercise's PKI: %s", e[0] ? e : kz_strerror(rc));
-        return rc;
-    }
-    X->secure = buf;
-    return 0;
-}
-
-static pid_t spawn(const struct ex *X, const char *structure, int node, int week, char *err,
-                   size_t errlen)
-{
-    const struct kz_exercise_options *o = X->o;
-    char speed[32], epoch[32], weekb[16], seed[32], domain[16], logp[4096];
-    snprintf(speed, sizeof speed, "%.17g", o->speed);
-    snprintf(epoch, sizeof epoch, "%" PRId64, X->epoch_ns);
-    snprintf(weekb, sizeof weekb, "%d", week);
-    snprintf(seed, sizeof seed, "%" PRIu64, o->seed);
-    snprintf(domain, sizeof domain, "%u", (unsigned)o->domain);
-    snprintf(logp, sizeof logp, "%s/%s.log", o->journal_dir, X->m->nodes[node].id);
-    const char *argv[40];
-    int k = 0;
-    argv[k++] = o->node_exe;
-    argv[k++] = "node";
-    argv[k++] = "--structure";
-    argv[k++] = structure;
-    argv[k++] = "--as";
-    argv[k++] = X->m->nodes[node].id;
-    argv[k++] = "--journal";
-    argv[k++] = o->journal_dir;
-    argv[k++] = "--auto";
-    argv[k++] = "--emulate-links";
-    argv[k++] = "--quiet";
-    argv[k++] = "--speed";
-    argv[k++] = speed;
-    argv[k++] = "--epoch";
-    argv[k++] = epoch;
-    argv[k++] = "--week-minute";
-    argv[k++] = weekb;
-    argv[k++] = "--phase";
-    argv[k++] = X->m->phases[X->p->phase0].id;
-    argv[k++] = "--seed";
-    argv[k++] = seed;
-    argv[k++] = "--domain";
-    argv[k++] = domain;
-    if (X->secure) {
-        argv[k++] = "--secure";
-        argv[k++] = X->secure;
-    } else {
-        argv[k++] = "--insecure"; /* lab only: the CLI says so loudly */
-        argv[k++] = "--force";
-    }
-    if (o->dds_config) {
-        argv[k++] = "--dds-config";
-        argv[k++] = o->dds_config;
-    }
-    argv[k] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(err, errlen, "cannot start a node process: %s", strerror(errno));
-        return -1;
-    }
-    if (pid == 0) {
-        int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        execv(o->node_exe, (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-static void stop_nodes(struct ex *X)
-{
-    size_t n = X->m->nnodes;
-    for (size_t i = 0; i < n; i++)
-        if (X->nodes[i].pid > 0 && X->nodes[i].j)
-            command(X, (int)i, "{\"cmd\": \"stop\"}");
-    /* up to 10 s for them to finish their last transaction; then they are told, then made */
-    for (int round = 0; round < 3; round++) {
-        int64_t until = wall_ns() + (round == 0 ? 10000000000LL : 2000000000LL);
-        for (;;) {
-            bool any = false;
-            for (size_t i = 0; i < n; i++) {
-                struct ex_node *nd = &X->nodes[i];
-                if (nd->pid <= 0 || nd->exited)
-                    continue;
-                if (waitpid(nd->pid, NULL, WNOHANG) == nd->pid)
-                    nd->exited = true;
-                else
-                    any = true;
-            }
-            if (!any || wall_ns() > until)
-                break;
-            struct timespec nap = {0, 20000000};
-            nanosleep(&nap, NULL);
-        }
-        for (size_t i = 0; i < n; i++)
-            if (X->nodes[i].pid > 0 && !X->nodes[i].exited)
-                kill(X->nodes[i].pid, round == 0 ? SIGTERM : SIGKILL);
-    }
-}
-
 /* ---- the exercise ----------------------------------------------------------------------------------- */
 
 int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scenario *s,
@@ -681,8 +426,8 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
         goto out;
     }
     char pki[4096];
-    if ((rc = clear_dir(o->journal_dir, err, errlen)) ||
-        (rc = run_pki(X, pki, sizeof pki, err, errlen)))
+    if ((rc = ex_clear_dir(o->journal_dir, err, errlen)) ||
+        (rc = ex_run_pki(X, pki, sizeof pki, err, errlen)))
         goto out;
     rng_seed(&X->rng, o->seed, 0);
     int week = s->start_any ? (int)(rng_u01(&X->rng) * 7 * 1440) % (7 * 1440)
@@ -699,7 +444,7 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     X->epoch_ns = t0 + 2000000000LL + (int64_t)nn * 150000000LL +
                   (X->secure ? 1000000000LL + pairs * 45000000LL : 0);
     for (size_t i = 0; i < nn; i++) {
-        X->nodes[i].pid = spawn(X, structure_path, (int)i, week, err, errlen);
+        X->nodes[i].pid = ex_spawn(X, structure_path, (int)i, week, err, errlen);
         if (X->nodes[i].pid < 0) {
             rc = KZ_EIO;
             goto stop;
@@ -866,7 +611,7 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     r->nthreads = p->nthreads;
     r->nnodes = (int)nn;
 stop:
-    stop_nodes(X);
+    ex_stop_nodes(X);
     if (!rc) {
         r->commands = X->commands;
         rc = kz_journal_audit(o->journal_dir, NULL, &r->audit, err, errlen);

@@ -76,14 +76,4 @@ void jc_refusal(const char *path, const struct jc_report *r, char *err, size_t e
  */
 int jc_repair(const char *path, char *done, size_t donelen, char *err, size_t errlen);
 
-/* ---- operators' tool (src/live/tools.c), for `kizuna journal DIR --repair NODE` ---------
- * (belongs in include/kizuna/live.h beside kz_journal_audit) */
-
-/* Checks DIR/NODE.db and prints what is wrong to `out` (unless `shown`: an earlier call did).
- * Without `accept`, changes nothing and says what a repair does; with it, repairs the journal
- * (jc_repair) and prints what was done. *damaged tells whether anything was wrong. Returns 0
- * or a negative KZ_E code with err (not a kizuna journal, missing, in use by a running node). */
-int kz_journal_repair(const char *dir, const char *node, bool accept, bool shown, FILE *out,
-                      bool *damaged, char *err, size_t errlen);
-
 #endif

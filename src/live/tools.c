@@ -514,6 +514,7 @@ int kz_journal_audit(const char *dir, FILE *out, struct kz_audit *res, char *err
     if (!rc) {
         /* a collision is a sample missing too: what its receiver holds under its id is another */
         res->missing = A.missing + A.collide;
+        res->collide = A.collide;
         res->unknown = A.nobody;
         if (out)
             fprintf(out,

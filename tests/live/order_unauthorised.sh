@@ -35,7 +35,7 @@ until_ok 20 "us2 to refuse the forged orders" eq us2 \
 # (c) The field that crashed nodes (an out-of-range network index), and others.
 for f in 999 -1 32767; do
     timeout 20 "$ROGUE" "$S" "$DOM" order us3 us2 us-net --decision order-x \
-        --id $((ID + 100 + ${f#-})) --net-field "$f" --for 1 --as us3 --secure "$PKI" \
+        --id $((ID + 100 + ${f#-})) --net-field "$f" --for 3 --as us3 --secure "$PKI" \
         >>"$T/rogue.log" 2>&1 && fail "rogue: a sample naming network $f acknowledged"
 done
 until_ok 20 "us2 to refuse the bad network fields" eq us2 \

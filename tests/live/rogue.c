@@ -247,6 +247,10 @@ int main(int argc, char **argv)
         goto out_tr;
     }
     struct wait_ack wa = {id, from, count, 0, acked};
+    /* Writes before the receiver's reader is matched (after the DDS Security handshake) are
+     * lost on a volatile topic: wait for a match first (at most 10 s, not counted in --for). */
+    for (int64_t stop = now_ns() + 10 * 1000000000LL; !dx_matched(x) && now_ns() < stop;)
+        dx_wait(x, 20 * 1000000LL);
     int64_t end = now_ns() + (int64_t)(for_s * 1e9), next = 0;
     int writes = 0;
     while (wa.nacked < count && now_ns() < end) {

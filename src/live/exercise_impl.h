@@ -1,0 +1,64 @@
+/* exercise_impl.h - internal to the exercise (exercise.c, exercise_nodes.c): its state. */
+#ifndef KZ_EXERCISE_IMPL_H
+#define KZ_EXERCISE_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include <sys/types.h>
+
+#include "journal.h"
+#include "kizuna/live.h"
+#include "sim/des.h"
+#include "sim/plan.h"
+#include "sim/rng.h"
+
+enum { EV_INST_START = 16, EV_DELAY_DONE, EV_PHASE, EV_OUT_DOWN, EV_OUT_UP, EV_BG_RATE, EV_BG_AT };
+
+struct ex_node {
+    pid_t pid;
+    struct journal *j;
+    sqlite3_stmt *ends;
+    int64_t seq;
+    bool started, exited;
+};
+
+struct ex_inst {
+    int thread, copy, step, pending;
+    int64_t t_start, t_mark, t_parked, deadline_us;
+    bool parked, finished, stopped;
+    const char *why;
+    int decider[64];
+};
+
+struct ex {
+    const struct kz_model *m;
+    const struct plan *p;
+    const struct kz_exercise_options *o;
+    struct des q;
+    struct rng rng;
+    struct ex_node *nodes;
+    struct ex_inst *inst;
+    const char *secure; /* the PKI the nodes run with; NULL: --insecure */
+    int active, phase;
+    int64_t epoch_ns, commands;
+    char why[64][160]; /* reasons the nodes gave, kept for the result */
+    int nwhy;
+    int err;
+};
+
+/* exercise.c: queues a command at a node's journal (the node takes it at once) */
+int ex_command(struct ex *X, int node, const char *body);
+
+/* exercise_nodes.c: the node processes */
+/* Removes what earlier runs left in the journal directory (journals, logs, the run's PKI). */
+int ex_clear_dir(const char *dir, char *err, size_t errlen);
+/* Makes (or checks, with --secure) the PKI the nodes run with; its directory goes to buf. */
+int ex_run_pki(struct ex *X, char *buf, size_t n, char *err, size_t errlen);
+/* Starts `kizuna node` for node `node`; returns its pid, or -1 with err. */
+pid_t ex_spawn(const struct ex *X, const char *structure, int node, int week, char *err,
+               size_t errlen);
+/* SIGTERM to every node still running, then SIGKILL after a grace period. */
+void ex_stop_nodes(struct ex *X);
+
+#endif
