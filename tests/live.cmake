@@ -40,6 +40,11 @@ foreach(t delivery_3:21 release_refused:22 order_unauthorised:23 kill_restart:24
     ${KZ_LIVE_ARGS} ${domain})
   set_tests_properties(live_${name} PROPERTIES TIMEOUT 120 LABELS live)
 endforeach()
+# 200,000 tracks through two nodes: minutes under the sanitizers.
+set_tests_properties(live_load PROPERTIES TIMEOUT 400)
+if(KZ_SANITIZE)
+  set_tests_properties(live_load PROPERTIES ENVIRONMENT KZ_SANITIZED=1)
+endif()
 
 # A member with a valid key attacks nodes run in-process (no DDS): forged origin, skipped
 # approvals and delegations, squatted ids, forged receipts, replays, out-of-range fields.

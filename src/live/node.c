@@ -622,20 +622,7 @@ out:
 
 int nd_deliver(struct live *L, enum dx_topic t, int net, const void *sample)
 {
-    if (L->nin == L->capin) {
-        size_t c = L->capin ? L->capin * 2 : 64;
-        struct outq *v = realloc(L->in, c * sizeof *v);
-        if (!v)
-            return KZ_ENOMEM;
-        L->in = v;
-        L->capin = c;
-    }
-    struct outq *q = &L->in[L->nin++];
-    q->t = t;
-    q->net = net;
-    memcpy(&q->u, sample, t == DX_MSG ? sizeof(kz_Msg) : t == DX_TRACK ? sizeof(kz_Track)
-                                                                       : sizeof(kz_Ack));
-    return 0;
+    return nd_outq_push(&L->in, &L->nin, &L->capin, t, net, sample);
 }
 
 /* Everything nd_open allocated. */

@@ -162,6 +162,9 @@ int nd_replay_one(void *ctx, int64_t root, const kz_Msg *s, const char *cmd, int
                   long gen);
 
 /* node_net.c: what crosses the network */
+/* Appends a sample to a growing queue (what a step writes, or what nd_deliver hands over). */
+int nd_outq_push(struct outq **v, size_t *n, size_t *cap, enum dx_topic t, int net,
+                 const void *sample);
 int nd_queue_out(struct live *L, enum dx_topic t, int net, const void *sample);
 /* The engine's transport: journals, proves and queues a sample (written after the commit). */
 int nd_send(void *ctx, uint32_t mi, int from, int to, int net);

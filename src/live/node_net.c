@@ -10,22 +10,28 @@
 #include "node_impl.h"
 #include "wallclock.h"
 
-int nd_queue_out(struct live *L, enum dx_topic t, int net, const void *sample)
+int nd_outq_push(struct outq **v, size_t *n, size_t *cap, enum dx_topic t, int net,
+                 const void *sample)
 {
-    if (L->nout == L->capout) {
-        size_t c = L->capout ? L->capout * 2 : 256;
-        struct outq *v = realloc(L->out, c * sizeof *v);
-        if (!v)
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 256;
+        struct outq *g = realloc(*v, c * sizeof *g);
+        if (!g)
             return KZ_ENOMEM;
-        L->out = v;
-        L->capout = c;
+        *v = g;
+        *cap = c;
     }
-    struct outq *q = &L->out[L->nout++];
+    struct outq *q = &(*v)[(*n)++];
     q->t = t;
     q->net = net;
     memcpy(&q->u, sample, t == DX_MSG ? sizeof(kz_Msg) : t == DX_TRACK ? sizeof(kz_Track)
                                                                        : sizeof(kz_Ack));
     return 0;
+}
+
+int nd_queue_out(struct live *L, enum dx_topic t, int net, const void *sample)
+{
+    return nd_outq_push(&L->out, &L->nout, &L->capout, t, net, sample);
 }
 
 /* ---- proving ------------------------------------------------------------------------------- */

@@ -12,8 +12,8 @@ ids="SELECT count(*) FROM work WHERE id IS NOT NULL"
 
 for n in a b c; do start "$n" "$S" 100; done
 for n in a b c; do until_ok 30 "$n started" started "$n"; done
-say "$N tracks a -> b -> c at 500/s"
-send --as a track --to c --track K --repeat "$N" --rate 500
+say "$N tracks a -> b -> c at 300/s"
+send --as a track --to c --track K --repeat "$N" --rate 300
 
 until_ok 30 "b to relay 600" ge b "SELECT count(*) FROM outbox" 600
 crash b
@@ -41,7 +41,9 @@ is a "SELECT count(*), count(DISTINCT gen), min(gen), max(gen) FROM work WHERE g
     "$N|$N|0|$((N - 1))" "a: stream ranks"
 resumed=$(q a "SELECT CAST(text AS INTEGER) FROM event WHERE what='stream'
                  AND text LIKE '% of $N %' ORDER BY seq DESC LIMIT 1")
-[ "$resumed" -ge "$before" ] || fail "a: the stream resumed at $resumed, had made $before"
+# (a slow machine can let the stream finish before the crash: then there is nothing to resume)
+[ "$before" -ge "$N" ] || [ "$resumed" -ge "$before" ] ||
+    fail "a: the stream resumed at $resumed, had made $before"
 is a "SELECT count(*) FROM event WHERE what='stream' AND text LIKE '%all $N sent'" 1 "a: stream end"
 # Exactly N at every hop.
 is a "SELECT count(*) FROM outbox" "$N" "a: samples sent"

@@ -15,13 +15,13 @@ RSS_MAX=120
 rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$(pid_of "$1")/status"; }
 unacked="SELECT count(*) FROM outbox WHERE acked_ns IS NULL AND superseded_by IS NULL"
 
-for n in a b; do start "$n" "$S" 200; done
+for n in a b; do start "$n" "$S" 380; done
 for n in a b; do until_ok 30 "$n started" started "$n"; done
 
 say "a: $N updates of track ONE to b, as fast as it goes"
 send --as a track --to b --track ONE --repeat "$N" --update
-until_ok 120 "a to send all $N" eq a "SELECT count(*) FROM outbox" "$N"
-until_ok 60 "a to have nothing unacknowledged" eq a "$unacked" 0
+until_ok 300 "a to send all $N" eq a "SELECT count(*) FROM outbox" "$N"
+until_ok 120 "a to have nothing unacknowledged" eq a "$unacked" 0
 last=$(q a "SELECT max(id) FROM outbox")
 is b "SELECT count(*) FROM work WHERE id=$last" 1 "b: the newest update taken"
 is a "SELECT count(*) FROM outbox WHERE id=$last AND acked_ns IS NOT NULL" 1 \
@@ -32,12 +32,14 @@ before they were acknowledged; b took $(q b "SELECT count(*) FROM work WHERE id 
 say "a: $N distinct tracks to b"
 base=$(rss a)
 send --as a track --to b --track D --repeat "$N"
-until_ok 120 "a to send all $N" eq a "SELECT count(*) FROM outbox" $((2 * N))
-until_ok 60 "a to have nothing unacknowledged" eq a "$unacked" 0
+until_ok 300 "a to send all $N" eq a "SELECT count(*) FROM outbox" $((2 * N))
+until_ok 120 "a to have nothing unacknowledged" eq a "$unacked" 0
 sleep 2
 r=$(rss a)
 say "a: resident memory ${base} MiB before, ${r} MiB after $N distinct tracks (bound $RSS_MAX)"
-[ "$r" -le "$RSS_MAX" ] || fail "a: ${r} MiB resident after $N distinct tracks, above $RSS_MAX"
+# Under the sanitizers resident memory is mostly theirs (shadow, quarantine): no bound there.
+[ -n "${KZ_SANITIZED:-}" ] || [ "$r" -le "$RSS_MAX" ] ||
+    fail "a: ${r} MiB resident after $N distinct tracks, above $RSS_MAX"
 is b "SELECT count(*) FROM work WHERE id IS NOT NULL AND sample IS NOT NULL AND kind=0" \
     "$(q b "SELECT count(*) FROM work WHERE kind=0")" "b: tracks kept"
 
