@@ -41,23 +41,18 @@ static int dds_fail(char *err, size_t errlen, const char *what, const char *part
     return KZ_EIO;
 }
 
-static dds_qos_t *topic_qos(enum dx_topic t)
+static dds_qos_t *topic_qos(void)
 {
     dds_qos_t *q = dds_create_qos();
     dds_qset_reliability(q, DDS_RELIABILITY_RELIABLE, DDS_SECS(1));
     /* a node's readers share its partitions with its own writers: skip its own samples */
     dds_qset_ignorelocal(q, DDS_IGNORELOCAL_PARTICIPANT);
-    if (t == DX_TRACK) {
-        /* Last value per (track, receiver). Volatile: the journal re-sends what its receiver
-         * has not acknowledged, so a receiver that joins late or comes back gets the newest
-         * update from the outbox; transient-local kept every instance's last sample in the
-         * writer for ever (memory grew with the number of distinct tracks). */
-        dds_qset_history(q, DDS_HISTORY_KEEP_LAST, 1);
-        dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
-    } else {
-        dds_qset_history(q, DDS_HISTORY_KEEP_ALL, 0);
-        dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
-    }
+    /* Keyless, keep-all, volatile for all three: the journal re-sends what its receiver has
+     * not acknowledged, supersedes the older unacknowledged updates of a track (the newest
+     * only goes out again), and a receiver that joins late or comes back gets what it lacks
+     * from the outbox. */
+    dds_qset_history(q, DDS_HISTORY_KEEP_ALL, 0);
+    dds_qset_durability(q, DDS_DURABILITY_VOLATILE);
     return q;
 }
 
@@ -106,7 +101,7 @@ int dx_open(const struct kz_model *m, int me, uint32_t domain, const char *confi
         for (size_t k = 0; k < m->networks[n].members.n; k++)
             any |= m->networks[n].members.v[k].idx == me;
     for (int t = 0; t < DX_NTOPICS && any; t++) {
-        q[t] = topic_qos((enum dx_topic)t);
+        q[t] = topic_qos();
         x->tp[t] = dds_create_topic(x->pp, desc[t], topic_names[t], q[t], NULL);
         if (x->tp[t] < 0) {
             rc = dds_fail(err, errlen, "cannot create topic", NULL, x->tp[t]);
@@ -192,18 +187,6 @@ int dx_write(struct ddsx *x, enum dx_topic t, int net, const void *sample)
         return KZ_EINVAL;
     dds_return_t r = dds_write(x->nets[x->by_net[net]].wr[t], sample);
     return r < 0 ? KZ_EIO : 0;
-}
-
-void dx_unregister_track(struct ddsx *x, int net, const char *track_id, int to)
-{
-    if (!x || net < 0 || net >= x->nnetworks || x->by_net[net] < 0)
-        return;
-    kz_Track key;
-    memset(&key, 0, sizeof key);
-    snprintf(key.track_id, sizeof key.track_id, "%s", track_id);
-    key.to = (int16_t)to;
-    /* the receiver has it (acknowledged): nothing is left for a late joiner to need */
-    (void)dds_unregister_instance(x->nets[x->by_net[net]].wr[DX_TRACK], &key);
 }
 
 void dx_flush(struct ddsx *x)

@@ -10,10 +10,8 @@
 /*
  * For every network `me` is a member of: a publisher and a subscriber in
  * partition "kizuna.<network id>", with a writer and a reader per topic:
- *   kz_msg   reliable, keep-all, volatile (the journal re-sends until acknowledged)
- *   kz_track reliable, keep-last 1 per (track, receiver), transient-local with
- *            durability_service depth 1: a late joiner gets the current picture
- *   kz_ack   reliable, keep-all, volatile
+ *   kz_msg, kz_track, kz_ack: keyless, reliable, keep-all, volatile (the journal re-sends
+ *   until acknowledged, and keeps only the newest unacknowledged update of a track)
  */
 struct ddsx;
 
@@ -34,10 +32,6 @@ void dx_close(struct ddsx *x);
 
 /* Writes on network `net` (me must be a member). Returns 0 or KZ_EIO. */
 int dx_write(struct ddsx *x, enum dx_topic t, int net, const void *sample);
-
-/* Releases the writer's instance of track (track_id, to) on network `net` once every sample
- * of it is acknowledged: memory stays flat in the number of distinct tracks. */
-void dx_unregister_track(struct ddsx *x, int net, const char *track_id, int to);
 
 /* Sends what dx_write batched (writes are batched per step; batching never flushes alone). */
 void dx_flush(struct ddsx *x);

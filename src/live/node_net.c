@@ -351,8 +351,7 @@ static void on_ack(struct live *L, const kz_Ack *a, int net)
     int rc = jr_out_acked(L->j, a->id, a->from, net, wall_ns(), &info);
     if (rc < 0 && !L->err)
         L->err = rc;
-    if (rc == 1 && info.topic == JR_TRACK && info.last && L->x)
-        dx_unregister_track(L->x, net, info.track_id, info.to);
+    (void)info; /* keyless topics: nothing to release at the DDS level */
 }
 
 void nd_receive(void *ctx, enum dx_topic t, int net, const void *sample)

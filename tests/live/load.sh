@@ -9,9 +9,9 @@ S=$DATA/sim/line.yaml
 make_pki "$S"
 N=100000
 # The bound on the sender's resident memory after N distinct tracks, all acknowledged (MiB):
-# measured 78 MiB on the development machine (bench/RESULTS.md); it was 619 MiB before
-# acknowledged instances were released and streams waited for receipts.
-RSS_MAX=120
+# measured 27 MiB on the development machine (bench/RESULTS.md); it was 619 MiB before
+# the topics were made keyless and streams waited for receipts.
+RSS_MAX=64
 rss() { awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$(pid_of "$1")/status"; }
 unacked="SELECT count(*) FROM outbox WHERE acked_ns IS NULL AND superseded_by IS NULL"
 
