@@ -298,9 +298,18 @@ int jc_prepare(const char *path, int *seq_fd, int64_t *seq, bool *fresh, char *e
     if ((rc = jc_seq_open(path, seq_fd, seq, err, errlen)))
         return rc;
     struct stat st;
-    if (!lstat(path, &st))
-        return 0;
-    if (errno != ENOENT) {
+    if (!lstat(path, &st)) {
+        /* An empty file where no journal ever committed (no count in the sidecar, no log) is
+         * what a reader that opened the path before the node's first start leaves behind
+         * (the sqlite3 shell creates the file it is pointed at): no history is lost, so the
+         * journal is made. With a count in the sidecar, history is expected: jc_inspect
+         * refuses the empty file. */
+        with(p, sizeof p, path, "-wal");
+        struct stat wal;
+        if (!(S_ISREG(st.st_mode) && st.st_size == 0 && *seq < 0 && lstat(p, &wal) &&
+              errno == ENOENT && !unlink(path)))
+            return 0;
+    } else if (errno != ENOENT) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         rc = KZ_EIO;
         goto fail;

@@ -86,7 +86,7 @@ crash() {
 
 # q NAME SQL: the query's result on NAME's journal (the node may be writing: wait for its lock).
 q() {
-    sqlite3 -batch -noheader -cmd '.timeout 10000' "$J/$1.db" "$2"
+    sqlite3 -batch -noheader -readonly -cmd '.timeout 10000' "$J/$1.db" "$2"
 }
 
 # is NAME SQL VALUE WHAT: the query gives VALUE, else the test fails naming WHAT and the result.

@@ -330,9 +330,19 @@ static void test_corrupt_pages(void **state)
 static void test_empty_file(void **state)
 {
     struct t *t = *state;
+    /* an empty file where no journal ever was (a reader opened the path first): made anew */
     assert_int_equal(mkdir(t->jdir, 0700), 0);
     int fd = open(t->path, O_WRONLY | O_CREAT, 0600);
     close(fd);
+    struct journal *j0;
+    assert_int_equal(open_node(t, &j0), 0);
+    jr_close(j0);
+    /* a journal with history, emptied: refused */
+    crashed_node(t, 5);
+    char wal[256];
+    snprintf(wal, sizeof wal, "%s-wal", t->path);
+    unlink(wal);
+    assert_int_equal(truncate(t->path, 0), 0);
     refused(t, "is empty (0 bytes)");
     /* a reader does not take it as a journal either */
     struct journal *j;
