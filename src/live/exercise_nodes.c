@@ -214,6 +214,20 @@ pid_t ex_spawn(const struct ex *X, const char *structure, int node, int week, ch
 void ex_stop_nodes(struct ex *X)
 {
     size_t n = X->m->nnodes;
+    /* Nothing lost: up to 10 s for what the nodes sent to be acknowledged (a receipt can be
+     * in flight, or wait for a re-send) before they are told to stop. */
+    for (int64_t until = wall_ns() + 10000000000LL; wall_ns() < until;) {
+        int64_t unacked = 0;
+        for (size_t i = 0; i < n; i++)
+            if (X->nodes[i].pid > 0 && !X->nodes[i].exited && X->nodes[i].j) {
+                int64_t u = jr_out_unacked(X->nodes[i].j);
+                unacked += u > 0 ? u : 0;
+            }
+        if (!unacked)
+            break;
+        struct timespec nap = {0, 50000000};
+        nanosleep(&nap, NULL);
+    }
     for (size_t i = 0; i < n; i++)
         if (X->nodes[i].pid > 0 && X->nodes[i].j)
             ex_command(X, (int)i, "{\"cmd\": \"stop\"}");
