@@ -398,8 +398,9 @@ int jr_out_sent(struct journal *j, uint64_t id, int64_t t_ns)
 }
 
 int jr_out_acked(struct journal *j, uint64_t id, int from, int net, int64_t t_ns,
-                 struct jr_acked *info)
+                 struct jr_acked *want)
 {
+    struct jr_acked local, *info = want ? want : &local;
     memset(info, 0, sizeof *info);
     /* a receipt counts only from the addressee, over the network the sample went on */
     sqlite3_stmt *s = j->st[S_OUT_ACKED];
@@ -421,8 +422,8 @@ int jr_out_acked(struct journal *j, uint64_t id, int from, int net, int64_t t_ns
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE)
         return fail(j, rc);
-    if (!found || info->topic != JR_TRACK)
-        return found;
+    if (!found || !want || info->topic != JR_TRACK)
+        return found; /* `last` only for a caller that wants it: one lookup fewer per receipt */
     s = j->st[S_OUT_LEFT];
     sqlite3_bind_text(s, 1, info->track_id, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 2, info->to);

@@ -80,7 +80,8 @@ struct jr_acked {
 };
 /* A receipt for sample `id` from node `from` on network `net`: 1 when it acknowledges an
  * unacknowledged sample sent to `from` on `net` (*info filled), 0 when no such sample is
- * waiting (unknown id, another addressee or network, or already acknowledged). */
+ * waiting (unknown id, another addressee or network, or already acknowledged). `info` may be
+ * NULL (the node's receive path: nothing to release per track since the topics are keyless). */
 int jr_out_acked(struct journal *j, uint64_t id, int from, int net, int64_t t_ns,
                  struct jr_acked *info);
 /* Calls fn for every unacknowledged sample due again at `now_ns`: its last sending was rto,

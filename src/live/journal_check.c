@@ -64,15 +64,11 @@ const char jc_indexes[] =
 
 /* ---- names ------------------------------------------------------------------------------ */
 
+/* DIR of DIR/NODE.db: "." without a slash, "/" for a file at the root */
 static void dir_of(const char *path, char *buf, size_t n)
 {
     const char *s = strrchr(path, '/');
-    if (!s)
-        snprintf(buf, n, ".");
-    else if (s == path)
-        snprintf(buf, n, "/");
-    else
-        snprintf(buf, n, "%.*s", (int)(s - path), path);
+    snprintf(buf, n, "%.*s", !s || s == path ? 1 : (int)(s - path), s ? path : ".");
 }
 
 /* NODE of DIR/NODE.db */
@@ -299,14 +295,10 @@ int jc_prepare(const char *path, int *seq_fd, int64_t *seq, bool *fresh, char *e
         return rc;
     struct stat st;
     if (!lstat(path, &st)) {
-        /* An empty file where no journal ever committed (no count in the sidecar, no log) is
-         * what a reader that opened the path before the node's first start leaves behind
-         * (the sqlite3 shell creates the file it is pointed at): no history is lost, so the
-         * journal is made. With a count in the sidecar, history is expected: jc_inspect
-         * refuses the empty file. */
+        /* Empty, no count in the sidecar, no log: a reader opened the path before the first
+         * start (the sqlite3 shell creates it). Made anew; with a count jc_inspect refuses. */
         with(p, sizeof p, path, "-wal");
-        struct stat wal;
-        if (!(S_ISREG(st.st_mode) && st.st_size == 0 && *seq < 0 && lstat(p, &wal) &&
+        if (!(S_ISREG(st.st_mode) && st.st_size == 0 && *seq < 0 && access(p, F_OK) &&
               errno == ENOENT && !unlink(path)))
             return 0;
     } else if (errno != ENOENT) {

@@ -161,7 +161,7 @@ int nd_replay_one(void *ctx, int64_t root, const kz_Msg *s, const char *cmd,
     if (s) {
         for (int n = 0; n < (int)L->m->nnetworks; n++)
             if (n == s->net)
-                return nd_take_in(L, root, s, n);
+                return nd_take_in(L, root, s, n, NULL); /* checked again: the phase */
         return jr_work_handled(L->j, root);
     }
     return run_command(L, root, cmd, cmd_seq, gen);

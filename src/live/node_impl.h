@@ -174,8 +174,9 @@ int nd_send(void *ctx, uint32_t mi, int from, int to, int net);
  * their reason. Errors go to L->err.
  */
 void nd_receive(void *ctx, enum dx_topic t, int net, const void *sample);
-/* A sample kept earlier as root `root`, run again (after a restart) or for the first time. */
-int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net);
+/* A sample kept as root `root`, for the first time (`osha`: the SHA-256 of its origin bytes,
+ * from nd_receive, which has just gated it) or again after a restart (NULL: gated again). */
+int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net, const uint8_t *osha);
 void nd_flush_out(struct live *L);
 int nd_resend_one(void *ctx, enum jr_topic topic, const kz_Msg *s);
 

@@ -267,14 +267,14 @@ static void refuse(struct live *L, const kz_Msg *s, int net, const char *why)
              "received and dropped: %s", why);
 }
 
-int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net)
+int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net, const uint8_t *osha)
 {
     struct eng_wire w;
     struct wire_hop hop;
     struct wire_body body;
     char why[300];
     if (wire_decode(L->m, L->digest, s, &w, &hop, &body, why, sizeof why) ||
-        !wire_receive_ok(L->m, L->me, L->phase, &w, &hop, why, sizeof why)) {
+        (!osha && !wire_receive_ok(L->m, L->me, L->phase, &w, &hop, why, sizeof why))) {
         /* checked before it was kept; a phase changed since (a replay after a restart) */
         refuse(L, s, net, why);
         return jr_work_handled(L->j, root);
@@ -304,8 +304,12 @@ int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net)
     a->siglen = s->siglen;
     memcpy(a->sig, s->sig, sizeof a->sig);
     memcpy(a->ticket, s->ticket, sizeof a->ticket);
-    uint8_t buf[WIRE_ORIGIN_MAX];
-    au_digest(L->auth, buf, wire_origin_bytes(s, L->sha, buf), a->osha);
+    if (osha) {
+        memcpy(a->osha, osha, sizeof a->osha);
+    } else {
+        uint8_t buf[WIRE_ORIGIN_MAX];
+        au_digest(L->auth, buf, wire_origin_bytes(s, L->sha, buf), a->osha);
+    }
     int32_t op = eng_msg_op(L->eng, mi);
     if (op >= 0 && s->purpose == 4)
         memcpy(L->op_ticket[op], s->ticket, sizeof L->op_ticket[op]);
@@ -347,11 +351,9 @@ static void on_ack(struct live *L, const kz_Ack *a, int net)
             return;
         }
     }
-    struct jr_acked info;
-    int rc = jr_out_acked(L->j, a->id, a->from, net, wall_ns(), &info);
+    int rc = jr_out_acked(L->j, a->id, a->from, net, wall_ns(), NULL);
     if (rc < 0 && !L->err)
         L->err = rc;
-    (void)info; /* keyless topics: nothing to release at the DDS level */
 }
 
 void nd_receive(void *ctx, enum dx_topic t, int net, const void *sample)
@@ -376,7 +378,7 @@ void nd_receive(void *ctx, enum dx_topic t, int net, const void *sample)
     struct eng_wire w;
     struct wire_hop hop;
     char why[300];
-    uint8_t osha[32];
+    uint8_t osha[32], buf[WIRE_ORIGIN_MAX];
     if (wire_decode(L->m, L->digest, s, &w, &hop, NULL, why, sizeof why) ||
         (hop.net != net && snprintf(why, sizeof why, "came on network %s but names %s",
                                     L->m->networks[net].id, L->m->networks[hop.net].id)) ||
@@ -387,6 +389,8 @@ void nd_receive(void *ctx, enum dx_topic t, int net, const void *sample)
         refuse(L, s, net, why);
         return;
     }
+    if (!L->auth) /* proven() hashed it when there is a key */
+        au_digest(NULL, buf, wire_origin_bytes(s, L->sha, buf), osha);
     int64_t root;
     enum jr_seen seen;
     int rc = jr_work_wire(L->j, s, wall_ns(), &root, &seen);
@@ -394,7 +398,7 @@ void nd_receive(void *ctx, enum dx_topic t, int net, const void *sample)
         switch (seen) {
         case JR_NEW:
             ack(L, s, net); /* kept: the sender may stop re-sending */
-            rc = nd_take_in(L, root, s, net);
+            rc = nd_take_in(L, root, s, net, osha); /* checked just now */
             break;
         case JR_DUP:
             ack(L, s, net); /* a re-send: the receipt was lost */

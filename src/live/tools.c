@@ -158,18 +158,27 @@ static bool want(const struct kz_journal_filter *f, const char *what, int kind, 
     return true;
 }
 
-int kz_journal_print(const char *path, FILE *out, const struct kz_journal_filter *f,
-                     int64_t *last_seq, char *err, size_t errlen)
+/* A journal opened read-only for a report, with its names; NULL with err when it cannot be. */
+static sqlite3 *open_report(const char *path, struct names *n, char *err, size_t errlen)
 {
     sqlite3 *db;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
         sqlite3_close(db);
-        return KZ_EIO;
+        return NULL;
     }
     sqlite3_busy_timeout(db, 5000);
+    names_load(db, n);
+    return db;
+}
+
+int kz_journal_print(const char *path, FILE *out, const struct kz_journal_filter *f,
+                     int64_t *last_seq, char *err, size_t errlen)
+{
     struct names n;
-    names_load(db, &n);
+    sqlite3 *db = open_report(path, &n, err, errlen);
+    if (!db)
+        return KZ_EIO;
     sqlite3_stmt *s;
     int rc = 0;
     if (sqlite3_prepare_v2(db,
@@ -376,15 +385,10 @@ static int audit_pair(struct audit *A, sqlite3 *db, int r, const struct names *n
 static int audit_receiver(struct audit *A, const char *path, int r, char **files, size_t nf,
                           const char *dir, char *err, size_t errlen)
 {
-    sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
-        sqlite3_close(db);
-        return KZ_EIO;
-    }
-    sqlite3_busy_timeout(db, 5000);
     struct names n;
-    names_load(db, &n);
+    sqlite3 *db = open_report(path, &n, err, errlen);
+    if (!db)
+        return KZ_EIO;
     int rc = 0;
     if (sqlite3_exec(db, "CREATE TEMP TABLE acc(id INTEGER PRIMARY KEY)", NULL, NULL, NULL) !=
         SQLITE_OK) {
