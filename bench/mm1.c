@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/des.h"
-#include "sim/rng.h"
+#include "core/des.h"
+#include "core/rng.h"
 
 /*
  * Rates are fixed so the result can be checked against theory:

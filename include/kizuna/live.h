@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "kizuna/model.h"
-#include "kizuna/sim.h"
+#include "kizuna/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {

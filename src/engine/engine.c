@@ -58,7 +58,7 @@ struct nstate {
     uint8_t down, principal, recalling;
 };
 
-struct kz_engine {
+struct engine {
     const struct kz_model *m;
     struct router *router;
     struct kz_clock clock;
@@ -103,7 +103,7 @@ static int grow(void **v, uint32_t *cap, size_t elem, uint32_t need)
     return 0;
 }
 
-static int new_msg(struct kz_engine *e, enum kz_msg_kind kind, int at, int dst, int32_t op,
+static int new_msg(struct engine *e, enum kz_msg_kind kind, int at, int dst, int32_t op,
                    const struct eng_attr *a, uint32_t *out)
 {
     if (e->nmsgs >= 0xffffffu ||
@@ -138,7 +138,7 @@ static int new_msg(struct kz_engine *e, enum kz_msg_kind kind, int at, int dst, 
     } while (0)
 
 /* Only called through TRACE, which skips the call when nobody listens (the Monte Carlo case). */
-static void trace_emit(struct kz_engine *e, enum trace_what what, uint32_t mi, int node, int peer,
+static void trace_emit(struct engine *e, enum trace_what what, uint32_t mi, int node, int peer,
                        int net, int action, double wait_s, double dur_s, const char *text)
 {
     struct trace_rec r = {what,   e->clock.now(e->clock.ctx),
@@ -150,7 +150,7 @@ static void trace_emit(struct kz_engine *e, enum trace_what what, uint32_t mi, i
     e->hooks.trace(e->hooks.ctx, &r);
 }
 
-static void add_wait(struct kz_engine *e, const struct msg *m, int node, enum wait_kind k,
+static void add_wait(struct engine *e, const struct msg *m, int node, enum wait_kind k,
                      int64_t us)
 {
     if (us <= 0)
@@ -162,7 +162,7 @@ static void add_wait(struct kz_engine *e, const struct msg *m, int node, enum wa
                               k] += us;
 }
 
-static void op_done(struct kz_engine *e, int32_t opi, enum eng_status st, int node,
+static void op_done(struct engine *e, int32_t opi, enum eng_status st, int node,
                     const char *why)
 {
     struct op *o = &e->ops[opi];
@@ -171,7 +171,7 @@ static void op_done(struct kz_engine *e, int32_t opi, enum eng_status st, int no
 
 /* ---- time of day ---------------------------------------------------------------- */
 
-static bool in_hours(const struct kz_engine *e, int node)
+static bool in_hours(const struct engine *e, int node)
 {
     const struct node *n = &e->m->nodes[node];
     if (n->always)
@@ -190,9 +190,9 @@ static bool in_hours(const struct kz_engine *e, int node)
 
 /* ---- staff queues ------------------------------------------------------------- */
 
-static int try_start(struct kz_engine *e, int node);
+static int try_start(struct engine *e, int node);
 
-static int enqueue(struct kz_engine *e, uint32_t mi, int node, enum action act)
+static int enqueue(struct engine *e, uint32_t mi, int node, enum action act)
 {
     struct msg *m = &e->msgs[mi];
     struct nstate *s = &e->ns[node];
@@ -215,7 +215,7 @@ static int enqueue(struct kz_engine *e, uint32_t mi, int node, enum action act)
     return try_start(e, node);
 }
 
-static int try_start(struct kz_engine *e, int node)
+static int try_start(struct engine *e, int node)
 {
     struct nstate *s = &e->ns[node];
     const struct node *nd = &e->m->nodes[node];
@@ -276,21 +276,21 @@ static int try_start(struct kz_engine *e, int node)
 /* ---- routing -------------------------------------------------------------------- */
 
 /* The message is at its destination and may be read there (its nation is releasable). */
-static bool delivered(const struct kz_engine *e, const struct msg *m)
+static bool delivered(const struct engine *e, const struct msg *m)
 {
     return m->at == m->dst && (m->h.releasable & ((nation_mask)1 << e->m->nodes[m->dst].nation));
 }
 
-static const struct hop *table_for(struct kz_engine *e, const struct msg *m, bool structural)
+static const struct hop *table_for(struct engine *e, const struct msg *m, bool structural)
 {
     const struct op *o = &e->ops[m->op];
     return router_table(e->router, (enum graph)m->graph, m->dst, (enum classif)m->h.classification,
                         o->attr.releasable, o->attr.disclosable, &e->w, structural);
 }
 
-static int arrive_final(struct kz_engine *e, uint32_t mi);
+static int arrive_final(struct engine *e, uint32_t mi);
 
-static int block(struct kz_engine *e, uint32_t mi)
+static int block(struct engine *e, uint32_t mi)
 {
     if (grow((void **)&e->blocked, &e->capblocked, sizeof *e->blocked, e->nblocked + 1))
         return KZ_ENOMEM;
@@ -308,7 +308,7 @@ static const char *graph_why(int g)
 }
 
 /* Moves a routed message one hop on from where it is. */
-static int forward(struct kz_engine *e, uint32_t mi)
+static int forward(struct engine *e, uint32_t mi)
 {
     struct msg *m = &e->msgs[mi];
     if (delivered(e, m))
@@ -339,7 +339,7 @@ static int forward(struct kz_engine *e, uint32_t mi)
     return e->tr.send(e->tr.ctx, mi, m->at, h.next, h.net);
 }
 
-int kz_engine_deliver(struct kz_engine *e, uint32_t mi, int to)
+int eng_deliver(struct engine *e, uint32_t mi, int to)
 {
     if (mi >= e->nmsgs)
         return KZ_EINVAL;
@@ -352,7 +352,7 @@ int kz_engine_deliver(struct kz_engine *e, uint32_t mi, int to)
     return enqueue(e, mi, to, m->graph == G_CMD ? ACT_ORDER : ACT_RELAY);
 }
 
-static int send_routed(struct kz_engine *e, enum kz_msg_kind kind, int from, int to, int32_t opi,
+static int send_routed(struct engine *e, enum kz_msg_kind kind, int from, int to, int32_t opi,
                        enum graph g, enum purpose p, int32_t aux)
 {
     uint32_t mi;
@@ -370,7 +370,7 @@ static int send_routed(struct kz_engine *e, enum kz_msg_kind kind, int from, int
 
 /* ---- operations ------------------------------------------------------------------ */
 
-static int new_op(struct kz_engine *e, enum op_kind k, const struct eng_attr *a, uint32_t tag,
+static int new_op(struct engine *e, enum op_kind k, const struct eng_attr *a, uint32_t tag,
                   uint32_t aux, const int *dst, int n, int32_t *out)
 {
     if (grow((void **)&e->ops, &e->capops, sizeof *e->ops, e->nops + 1) ||
@@ -392,7 +392,7 @@ static int new_op(struct kz_engine *e, enum op_kind k, const struct eng_attr *a,
     return 0;
 }
 
-static int start_origin(struct kz_engine *e, int32_t opi, enum kz_msg_kind kind, int origin,
+static int start_origin(struct engine *e, int32_t opi, enum kz_msg_kind kind, int origin,
                         enum action act)
 {
     uint32_t mi;
@@ -404,7 +404,7 @@ static int start_origin(struct kz_engine *e, int32_t opi, enum kz_msg_kind kind,
     return enqueue(e, mi, origin, act);
 }
 
-int eng_share(struct kz_engine *e, enum kz_msg_kind kind, int origin, const int *dst, int n,
+int eng_share(struct engine *e, enum kz_msg_kind kind, int origin, const int *dst, int n,
               const struct eng_attr *a, uint32_t tag, uint32_t aux)
 {
     int32_t opi;
@@ -414,7 +414,7 @@ int eng_share(struct kz_engine *e, enum kz_msg_kind kind, int origin, const int 
     return start_origin(e, opi, kind, origin, kind == KZ_MSG_REPORT ? ACT_REPORT : ACT_RELAY);
 }
 
-const struct authority *eng_authority(const struct kz_engine *e, int decision, int assets,
+const struct authority *eng_authority(const struct engine *e, int decision, int assets,
                                       int phase)
 {
     return eng_authority_of(e->m, decision, assets, phase);
@@ -434,7 +434,7 @@ const struct authority *eng_authority_of(const struct kz_model *m, int decision,
     return NULL;
 }
 
-int eng_request(struct kz_engine *e, int decision, int assets, int requester,
+int eng_request(struct engine *e, int decision, int assets, int requester,
                 const struct eng_attr *a, uint32_t tag, uint32_t aux)
 {
     const struct authority *au = eng_authority(e, decision, assets, e->w.phase);
@@ -452,7 +452,7 @@ int eng_request(struct kz_engine *e, int decision, int assets, int requester,
     return start_origin(e, opi, KZ_MSG_REQUEST, requester, ACT_REPORT);
 }
 
-int eng_order(struct kz_engine *e, int decision, int decider, const int *exec, int n,
+int eng_order(struct engine *e, int decision, int decider, const int *exec, int n,
               const struct eng_attr *a, uint32_t tag, uint32_t aux)
 {
     int32_t opi;
@@ -463,7 +463,7 @@ int eng_order(struct kz_engine *e, int decision, int decider, const int *exec, i
     return start_origin(e, opi, KZ_MSG_ORDER, decider, ACT_ORDER);
 }
 
-int eng_background(struct kz_engine *e, int node, enum action action, enum kz_precedence prec)
+int eng_background(struct engine *e, int node, enum action action, enum kz_precedence prec)
 {
     struct eng_attr a = {-1, prec, CL_U, ~(nation_mask)0, 0};
     uint32_t mi;
@@ -475,7 +475,7 @@ int eng_background(struct kz_engine *e, int node, enum action action, enum kz_pr
 }
 
 /* The holder has what it needs from approver k-1: ask approver k, or decide. */
-static int next_approval(struct kz_engine *e, int32_t opi, int k)
+static int next_approval(struct engine *e, int32_t opi, int k)
 {
     const struct op *o = &e->ops[opi];
     const struct authority *au = &e->m->authorities[o->auth];
@@ -490,7 +490,7 @@ static int next_approval(struct kz_engine *e, int32_t opi, int k)
     return enqueue(e, mi, au->holder, ACT_DECIDE);
 }
 
-static int arrive_final(struct kz_engine *e, uint32_t mi)
+static int arrive_final(struct engine *e, uint32_t mi)
 {
     struct msg *m = &e->msgs[mi];
     int32_t opi = m->op;
@@ -533,7 +533,7 @@ static int arrive_final(struct kz_engine *e, uint32_t mi)
     }
 }
 
-static int job_done(struct kz_engine *e, uint32_t mi)
+static int job_done(struct engine *e, uint32_t mi)
 {
     struct msg *m = &e->msgs[mi];
     int node = m->at;
@@ -599,7 +599,7 @@ static int job_done(struct kz_engine *e, uint32_t mi)
     return try_start(e, node);
 }
 
-static int recall_done(struct kz_engine *e, int node)
+static int recall_done(struct engine *e, int node)
 {
     struct nstate *s = &e->ns[node];
     s->principal = 1;
@@ -635,7 +635,7 @@ static int recall_done(struct kz_engine *e, int node)
     return try_start(e, node);
 }
 
-static int delegate_now(struct kz_engine *e, int32_t opi)
+static int delegate_now(struct engine *e, int32_t opi)
 {
     struct op *o = &e->ops[opi];
     if (o->done)
@@ -646,7 +646,7 @@ static int delegate_now(struct kz_engine *e, int32_t opi)
     return send_routed(e, KZ_MSG_REQUEST, au->holder, au->delegate, opi, G_REL, P_DELEGATE, 0);
 }
 
-int kz_engine_fire(struct kz_engine *e, unsigned kind, uint32_t arg)
+int eng_fire(struct engine *e, unsigned kind, uint32_t arg)
 {
     switch (kind) {
     case EV_JOB_DONE:
@@ -662,7 +662,7 @@ int kz_engine_fire(struct kz_engine *e, unsigned kind, uint32_t arg)
 
 /* ---- the world changing ------------------------------------------------------------ */
 
-static int retry_blocked(struct kz_engine *e)
+static int retry_blocked(struct engine *e)
 {
     uint32_t n = e->nblocked;
     e->nblocked = 0;
@@ -682,13 +682,13 @@ static int retry_blocked(struct kz_engine *e)
     return 0;
 }
 
-int eng_set_phase(struct kz_engine *e, int phase)
+int eng_set_phase(struct engine *e, int phase)
 {
     e->w.phase = phase;
     return retry_blocked(e); /* a route closed in the old phase may be open now */
 }
 
-int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, int n, bool down)
+int eng_outage(struct engine *e, int id, enum outage_kind k, const int *v, int n, bool down)
 {
     if (id < 0 || id >= 64)
         return KZ_EINVAL;
@@ -738,10 +738,10 @@ int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, in
 
 /* ---- life cycle ---------------------------------------------------------------------- */
 
-int kz_engine_create(const struct kz_model *m, struct kz_engine **out)
+int eng_create(const struct kz_model *m, struct engine **out)
 {
     *out = NULL;
-    struct kz_engine *e = calloc(1, sizeof *e);
+    struct engine *e = calloc(1, sizeof *e);
     if (!e)
         return KZ_ENOMEM;
     e->m = m;
@@ -752,7 +752,7 @@ int kz_engine_create(const struct kz_model *m, struct kz_engine **out)
     e->cutmask = calloc(n, sizeof *e->cutmask);
     if (!e->ns || !e->node_down || !e->net_down || !e->cutmask ||
         router_create(m, &e->router) != 0) {
-        kz_engine_free(e);
+        eng_free(e);
         return KZ_ENOMEM;
     }
     e->w.node_down = e->node_down;
@@ -763,7 +763,7 @@ int kz_engine_create(const struct kz_model *m, struct kz_engine **out)
     return 0;
 }
 
-void kz_engine_free(struct kz_engine *e)
+void eng_free(struct engine *e)
 {
     if (!e)
         return;
@@ -779,7 +779,7 @@ void kz_engine_free(struct kz_engine *e)
     free(e);
 }
 
-void kz_engine_bind(struct kz_engine *e, const struct kz_clock *clock,
+void eng_bind(struct engine *e, const struct kz_clock *clock,
                     const struct kz_transport *transport, const struct eng_hooks *hooks,
                     struct rng *rng, struct eng_stats *stats)
 {
@@ -790,7 +790,7 @@ void kz_engine_bind(struct kz_engine *e, const struct kz_clock *clock,
     e->st = stats;
 }
 
-void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc)
+void eng_reset(struct engine *e, int phase, int week_min_utc)
 {
     const struct kz_model *m = e->m;
     e->nmsgs = e->nops = e->nints = e->nblocked = 0;
@@ -813,7 +813,7 @@ void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc)
     e->week_min_utc = week_min_utc;
 }
 
-double eng_prop_s(const struct kz_engine *e, int a, int b, int net)
+double eng_prop_s(const struct engine *e, int a, int b, int net)
 {
     return router_prop_s(e->router, a, b, net);
 }
@@ -824,7 +824,7 @@ _Static_assert((int)P_BACKGROUND + 1 == (int)ENG_PURPOSE_COUNT, "purposes on the
 _Static_assert((int)G_COUNT == (int)ENG_GRAPH_COUNT, "graphs on the wire");
 _Static_assert((int)OPK_ORDER + 1 == (int)ENG_OPK_COUNT, "operation kinds on the wire");
 
-int eng_export(const struct kz_engine *e, uint32_t mi, struct eng_wire *w)
+int eng_export(const struct engine *e, uint32_t mi, struct eng_wire *w)
 {
     if (mi >= e->nmsgs || e->msgs[mi].op < 0)
         return KZ_EINVAL;
@@ -850,7 +850,7 @@ int eng_export(const struct kz_engine *e, uint32_t mi, struct eng_wire *w)
     return 0;
 }
 
-int eng_import(struct kz_engine *e, const struct eng_wire *w, uint32_t *out)
+int eng_import(struct engine *e, const struct eng_wire *w, uint32_t *out)
 {
     if (w->opkind >= ENG_OPK_COUNT || w->purpose >= ENG_PURPOSE_COUNT ||
         w->graph >= ENG_GRAPH_COUNT || w->dst < 0 || (size_t)w->dst >= e->m->nnodes)
@@ -881,26 +881,26 @@ int eng_import(struct kz_engine *e, const struct eng_wire *w, uint32_t *out)
     return 0;
 }
 
-uint32_t eng_nmsgs(const struct kz_engine *e) { return e->nmsgs; }
-uint32_t eng_nops(const struct kz_engine *e) { return e->nops; }
-uint32_t eng_nblocked(const struct kz_engine *e) { return e->nblocked; }
+uint32_t eng_nmsgs(const struct engine *e) { return e->nmsgs; }
+uint32_t eng_nops(const struct engine *e) { return e->nops; }
+uint32_t eng_nblocked(const struct engine *e) { return e->nblocked; }
 
-int32_t eng_msg_op(const struct kz_engine *e, uint32_t mi)
+int32_t eng_msg_op(const struct engine *e, uint32_t mi)
 {
     return mi < e->nmsgs ? e->msgs[mi].op : -1;
 }
 
-enum action eng_msg_action(const struct kz_engine *e, uint32_t mi)
+enum action eng_msg_action(const struct engine *e, uint32_t mi)
 {
     return mi < e->nmsgs ? (enum action)e->msgs[mi].action : ACT_RELAY;
 }
 
-const struct kz_msg_header *eng_msg_header(const struct kz_engine *e, uint32_t mi)
+const struct kz_msg_header *eng_msg_header(const struct engine *e, uint32_t mi)
 {
     return mi < e->nmsgs ? &e->msgs[mi].h : NULL;
 }
 
-int eng_deny(struct kz_engine *e, uint32_t mi, const char *why)
+int eng_deny(struct engine *e, uint32_t mi, const char *why)
 {
     if (mi >= e->nmsgs)
         return KZ_EINVAL;
@@ -918,7 +918,7 @@ int eng_deny(struct kz_engine *e, uint32_t mi, const char *why)
     return try_start(e, node);
 }
 
-bool eng_idle(const struct kz_engine *e)
+bool eng_idle(const struct engine *e)
 {
     if (e->nblocked)
         return false;

@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kizuna/engine.h"
+#include "kizuna/ports.h"
 #include "model/model_impl.h"
-#include "sim/rng.h"
+#include "core/rng.h"
 
 /*
  * The engine executes a structure (docs/scenario.md, "What the engine does"):
@@ -19,12 +19,12 @@
  *
  * Work is started as operations; each reports its end through the `done`
  * hook with the caller's tag. One engine belongs to one thread. It allocates
- * when created and grows its pools while they are too small; kz_engine_reset
+ * when created and grows its pools while they are too small; eng_reset
  * keeps the memory, so a worker that runs many replications stops
  * allocating after the largest one.
  */
 
-struct kz_engine;
+struct engine;
 
 enum eng_status {
     ENG_OK,
@@ -90,41 +90,41 @@ struct eng_attr {
     nation_mask releasable, disclosable;
 };
 
-int kz_engine_create(const struct kz_model *m, struct kz_engine **out);
-void kz_engine_free(struct kz_engine *e);
-void kz_engine_bind(struct kz_engine *e, const struct kz_clock *clock,
+int eng_create(const struct kz_model *m, struct engine **out);
+void eng_free(struct engine *e);
+void eng_bind(struct engine *e, const struct kz_clock *clock,
                     const struct kz_transport *transport, const struct eng_hooks *hooks,
                     struct rng *rng, struct eng_stats *stats);
 /*
  * Starts a new run: no messages, every node idle and up, phase `phase`, t = 0
  * at `week_min_utc` minutes after Monday 00:00 UTC (for working hours).
  */
-void kz_engine_reset(struct kz_engine *e, int phase, int week_min_utc);
+void eng_reset(struct engine *e, int phase, int week_min_utc);
 
 /* The engine's own event kinds (what a shell may need to tell apart). */
 enum { ENG_EV_JOB_DONE = 1, ENG_EV_RECALL_DONE = 2, ENG_EV_DELEGATE = 3 };
 
 /* Called by the clock shell for the engine's own events (kind < 16). */
-int kz_engine_fire(struct kz_engine *e, unsigned kind, uint32_t arg);
+int eng_fire(struct engine *e, unsigned kind, uint32_t arg);
 /* Called by the transport shell when message `msg` reaches node `to`. */
-int kz_engine_deliver(struct kz_engine *e, uint32_t msg, int to);
+int eng_deliver(struct engine *e, uint32_t msg, int to);
 
 /* ---- operations (return 0 or KZ_ENOMEM; the outcome comes through hooks.done) */
 
 /* A track, alert or report from `origin` to each of `dst[0..n)`; done once per recipient. */
-int eng_share(struct kz_engine *e, enum kz_msg_kind kind, int origin, const int *dst, int n,
+int eng_share(struct engine *e, enum kz_msg_kind kind, int origin, const int *dst, int n,
               const struct eng_attr *a, uint32_t tag, uint32_t aux);
 /* Asks for decision `decision` on `assets`' assets, from `requester`; done once, node = decider. */
-int eng_request(struct kz_engine *e, int decision, int assets, int requester,
+int eng_request(struct engine *e, int decision, int assets, int requester,
                 const struct eng_attr *a, uint32_t tag, uint32_t aux);
 /* The decider orders `decision` executed by each of exec[0..n); done once per executor. */
-int eng_order(struct kz_engine *e, int decision, int decider, const int *exec, int n,
+int eng_order(struct engine *e, int decision, int decider, const int *exec, int n,
               const struct eng_attr *a, uint32_t tag, uint32_t aux);
 /* A job for `node` doing `action` (background load); no done call. */
-int eng_background(struct kz_engine *e, int node, enum action action, enum kz_precedence prec);
+int eng_background(struct engine *e, int node, enum action action, enum kz_precedence prec);
 
 /* The authority for (decision, assets) in `phase`, or NULL (the legal gate). */
-const struct authority *eng_authority(const struct kz_engine *e, int decision, int assets,
+const struct authority *eng_authority(const struct engine *e, int decision, int assets,
                                       int phase);
 /* The same from the structure alone, for a shell with no engine (the exercise director). */
 const struct authority *eng_authority_of(const struct kz_model *m, int decision, int assets,
@@ -132,13 +132,13 @@ const struct authority *eng_authority_of(const struct kz_model *m, int decision,
 
 /* ---- the world changing */
 /* Returns 0 or KZ_ENOMEM (messages waiting for a route are retried). */
-int eng_set_phase(struct kz_engine *e, int phase);
+int eng_set_phase(struct engine *e, int phase);
 enum outage_kind { OUT_NODE, OUT_NETWORK, OUT_LINK, OUT_CUT };
 /* Outage number `id` (0..63) of kind `k` over nodes/networks v[0..n) goes up or down. */
-int eng_outage(struct kz_engine *e, int id, enum outage_kind k, const int *v, int n, bool down);
+int eng_outage(struct engine *e, int id, enum outage_kind k, const int *v, int n, bool down);
 
 /* Seconds of propagation from node a to node b over a network. */
-double eng_prop_s(const struct kz_engine *e, int a, int b, int net);
+double eng_prop_s(const struct engine *e, int a, int b, int net);
 
 /* ---- for a shell whose nodes run in separate engines (the live network) ---------
  *
@@ -161,26 +161,26 @@ enum { ENG_OPK_SHARE, ENG_OPK_REQUEST, ENG_OPK_ORDER, ENG_OPK_COUNT };
 enum { ENG_PURPOSE_COUNT = 10, ENG_GRAPH_COUNT = 3 };
 
 /* Fills *w from message `mi`. Returns 0 or KZ_EINVAL. */
-int eng_export(const struct kz_engine *e, uint32_t mi, struct eng_wire *w);
+int eng_export(const struct engine *e, uint32_t mi, struct eng_wire *w);
 /* Adds an arriving message with an operation of its own; the caller then calls
- * kz_engine_deliver(e, *mi, node). `w` must have passed the receiver's checks
+ * eng_deliver(e, *mi, node). `w` must have passed the receiver's checks
  * (indices in range). Returns 0, KZ_ENOMEM or KZ_EINVAL. */
-int eng_import(struct kz_engine *e, const struct eng_wire *w, uint32_t *mi);
+int eng_import(struct engine *e, const struct eng_wire *w, uint32_t *mi);
 /* Messages and operations created so far (indices below these are valid). */
-uint32_t eng_nmsgs(const struct kz_engine *e);
-uint32_t eng_nops(const struct kz_engine *e);
+uint32_t eng_nmsgs(const struct engine *e);
+uint32_t eng_nops(const struct engine *e);
 /* The operation a message belongs to (-1: background) and the action of its current job. */
-int32_t eng_msg_op(const struct kz_engine *e, uint32_t mi);
-enum action eng_msg_action(const struct kz_engine *e, uint32_t mi);
-const struct kz_msg_header *eng_msg_header(const struct kz_engine *e, uint32_t mi);
+int32_t eng_msg_op(const struct engine *e, uint32_t mi);
+enum action eng_msg_action(const struct engine *e, uint32_t mi);
+const struct kz_msg_header *eng_msg_header(const struct engine *e, uint32_t mi);
 /* Messages waiting for a route to open. */
-uint32_t eng_nblocked(const struct kz_engine *e);
+uint32_t eng_nblocked(const struct engine *e);
 /* Nothing queued, in work, waiting for a principal or for a route: a shell that also has
- * no engine event pending may kz_engine_reset to reuse the memory. */
-bool eng_idle(const struct kz_engine *e);
+ * no engine event pending may eng_reset to reuse the memory. */
+bool eng_idle(const struct engine *e);
 /* An operator refuses the decision or approval job of message `mi` (instead of
- * kz_engine_fire ending it): the cell is freed and the operation ends
+ * eng_fire ending it): the cell is freed and the operation ends
  * ENG_INFEASIBLE with `why`. Returns 0, KZ_EINVAL or an error from the clock. */
-int eng_deny(struct kz_engine *e, uint32_t mi, const char *why);
+int eng_deny(struct engine *e, uint32_t mi, const char *why);
 
 #endif

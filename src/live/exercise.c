@@ -19,9 +19,9 @@
 #include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
-#include "sim/des.h"
-#include "sim/plan.h"
-#include "sim/rng.h"
+#include "core/des.h"
+#include "scenario/plan.h"
+#include "core/rng.h"
 
 /*
  * The director does what the simulator's run.c does with its virtual clock,

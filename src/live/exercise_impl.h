@@ -9,9 +9,9 @@
 
 #include "journal.h"
 #include "kizuna/live.h"
-#include "sim/des.h"
-#include "sim/plan.h"
-#include "sim/rng.h"
+#include "core/des.h"
+#include "scenario/plan.h"
+#include "core/rng.h"
 
 enum { EV_INST_START = 16, EV_DELAY_DONE, EV_PHASE, EV_OUT_DOWN, EV_OUT_UP, EV_BG_RATE, EV_BG_AT };
 

@@ -357,7 +357,7 @@ static int fire(struct live *L, unsigned kind, uint32_t arg)
         struct root *r = nd_root_find(L, L->cur_root);
         if (r)
             r->jobs--;
-        return nd_after_call(L, kz_engine_deliver(L->eng, arg, L->me));
+        return nd_after_call(L, eng_deliver(L->eng, arg, L->me));
     }
     if (kind == ENG_EV_JOB_DONE && arg < L->seen_msgs) {
         L->cur_root = L->msg_root[arg];
@@ -370,7 +370,7 @@ static int fire(struct live *L, unsigned kind, uint32_t arg)
         if (r)
             r->jobs--;
     }
-    return nd_after_call(L, kz_engine_fire(L->eng, kind, arg));
+    return nd_after_call(L, eng_fire(L->eng, kind, arg));
 }
 
 /* ---- the loop ---------------------------------------------------------------------------------- */
@@ -380,7 +380,7 @@ static int compact(struct live *L)
 {
     if (L->q.n || L->npend || !eng_idle(L->eng) || L->seen_msgs < 4096)
         return 0;
-    kz_engine_reset(L->eng, L->phase, L->week);
+    eng_reset(L->eng, L->phase, L->week);
     des_reset(&L->q);
     L->seen_msgs = L->seen_ops = 0;
     /* nothing refers to a root any more; streams keep their own */
@@ -578,15 +578,15 @@ int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_
     free(cfg);
     if (rc)
         goto out;
-    if ((rc = kz_engine_create(m, &L->eng)))
+    if ((rc = eng_create(m, &L->eng)))
         goto out;
     rng_seed(&L->rng, o->seed, (uint64_t)L->me);
     L->est = (struct eng_stats){L->st_busy, L->st_wait, L->st_jobs, NULL, 0};
     struct kz_clock clock = {L, nd_now, clk_at};
     struct kz_transport tr = {L, nd_send};
     struct eng_hooks hooks = {L, on_done, on_trace};
-    kz_engine_bind(L->eng, &clock, &tr, &hooks, &L->rng, &L->est);
-    kz_engine_reset(L->eng, L->phase, L->week);
+    eng_bind(L->eng, &clock, &tr, &hooks, &L->rng, &L->est);
+    eng_reset(L->eng, L->phase, L->week);
     nd_now(L);
 
     /* Pick up where the last run stopped: work not handled is done again. */
@@ -628,7 +628,7 @@ int nd_deliver(struct live *L, enum dx_topic t, int net, const void *sample)
 /* Everything nd_open allocated. */
 static void nd_free(struct live *L)
 {
-    kz_engine_free(L->eng);
+    eng_free(L->eng);
     au_close(L->auth);
     dx_close(L->x);
     jr_close(L->j);

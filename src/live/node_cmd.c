@@ -134,7 +134,7 @@ static int exec_command(struct live *L, int64_t root, const struct command *cp, 
         if (pr)
             pr->jobs--;
         if (c.approve) {
-            rc = kz_engine_fire(L->eng, ENG_EV_JOB_DONE, p.mi);
+            rc = eng_fire(L->eng, ENG_EV_JOB_DONE, p.mi);
         } else {
             if (pr)
                 pr->terminal = true;

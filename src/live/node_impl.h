@@ -10,8 +10,8 @@
 #include "dds.h"
 #include "journal.h"
 #include "kizuna/live.h"
-#include "sim/des.h"
-#include "sim/rng.h"
+#include "core/des.h"
+#include "core/rng.h"
 #include "wire.h"
 
 /*
@@ -67,7 +67,7 @@ struct live {
     uint64_t digest;
     uint8_t sha[32];         /* the structure file's SHA-256 */
     struct auth *auth;       /* NULL: --insecure */
-    struct kz_engine *eng;
+    struct engine *eng;
     struct rng rng;
     struct eng_stats est;
     int64_t *st_busy, *st_wait, *st_jobs;

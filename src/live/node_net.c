@@ -328,7 +328,7 @@ int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net, const uin
             return des_push(&L->q, now.us + wait, EV_ARRIVE, mi) ? KZ_ENOMEM : 0;
         }
     }
-    return nd_after_call(L, kz_engine_deliver(L->eng, mi, L->me));
+    return nd_after_call(L, eng_deliver(L->eng, mi, L->me));
 }
 
 static void on_ack(struct live *L, const kz_Ack *a, int net)

@@ -9,10 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "des.h"
+#include "core/des.h"
 #include "kizuna/error.h"
-#include "plan.h"
-#include "rng.h"
+#include "scenario/plan.h"
+#include "core/rng.h"
 #include "stats.h"
 
 /* Driver events; the engine's own kinds are below 16. */
@@ -66,7 +66,7 @@ struct kz_sim_result {
 
 struct worker {
     const struct plan *p;
-    struct kz_engine *eng;
+    struct engine *eng;
     struct des q;
     struct rng rng;
     struct inst *inst;
@@ -378,7 +378,7 @@ static int handle(struct worker *w, unsigned kind, uint32_t arg)
     const struct plan *p = w->p;
     switch (kind) {
     case EV_ARRIVE:
-        return kz_engine_deliver(w->eng, arg, (int)w->hop_to[arg]);
+        return eng_deliver(w->eng, arg, (int)w->hop_to[arg]);
     case EV_INST_START:
         w->inst[arg].t_start = w->q.now;
         return start_step(w, (int)arg);
@@ -417,7 +417,7 @@ static int handle(struct worker *w, unsigned kind, uint32_t arg)
         return eng_background(w->eng, b->node, (enum action)b->action, (enum kz_precedence)b->prec);
     }
     default:
-        return kz_engine_fire(w->eng, kind, arg);
+        return eng_fire(w->eng, kind, arg);
     }
 }
 
@@ -430,7 +430,7 @@ static int run_one(struct worker *w, uint64_t seed, long run)
     int week = p->s->start_any ? (int)(rng_u01(&w->rng) * 7 * 1440) % (7 * 1440)
                                : p->s->start_week_min_utc;
     w->phase = p->phase0;
-    kz_engine_reset(w->eng, p->phase0, week);
+    eng_reset(w->eng, p->phase0, week);
     w->err = 0;
     if (w->trace) {
         static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -633,7 +633,7 @@ static void acc_merge(struct acc *d, const struct acc *s, size_t nt, size_t nn)
 
 static void worker_free(struct worker *w)
 {
-    kz_engine_free(w->eng);
+    eng_free(w->eng);
     des_free(&w->q);
     free(w->inst);
     free(w->hop_to);
@@ -645,7 +645,7 @@ static int worker_init(struct worker *w, const struct plan *p)
     memset(w, 0, sizeof *w);
     w->p = p;
     size_t nt = (size_t)p->nthreads, nn = p->m->nnodes;
-    if (kz_engine_create(p->m, &w->eng) || des_init(&w->q, 1024) ||
+    if (eng_create(p->m, &w->eng) || des_init(&w->q, 1024) ||
         !(w->inst = calloc((size_t)p->ninst + 1, sizeof *w->inst)) ||
         acc_init(&w->acc, nt, nn)) {
         worker_free(w);
@@ -656,7 +656,7 @@ static int worker_init(struct worker *w, const struct plan *p)
     struct kz_clock clock = {w, clk_now, clk_at};
     struct kz_transport tr = {w, net_send};
     struct eng_hooks hooks = {w, on_done, NULL};
-    kz_engine_bind(w->eng, &clock, &tr, &hooks, &w->rng, &w->est);
+    eng_bind(w->eng, &clock, &tr, &hooks, &w->rng, &w->est);
     return 0;
 }
 
@@ -965,7 +965,7 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
         struct kz_clock clock = {&w, clk_now, clk_at};
         struct kz_transport tr = {&w, net_send};
         struct eng_hooks hooks = {&w, on_done, on_trace};
-        kz_engine_bind(w.eng, &clock, &tr, &hooks, &w.rng, &w.est);
+        eng_bind(w.eng, &clock, &tr, &hooks, &w.rng, &w.est);
         rc = run_one(&w, seed, run);
         if (rc)
             snprintf(err, errlen, "simulation failed: %s", kz_strerror(rc));

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kizuna/engine.h"
-#include "kizuna/sim.h"
+#include "kizuna/ports.h"
+#include "kizuna/scenario.h"
 #include "model/dist.h"
 #include "model/model_impl.h"
 #include "util/arena.h"

@@ -1,6 +1,6 @@
-/* kizuna/engine.h - the C2 engine's two outside interfaces (clock, transport) and the message header. */
-#ifndef KIZUNA_ENGINE_H
-#define KIZUNA_ENGINE_H
+/* kizuna/ports.h - the C2 engine's two ports (clock, transport) and the message header they carry. */
+#ifndef KIZUNA_PORTS_H
+#define KIZUNA_PORTS_H
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /* des.c - allocation for the event set; the hot operations are inline in des.h. */
-#include "des.h"
+#include "core/des.h"
 
 #include <stdlib.h>
 

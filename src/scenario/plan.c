@@ -1,5 +1,5 @@
 /* plan.c - binds a scenario to a structure: ids to indices, defaults, the K040/K041 checks. */
-#include "plan.h"
+#include "scenario/plan.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #include "kizuna/error.h"
 #include "engine/engine.h"
 #include "model/yread.h"
-#include "scenario_impl.h"
+#include "scenario/scenario_impl.h"
 
 #define SCENARIO_MAX_BYTES (4u * 1024u * 1024u)
 #define MAX_THREADS        64

@@ -3,7 +3,7 @@
 #define KZ_PLAN_H
 
 #include "engine/engine.h"
-#include "scenario_impl.h"
+#include "scenario/scenario_impl.h"
 
 struct pstep {
     enum step_kind kind;

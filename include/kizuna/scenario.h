@@ -1,0 +1,47 @@
+/* kizuna/scenario.h - crisis scenarios: loaded from YAML, checked against a structure. */
+#ifndef KIZUNA_SCENARIO_H
+#define KIZUNA_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kizuna/diag.h"
+#include "kizuna/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A scenario (docs/scenario.md): the start time and phase, phase changes,
+ * injects and background load, outages, and the measured threads - sequences
+ * of steps (share, decide, order, report, delay) with a deadline. It names
+ * nodes, decisions and phases by id, so one scenario runs over every
+ * structure that defines them. Opaque and immutable once loaded.
+ */
+typedef struct kz_scenario kz_scenario;
+
+/* Loads a scenario file; problems go to `d` with their line and column.
+ * Returns 0, KZ_EIO, KZ_EPARSE, KZ_ECHECK or KZ_ENOMEM (*out NULL unless 0). */
+int kz_scenario_load_file(const char *path, kz_scenario **out, kz_diags *d);
+int kz_scenario_load_mem(const char *name, const void *buf, size_t len, kz_scenario **out,
+                         kz_diags *d);
+void kz_scenario_free(kz_scenario *s);
+
+const char *kz_scenario_name(const kz_scenario *s);
+const char *kz_scenario_title(const kz_scenario *s);
+/* Replications and seed the file asks for (defaults 1000 and 1). */
+long kz_scenario_runs(const kz_scenario *s);
+uint64_t kz_scenario_seed(const kz_scenario *s);
+
+/*
+ * Checks that every id the scenario uses exists in the structure (node,
+ * decision, phase, network, nation) and reports each missing one at its place
+ * in the scenario file. Returns 0 or KZ_ECHECK.
+ */
+int kz_scenario_bind_check(const kz_scenario *s, const kz_model *m, kz_diags *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
