@@ -5,7 +5,7 @@
 
 #include "kizuna/kizuna.h"
 #include "kizuna/sim.h"
-#include "sim/scenario_impl.h"
+#include "scenario/scenario_impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,8 +11,8 @@
 #include "kizuna/kizuna.h"
 #include "live/auth.h"
 #include "live/wire.h"
-#include "sim/des.h"
-#include "sim/rng.h"
+#include "core/des.h"
+#include "core/rng.h"
 
 /*
  * Input: the bytes of one kz_Msg (shorter input is zero-filled), then three bytes: the structure
@@ -49,7 +49,7 @@ struct net;
 struct hq {
     struct net *N;
     int me;
-    struct kz_engine *eng;
+    struct engine *eng;
     struct des q;
 };
 
@@ -215,12 +215,12 @@ static struct net *net_for(size_t k)
         struct hq *h = &N->hq[i];
         h->N = N;
         h->me = (int)i;
-        if (kz_engine_create(m, &h->eng) || des_init(&h->q, 64))
+        if (eng_create(m, &h->eng) || des_init(&h->q, 64))
             abort();
         struct kz_clock clock = {h, clk_now, clk_at};
         struct kz_transport tr = {h, tr_send};
         struct eng_hooks hooks = {h, on_done, on_trace};
-        kz_engine_bind(h->eng, &clock, &tr, &hooks, &N->rng, &N->est);
+        eng_bind(h->eng, &clock, &tr, &hooks, &N->rng, &N->est);
     }
     return N;
 }
@@ -249,7 +249,7 @@ static int take_in(struct net *N, int to, int net, const kz_Msg *s)
     int rc = eng_import(h->eng, &w, &mi);
     if (rc)
         return rc;
-    return kz_engine_deliver(h->eng, mi, to);
+    return eng_deliver(h->eng, mi, to);
 }
 
 /* Runs the network until nothing is left to do or the bounds are reached. */
@@ -275,7 +275,7 @@ static void run(struct net *N)
         des_pop(&next->q, &kind, &arg);
         CHECK(next->q.now >= N->now);
         N->now = next->q.now;
-        if (kz_engine_fire(next->eng, kind, arg))
+        if (eng_fire(next->eng, kind, arg))
             return;
     }
 }
@@ -298,7 +298,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     N->next_id = 0;
     rng_seed(&N->rng, 1, 0);
     for (size_t i = 0; i < m->nnodes; i++) {
-        kz_engine_reset(N->hq[i].eng, N->phase, 0);
+        eng_reset(N->hq[i].eng, N->phase, 0);
         des_reset(&N->hq[i].q);
     }
     /* the receiver is whoever the sample names; the network is the one it says it came on

@@ -11,6 +11,7 @@
 
 #include "core/des.h"
 #include "kizuna/error.h"
+#include "kizuna/sim.h"
 #include "scenario/plan.h"
 #include "core/rng.h"
 #include "stats.h"

@@ -14,8 +14,8 @@
 #include "kizuna/kizuna.h"
 #include "live/auth.h"
 #include "live/wire.h"
-#include "sim/des.h"
-#include "sim/rng.h"
+#include "core/des.h"
+#include "core/rng.h"
 
 #define BILATERAL KZ_SOURCE_DIR "/tests/data/live/bilateral.yaml"
 #define EXAMPLE   KZ_SOURCE_DIR "/tests/data/example.yaml"
@@ -512,19 +512,19 @@ static void rig_done(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, 
 
 static void deliver(const kz_Msg *s, int me, struct rig *r)
 {
-    struct kz_engine *e;
+    struct engine *e;
     struct rng rng;
     int64_t busy[8] = {0}, wait[8] = {0}, jobs[8] = {0};
     struct eng_stats st = {busy, wait, jobs, NULL, 0};
     assert_true(bi->nnodes <= 8);
     rng_seed(&rng, 1, 0);
     assert_int_equal(des_init(&r->q, 16), 0);
-    assert_int_equal(kz_engine_create(bi, &e), 0);
+    assert_int_equal(eng_create(bi, &e), 0);
     struct kz_clock clock = {r, rig_now, rig_at};
     struct kz_transport tr = {r, rig_send};
     struct eng_hooks hooks = {r, rig_done, NULL};
-    kz_engine_bind(e, &clock, &tr, &hooks, &rng, &st);
-    kz_engine_reset(e, 0, 0);
+    eng_bind(e, &clock, &tr, &hooks, &rng, &st);
+    eng_reset(e, 0, 0);
     struct eng_wire w;
     struct wire_hop hop;
     struct wire_body b;
@@ -533,13 +533,13 @@ static void deliver(const kz_Msg *s, int me, struct rig *r)
     assert_true(wire_receive_ok(bi, me, 0, &w, &hop, why, sizeof why));
     uint32_t mi;
     assert_int_equal(eng_import(e, &w, &mi), 0);
-    assert_int_equal(kz_engine_deliver(e, mi, me), 0);
+    assert_int_equal(eng_deliver(e, mi, me), 0);
     unsigned kind;
     uint32_t arg;
     for (int i = 0; i < 100 && des_pop(&r->q, &kind, &arg); i++)
-        assert_int_equal(kz_engine_fire(e, kind, arg), 0);
+        assert_int_equal(eng_fire(e, kind, arg), 0);
     assert_true(eng_idle(e));
-    kz_engine_free(e);
+    eng_free(e);
     des_free(&r->q);
 }
 
