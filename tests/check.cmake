@@ -1,0 +1,1 @@
+# check.cmake - kizuna check on scenarios against a structure, and the installed tree.
