@@ -1,10 +1,12 @@
 /* main.c - the `kizuna` command: dispatches to subcommands. */
-#include <errno.h>
+#include <float.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "kizuna/error.h"
+#include "kizuna/util.h"
+#include "opt.h"
 
 static const struct {
     const char *name;
@@ -47,13 +49,21 @@ bool cli_is_help(const char *arg)
 
 bool cli_number(const char *s, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end)
-        return false;
-    *out = v;
-    return true;
+    return kz_parse_double(s, -DBL_MAX, DBL_MAX, out) == KZ_OK;
+}
+
+/* "kizuna: unknown command 'smi'; did you mean 'sim'? (kizuna --help)" */
+static int unknown_command(const char *name)
+{
+    const char *names[sizeof commands / sizeof commands[0] + 1];
+    size_t n = 0;
+    for (; n < sizeof commands / sizeof commands[0]; n++)
+        names[n] = commands[n].name;
+    names[n++] = "help";
+    const char *s = kz_suggest(name, names, n);
+    if (s)
+        return cli_usage(NULL, "unknown command '%s'; did you mean '%s'?", name, s);
+    return cli_usage(NULL, "unknown command '%s'", name);
 }
 
 int main(int argc, char **argv)
@@ -73,7 +83,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "kizuna: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return EXIT_USAGE;
+    if (argv[1][0] == '-') {
+        static const char *const top[] = {"--help", "--version"};
+        const char *s = kz_suggest(argv[1], top, 2);
+        if (s)
+            return cli_usage(NULL, "unknown option '%s'; did you mean '%s'?", argv[1], s);
+        return cli_usage(NULL, "unknown option '%s'; give a command first", argv[1]);
+    }
+    return unknown_command(argv[1]);
 }
