@@ -56,4 +56,11 @@ struct command {
 int cmd_parse(const struct kz_model *m, const char *file, const char *text, size_t len,
               struct command *out, kz_diags *d);
 
+/* The one encoder: writes `c` as the JSON text cmd_parse reads back to the same command
+ * (every field the kind uses; the director's tag, aux and thread when set). `c` must hold
+ * indices valid in `m`. *out is malloc'd, the caller frees it. Returns 0, KZ_EINVAL (with
+ * err) or KZ_ENOMEM. */
+int cmd_encode(const struct kz_model *m, const struct command *c, char **out, char *err,
+               size_t errlen);
+
 #endif

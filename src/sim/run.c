@@ -12,34 +12,15 @@
 #include "core/des.h"
 #include "kizuna/error.h"
 #include "kizuna/sim.h"
+#include "scenario/director.h"
 #include "scenario/plan.h"
 #include "core/rng.h"
 #include "stats.h"
 
-/* Driver events; the engine's own kinds are below 16. */
-enum {
-    EV_ARRIVE = 16,   /* arg: message; the hop's receiver is in w->hop_to */
-    EV_INST_START,    /* arg: instance */
-    EV_DELAY_DONE,    /* arg: instance */
-    EV_PHASE,         /* arg: phase change */
-    EV_OUT_DOWN,      /* arg: outage */
-    EV_OUT_UP,        /* arg: outage */
-    EV_BG_RATE,       /* arg: background stream */
-    EV_BG_AT,         /* arg: stream << 16 | time index */
-};
+/* The shell's own event: a message reaches the far end of a hop. */
+enum { EV_ARRIVE = KZ_EV_SHELL /* arg: message; the hop's receiver is in w->hop_to */ };
 
 #define CHUNK 32 /* replications handed to a worker at a time */
-
-struct inst {
-    int thread, copy, step, pending;
-    int64_t t_start, t_mark; /* started; end of the deadline step (-1: not reached) */
-    int64_t t_parked;        /* waiting for a phase that permits the decision, since */
-    int64_t deadline_us;
-    bool stopped, parked, finished;
-    int stopped_step;
-    const char *why;
-    int decider[64]; /* per step: who decided (decide steps) */
-};
 
 /* What one worker adds up over its replications; integers only (see stats.h). */
 struct acc {
@@ -70,13 +51,11 @@ struct worker {
     struct engine *eng;
     struct des q;
     struct rng rng;
-    struct inst *inst;
+    struct director *dir;
     uint32_t *hop_to;
     uint32_t caphop;
     struct acc acc;
     struct eng_stats est;
-    int active;        /* instances not finished */
-    int phase;         /* the legal phase now */
     int err;
     long run;
     FILE *trace;
@@ -223,202 +202,106 @@ static void on_trace(void *ctx, const struct trace_rec *r)
     }
 }
 
-/* ---- threads of steps --------------------------------------------------------------- */
+/* ---- the director's actuator: the engine ------------------------------------------------ */
 
-static void inst_finish(struct worker *w, struct inst *in)
+static int act_share(void *ctx, const struct dir_act *a)
 {
-    if (!in->finished) {
-        in->finished = true;
-        w->active--;
-    }
+    struct worker *w = ctx;
+    return eng_share(w->eng, a->ps->msg, a->node, a->to, a->nto, &a->ps->attr, (uint32_t)a->inst,
+                     (uint32_t)a->step);
 }
 
-static void inst_stop(struct worker *w, struct inst *in, const char *why)
+static int act_request(void *ctx, const struct dir_act *a)
 {
-    in->stopped = true;
-    in->stopped_step = in->step;
-    in->why = why;
-    if (w->trace)
-        tr_line(w, "thread %s[%d] step %d stopped: %s", w->p->threads[in->thread].src->id, in->copy,
-                in->step + 1, why);
-    inst_finish(w, in);
+    struct worker *w = ctx;
+    return eng_request(w->eng, a->ps->decision, a->ps->assets, a->node, &a->ps->attr,
+                       (uint32_t)a->inst, (uint32_t)a->step);
 }
 
-static int start_step(struct worker *w, int ii);
-
-static bool legal_later(const struct worker *w, const struct pstep *ps)
+static int act_order(void *ctx, const struct dir_act *a)
 {
-    const struct plan *p = w->p;
-    for (int i = 0; i < p->nchanges; i++)
-        if (p->changes[i].at_us > w->q.now &&
-            eng_authority(w->eng, ps->decision, ps->assets, p->changes[i].phase))
-            return true;
-    return false;
+    struct worker *w = ctx;
+    return eng_order(w->eng, a->ps->decision, a->node, a->to, a->nto, &a->ps->attr,
+                     (uint32_t)a->inst, (uint32_t)a->step);
 }
 
-static int step_end(struct worker *w, int ii)
+static int act_phase(void *ctx, int phase) { return eng_set_phase(((struct worker *)ctx)->eng, phase); }
+
+static int act_outage(void *ctx, int id, const struct poutage *o, bool down)
 {
-    struct inst *in = &w->inst[ii];
-    const struct pthread *pt = &w->p->threads[in->thread];
-    if (w->trace)
-        tr_line(w, "thread %s[%d] step %d (%s) done", pt->src->id, in->copy, in->step + 1,
-                pt->steps[in->step].label ? pt->steps[in->step].label : "-");
-    if (in->step == pt->src->deadline_at)
-        in->t_mark = w->q.now;
-    in->step++;
-    return start_step(w, ii);
+    return eng_outage(((struct worker *)ctx)->eng, id, o->kind, o->ids, o->n, down);
 }
 
-static int start_step(struct worker *w, int ii)
+static int act_load(void *ctx, const struct pbg *b)
 {
-    struct inst *in = &w->inst[ii];
-    const struct pthread *pt = &w->p->threads[in->thread];
-    if (in->step >= pt->nsteps) {
-        inst_finish(w, in);
-        return 0;
-    }
-    const struct pstep *ps = &pt->steps[in->step];
-    uint32_t tag = (uint32_t)ii, aux = (uint32_t)in->step;
-    if (in->parked && ps->by >= 0) /* the legal gate held it: a `legal` wait at the requester */
-        w->acc.thread_wait_us[((size_t)in->thread * w->p->m->nnodes + (size_t)ps->by) *
-                                  WAIT_COUNT +
-                              WAIT_LEGAL] += w->q.now - in->t_parked;
-    in->parked = false;
-    if (w->trace)
-        tr_line(w, "thread %s[%d] step %d (%s) begins", pt->src->id, in->copy, in->step + 1,
-                ps->label ? ps->label : "-");
-    switch (ps->kind) {
-    case ST_SHARE:
-    case ST_REPORT:
-        in->pending = ps->until_first ? 1 : ps->nto;
-        if (ps->nto == 0)
-            return step_end(w, ii);
-        return eng_share(w->eng, ps->msg, ps->from, ps->to, ps->nto, &ps->attr, tag, aux);
-    case ST_DECIDE:
-        in->pending = 1;
-        if (!eng_authority(w->eng, ps->decision, ps->assets, w->phase)) {
-            if (legal_later(w, ps)) {
-                in->parked = true; /* the legal gate: wait for the phase that permits it */
-                in->t_parked = w->q.now;
-                if (w->trace)
-                    tr_line(w, "thread %s[%d] waits: %s is not permitted or held in phase %s",
-                            pt->src->id, in->copy, w->p->m->decisions[ps->decision].id,
-                            w->p->m->phases[w->phase].id);
-                return 0;
-            }
-            inst_stop(w, in, "no authority holds this decision in this phase (legal gate)");
-            return 0;
-        }
-        return eng_request(w->eng, ps->decision, ps->assets, ps->by, &ps->attr, tag, aux);
-    case ST_ORDER: {
-        int decider = ps->by >= 0 ? ps->by : in->decider[ps->decide_step];
-        const int *to = ps->to;
-        int nto = ps->nto;
-        int ex[64]; /* the authority's executors (eng_order copies them) */
-        if (!to) {
-            const struct authority *au =
-                eng_authority(w->eng, ps->decision, ps->assets, w->phase);
-            if (!au || au->executors.n == 0) {
-                inst_stop(w, in, "no executors: the authority names none in this phase");
-                return 0;
-            }
-            nto = 0;
-            for (size_t i = 0; i < au->executors.n && i < 64; i++)
-                ex[nto++] = au->executors.v[i].idx;
-            to = ex;
-        }
-        in->pending = ps->until_first ? 1 : nto;
-        return eng_order(w->eng, ps->decision, decider, to, nto, &ps->attr, tag, aux);
-    }
-    case ST_DELAY:
-        return des_push(&w->q, w->q.now + rng_dist_us(&w->rng, &ps->delay), EV_DELAY_DONE,
-                        (uint32_t)ii)
-                   ? KZ_ENOMEM
-                   : 0;
-    }
-    return KZ_EINVAL;
+    return eng_background(((struct worker *)ctx)->eng, b->node, (enum action)b->action,
+                          (enum kz_precedence)b->prec);
 }
+
+static void act_note(void *ctx, const char *line) { tr_line(ctx, "%s", line); }
 
 static void on_done(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, int node,
                     const char *why)
 {
     struct worker *w = ctx;
-    if (tag >= (uint32_t)w->p->ninst)
-        return;
-    struct inst *in = &w->inst[tag];
-    if (in->finished || in->step != (int)aux)
-        return; /* a later answer to a step already over (until: first, or the delegate won) */
-    if (st != ENG_OK) {
-        inst_stop(w, in, why ? why : "infeasible");
-        return;
-    }
-    const struct pstep *ps = &w->p->threads[in->thread].steps[in->step];
-    if (ps->kind == ST_DECIDE && in->step < 64)
-        in->decider[in->step] = node;
-    if (--in->pending > 0)
-        return;
-    int rc = step_end(w, (int)tag);
+    int rc = dir_done(w->dir, tag, aux, st == ENG_OK, node, why);
     if (rc && !w->err)
         w->err = rc;
 }
 
 /* ---- one replication ----------------------------------------------------------------- */
 
-static int schedule_bg_rate(struct worker *w, int i)
-{
-    const struct pbg *b = &w->p->bg[i];
-    int64_t t = w->q.now < b->from_us ? b->from_us : w->q.now;
-    t += (int64_t)(rng_exp(&w->rng, 1.0 / b->rate_per_s) * 1e6);
-    if (t > b->until_us)
-        return 0;
-    return des_push(&w->q, t, EV_BG_RATE, (uint32_t)i) ? KZ_ENOMEM : 0;
-}
-
 static int handle(struct worker *w, unsigned kind, uint32_t arg)
 {
-    const struct plan *p = w->p;
-    switch (kind) {
-    case EV_ARRIVE:
+    switch (kz_ev_owner(kind)) {
+    case KZ_EVO_SHELL: /* EV_ARRIVE */
         return eng_deliver(w->eng, arg, (int)w->hop_to[arg]);
-    case EV_INST_START:
-        w->inst[arg].t_start = w->q.now;
-        return start_step(w, (int)arg);
-    case EV_DELAY_DONE:
-        return step_end(w, (int)arg);
-    case EV_PHASE: {
-        w->phase = p->changes[arg].phase;
-        int rc = eng_set_phase(w->eng, w->phase);
-        if (rc)
-            return rc;
-        if (w->trace)
-            tr_line(w, "phase changes to %s", p->m->phases[w->phase].id);
-        for (int i = 0; i < p->ninst && !rc; i++)
-            if (w->inst[i].parked && !w->inst[i].finished)
-                rc = start_step(w, i);
-        return rc;
-    }
-    case EV_OUT_DOWN:
-    case EV_OUT_UP: {
-        const struct poutage *o = &p->outages[arg];
-        bool down = kind == EV_OUT_DOWN;
-        if (w->trace)
-            tr_line(w, "outage %u (%s of %d) %s", (unsigned)arg + 1,
-                    (const char *[]){"node", "network", "link", "cut"}[o->kind], o->n,
-                    down ? "begins" : "ends");
-        return eng_outage(w->eng, (int)arg, o->kind, o->ids, o->n, down);
-    }
-    case EV_BG_RATE: {
-        const struct pbg *b = &p->bg[arg];
-        int rc = eng_background(w->eng, b->node, (enum action)b->action,
-                                (enum kz_precedence)b->prec);
-        return rc ? rc : schedule_bg_rate(w, (int)arg);
-    }
-    case EV_BG_AT: {
-        const struct pbg *b = &p->bg[arg >> 16];
-        return eng_background(w->eng, b->node, (enum action)b->action, (enum kz_precedence)b->prec);
-    }
-    default:
+    case KZ_EVO_DIRECTOR:
+        return dir_fire(w->dir, kind, arg);
+    case KZ_EVO_ENGINE:
         return eng_fire(w->eng, kind, arg);
+    default:
+        return KZ_EINVAL;
+    }
+}
+
+/* Adds this run's outcome to the worker's accumulators. */
+static void fold(struct worker *w, long run, int64_t end)
+{
+    const struct plan *p = w->p;
+    struct acc *a = &w->acc;
+    size_t nn = p->m->nnodes;
+    a->span_us += end > 0 ? end : 1;
+    for (int t = 0; t < p->nthreads; t++) {
+        struct dir_outcome o;
+        dir_outcome(w->dir, t, &o);
+        for (size_t n = 0; n < nn; n++)
+            a->thread_wait_us[((size_t)t * nn + n) * WAIT_COUNT + WAIT_LEGAL] +=
+                dir_legal_us(w->dir, t, (int)n);
+        a->sum_deadline_us[t] += o.deadline_us;
+        if (o.done) {
+            hist_add(&a->hist[t], o.took_us);
+            a->n_done[t]++;
+            a->sum_us[t] += o.took_us;
+            a->sumsq[t] += (u128)o.took_us * (u128)o.took_us;
+        }
+        a->n_met[t] += o.met;
+        if (o.infeasible && (a->why_run[t] < 0 || run < a->why_run[t])) {
+            a->why_run[t] = run;
+            a->why[t] = o.why;
+        }
+        a->n_infeasible[t] += o.infeasible;
+        if (w->rows)
+            w->rows[(size_t)run * (size_t)p->nthreads + (size_t)t] = (struct kz_run_row){
+                o.done ? (double)o.took_us * 1e-6 : -1.0, (double)o.deadline_us * 1e-6, o.met,
+                o.done ? -1 : o.stopped_step};
+        if (w->trace) {
+            char a1[32], a2[32];
+            fmt_dur((double)o.took_us * 1e-6, a1, sizeof a1);
+            fmt_dur((double)o.deadline_us * 1e-6, a2, sizeof a2);
+            fprintf(w->trace, "thread %-20s %s  deadline %s  %s\n", p->threads[t].src->id,
+                    o.done ? a1 : "not completed", a2, o.met ? "met" : "missed");
+        }
     }
 }
 
@@ -430,7 +313,6 @@ static int run_one(struct worker *w, uint64_t seed, long run)
     des_reset(&w->q);
     int week = p->s->start_any ? (int)(rng_u01(&w->rng) * 7 * 1440) % (7 * 1440)
                                : p->s->start_week_min_utc;
-    w->phase = p->phase0;
     eng_reset(w->eng, p->phase0, week);
     w->err = 0;
     if (w->trace) {
@@ -439,114 +321,24 @@ static int run_one(struct worker *w, uint64_t seed, long run)
                 p->m->name, days[week / 1440], week % 1440 / 60, week % 60,
                 p->m->phases[p->phase0].id);
     }
-    int rc = 0;
-    for (int i = 0; i < p->nchanges && !rc; i++)
-        rc = des_push(&w->q, p->changes[i].at_us, EV_PHASE, (uint32_t)i);
-    for (int i = 0; i < p->noutages && !rc; i++) {
-        const struct poutage *o = &p->outages[i];
-        int64_t at = rng_dist_us(&w->rng, o->at);
-        rc = des_push(&w->q, at, EV_OUT_DOWN, (uint32_t)i);
-        if (!rc && o->dur)
-            rc = des_push(&w->q, at + rng_dist_us(&w->rng, o->dur), EV_OUT_UP, (uint32_t)i);
-    }
-    for (int i = 0; i < p->nbg && !rc; i++) {
-        const struct pbg *b = &p->bg[i];
-        if (b->rate_per_s > 0)
-            rc = schedule_bg_rate(w, i);
-        for (size_t k = 0; k < b->nat && k < 65536 && !rc; k++)
-            rc = des_push(&w->q, (int64_t)(b->at[k] * 1e6), EV_BG_AT,
-                          (uint32_t)i << 16 | (uint32_t)k);
-    }
-    w->active = p->ninst;
-    for (int t = 0; t < p->nthreads && !rc; t++) {
-        const struct pthread *pt = &p->threads[t];
-        int64_t start = rng_dist_us(&w->rng, &pt->src->start);
-        for (int c = 0; c < pt->src->copies && !rc; c++) {
-            int ii = pt->first_inst + c;
-            struct inst *in = &w->inst[ii];
-            memset(in, 0, sizeof *in);
-            in->thread = t;
-            in->copy = c;
-            in->t_mark = -1;
-            in->stopped_step = -1;
-            in->deadline_us = rng_dist_us(&w->rng, &pt->src->deadline);
-            rc = des_push(&w->q, start + (int64_t)(pt->src->spacing * 1e6) * c, EV_INST_START,
-                          (uint32_t)ii);
-        }
-    }
+    int rc = dir_start(w->dir);
     if (rc)
-        return KZ_ENOMEM;
+        return rc;
     unsigned kind;
     uint32_t arg;
     int64_t end = p->horizon_us;
-    while (w->active > 0 && w->q.n > 0 && w->q.h[0].t <= p->horizon_us) {
+    while (dir_active(w->dir) > 0 && w->q.n > 0 && w->q.h[0].t <= p->horizon_us) {
         des_pop(&w->q, &kind, &arg);
         if ((rc = handle(w, kind, arg)) != 0 || (rc = w->err) != 0)
             return rc;
         end = w->q.now;
     }
-    if (w->active > 0)
+    if (dir_active(w->dir) > 0)
         end = p->horizon_us;
     if (w->trace)
-        tr_line(w, "run ends (%s)", w->active > 0 ? "horizon reached" : "every thread finished");
-
-    /* fold this run into the worker's accumulators */
-    struct acc *a = &w->acc;
-    a->span_us += end > 0 ? end : 1;
-    for (int t = 0; t < p->nthreads; t++) {
-        const struct pthread *pt = &p->threads[t];
-        int64_t worst = 0;
-        bool done = true, met = true, infeasible = false;
-        int stopped = -1;
-        const char *why = NULL;
-        int64_t dl = 0;
-        for (int c = 0; c < pt->src->copies; c++) {
-            const struct inst *in = &w->inst[pt->first_inst + c];
-            dl += in->deadline_us;
-            if (in->t_mark < 0) {
-                done = met = false;
-                if (in->stopped) {
-                    infeasible = true;
-                    why = in->why;
-                }
-                if (stopped < 0)
-                    stopped = in->stopped ? in->stopped_step : in->step;
-                continue;
-            }
-            int64_t took = in->t_mark - in->t_start;
-            if (took > worst)
-                worst = took;
-            if (took > in->deadline_us)
-                met = false;
-        }
-        dl /= pt->src->copies;
-        a->sum_deadline_us[t] += dl;
-        if (done) {
-            hist_add(&a->hist[t], worst);
-            a->n_done[t]++;
-            a->sum_us[t] += worst;
-            a->sumsq[t] += (u128)worst * (u128)worst;
-        }
-        a->n_met[t] += met;
-        if (infeasible) {
-            a->n_infeasible[t]++;
-            if (a->why_run[t] < 0 || run < a->why_run[t]) {
-                a->why_run[t] = run;
-                a->why[t] = why;
-            }
-        }
-        if (w->rows)
-            w->rows[(size_t)run * (size_t)p->nthreads + (size_t)t] =
-                (struct kz_run_row){done ? (double)worst * 1e-6 : -1.0, (double)dl * 1e-6, met,
-                                    done ? -1 : stopped};
-        if (w->trace) {
-            char a1[32], a2[32];
-            fmt_dur((double)worst * 1e-6, a1, sizeof a1);
-            fmt_dur((double)dl * 1e-6, a2, sizeof a2);
-            fprintf(w->trace, "thread %-20s %s  deadline %s  %s\n", pt->src->id,
-                    done ? a1 : "not completed", a2, met ? "met" : "missed");
-        }
-    }
+        tr_line(w, "run ends (%s)",
+                dir_active(w->dir) > 0 ? "horizon reached" : "every thread finished");
+    fold(w, run, end);
     return 0;
 }
 
@@ -636,7 +428,7 @@ static void worker_free(struct worker *w)
 {
     eng_free(w->eng);
     des_free(&w->q);
-    free(w->inst);
+    dir_free(w->dir);
     free(w->hop_to);
     acc_free(&w->acc);
 }
@@ -647,7 +439,7 @@ static int worker_init(struct worker *w, const struct plan *p)
     w->p = p;
     size_t nt = (size_t)p->nthreads, nn = p->m->nnodes;
     if (eng_create(p->m, &w->eng) || des_init(&w->q, 1024) ||
-        !(w->inst = calloc((size_t)p->ninst + 1, sizeof *w->inst)) ||
+        dir_create(p, &w->dir) ||
         acc_init(&w->acc, nt, nn)) {
         worker_free(w);
         return KZ_ENOMEM;
@@ -658,6 +450,9 @@ static int worker_init(struct worker *w, const struct plan *p)
     struct kz_transport tr = {w, net_send};
     struct eng_hooks hooks = {w, on_done, NULL};
     eng_bind(w->eng, &clock, &tr, &hooks, &w->rng, &w->est);
+    struct dir_actuator act = {w,         act_share, act_request, act_order, act_phase,
+                               act_outage, act_load,  NULL};
+    dir_bind(w->dir, &clock, &act, &w->rng);
     return 0;
 }
 
@@ -967,6 +762,9 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
         struct kz_transport tr = {&w, net_send};
         struct eng_hooks hooks = {&w, on_done, on_trace};
         eng_bind(w.eng, &clock, &tr, &hooks, &w.rng, &w.est);
+        struct dir_actuator act = {&w,        act_share, act_request, act_order, act_phase,
+                                   act_outage, act_load,  act_note};
+        dir_bind(w.dir, &clock, &act, &w.rng);
         rc = run_one(&w, seed, run);
         if (rc)
             snprintf(err, errlen, "simulation failed: %s", kz_strerror(rc));

@@ -1,0 +1,144 @@
+/* command_enc.c - the one encoder of node commands: a struct command as the JSON cmd_parse reads. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "kizuna/error.h"
+
+static const char *const kinds[] = {"share",  "request", "order", "phase",
+                                    "outage", "decide",  "stop",  "load"};
+static const char *const share_kinds[] = {"track", "alert", "report"};
+static const char *const precs[] = {"flash", "immediate", "priority", "routine"};
+static const char *const outage_kinds[] = {"node", "network", "link", "cut"};
+
+/* jansson's setters steal the new value and fail only when out of memory; one flag collects it. */
+static void put(json_t *o, const char *k, json_t *v, bool *ok)
+{
+    if (!v || json_object_set_new(o, k, v))
+        *ok = false;
+}
+
+static json_t *ids(const int *v, int n, const char *(*id)(const struct kz_model *, int),
+                   const struct kz_model *m)
+{
+    json_t *a = json_array();
+    for (int i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(id(m, v[i])))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static const char *node_id(const struct kz_model *m, int i) { return m->nodes[i].id; }
+static const char *network_id(const struct kz_model *m, int i) { return m->networks[i].id; }
+
+static json_t *nations(const struct kz_model *m, uint64_t mask)
+{
+    int v[64], n = 0;
+    for (size_t i = 0; i < m->nnations && i < 64; i++)
+        if (mask & ((uint64_t)1 << i))
+            v[n++] = (int)i;
+    json_t *a = json_array();
+    for (int i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(m->nations[v[i]].id))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static void attrs(json_t *o, const struct kz_model *m, const struct command *c, bool *ok)
+{
+    put(o, "precedence", json_string(precs[c->attr.prec]), ok);
+    put(o, "classification", json_string(kz_classif_names[c->attr.cls]), ok);
+    put(o, "releasable", nations(m, c->attr.releasable), ok);
+    put(o, "disclosable", nations(m, c->attr.disclosable), ok);
+}
+
+static void body(json_t *o, const struct command *c, bool *ok)
+{
+    if (c->msg == KZ_MSG_TRACK || c->body.track_id[0])
+        put(o, "track", json_string(c->body.track_id), ok);
+    if (c->body.lat != 0 || c->body.lon != 0 || c->body.alt_m != 0) {
+        put(o, "lat", json_real(c->body.lat), ok);
+        put(o, "lon", json_real(c->body.lon), ok);
+        put(o, "alt", json_real(c->body.alt_m), ok);
+    }
+}
+
+int cmd_encode(const struct kz_model *m, const struct command *c, char **out, char *err,
+               size_t errlen)
+{
+    *out = NULL;
+    if ((unsigned)c->kind >= sizeof kinds / sizeof *kinds) {
+        snprintf(err, errlen, "command kind %d is not one a node knows", (int)c->kind);
+        return KZ_EINVAL;
+    }
+    bool ok = true;
+    json_t *o = json_object();
+    if (!o)
+        return KZ_ENOMEM;
+    put(o, "cmd", json_string(kinds[c->kind]), &ok);
+    if (c->body.text[0])
+        put(o, "text", json_string(c->body.text), &ok);
+    switch (c->kind) {
+    case C_SHARE:
+        put(o, "kind",
+            json_string(share_kinds[c->msg == KZ_MSG_ALERT ? 1 : c->msg == KZ_MSG_REPORT ? 2 : 0]),
+            &ok);
+        put(o, "to", ids(c->to, c->nto, node_id, m), &ok);
+        body(o, c, &ok);
+        if (c->repeat > 1)
+            put(o, "repeat", json_integer(c->repeat), &ok);
+        if (c->rate > 0)
+            put(o, "rate", json_real(c->rate), &ok);
+        if (c->update)
+            put(o, "update", json_true(), &ok);
+        attrs(o, m, c, &ok);
+        break;
+    case C_REQUEST:
+    case C_ORDER:
+        put(o, "decision", json_string(m->decisions[c->decision].id), &ok);
+        if (c->assets >= 0)
+            put(o, "assets", json_string(m->nations[c->assets].id), &ok);
+        if (c->kind == C_ORDER)
+            put(o, "to", ids(c->to, c->nto, node_id, m), &ok);
+        attrs(o, m, c, &ok);
+        break;
+    case C_PHASE:
+        put(o, "phase", json_string(m->phases[c->phase].id), &ok);
+        break;
+    case C_OUTAGE:
+        put(o, "id", json_integer(c->outage_id), &ok);
+        put(o, "kind", json_string(outage_kinds[c->okind]), &ok);
+        put(o, "ids", ids(c->ids, c->nids, c->okind == OUT_NETWORK ? network_id : node_id, m),
+            &ok);
+        put(o, "down", json_boolean(c->down), &ok);
+        break;
+    case C_DECIDE:
+        put(o, "key", json_integer(c->key), &ok);
+        put(o, "answer", json_string(c->approve ? "approve" : "deny"), &ok);
+        break;
+    case C_STOP:
+        break;
+    case C_LOAD:
+        put(o, "action", json_string(kz_action_names[c->action]), &ok);
+        put(o, "precedence", json_string(precs[c->attr.prec]), &ok);
+        break;
+    }
+    if (c->tag || c->aux || c->attr.thread >= 0) {
+        put(o, "thread", json_integer(c->attr.thread), &ok);
+        put(o, "tag", json_integer(c->tag), &ok);
+        put(o, "aux", json_integer(c->aux), &ok);
+    }
+    char *s = ok ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+                 : NULL;
+    json_decref(o);
+    if (!s)
+        return KZ_ENOMEM;
+    *out = s;
+    return 0;
+}
