@@ -37,14 +37,19 @@ enum stmt {
     S_PEND_CLOSE,
     S_PEND_RESET,
     S_META_GET,
-    S_COUNT
+    S_COUNT,
+    /* the node's alone, prepared when first used: a reader's journal may predate them */
+    S_CMD_ACCEPT = S_COUNT,
+    S_CMD_REFUSE_ROOT,
+    S_CMD_REFUSE_SEQ,
+    S_ALL
 };
 
 /* "Open" in the outbox: neither acknowledged nor superseded (the partial indexes of
  * journal_check.c are on exactly this). */
 #define OPEN_ROW "acked_ns IS NULL AND superseded_by IS NULL"
 
-static const char *const sql[S_COUNT] = {
+static const char *const sql[S_ALL] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     /* the node's commit count, in the transaction it counts (journal_check.c: the sidecar) */
@@ -85,14 +90,28 @@ static const char *const sql[S_COUNT] = {
     [S_PEND_CLOSE] = "UPDATE pending SET state = ?2, closed_ns = ?3 WHERE key = ?1",
     [S_PEND_RESET] = "UPDATE pending SET state = 'lost' WHERE state = 'open'",
     [S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    /* verdicts, given in the transaction that takes the commands (seq >= ?1) */
+    [S_CMD_ACCEPT] = "UPDATE command SET verdict = 'accepted', verdict_ns = ?2 "
+                     "WHERE seq >= ?1 AND taken = 1 AND verdict IS NULL",
+    [S_CMD_REFUSE_ROOT] = "UPDATE command SET verdict = 'refused', reason = ?2, verdict_ns = ?3 "
+                          "WHERE seq = (SELECT cmd_seq FROM work WHERE root = ?1) AND seq >= ?4 "
+                          "AND verdict IS NULL",
+    [S_CMD_REFUSE_SEQ] = "UPDATE command SET verdict = 'refused', reason = ?2, verdict_ns = ?3 "
+                         "WHERE seq = ?1 AND verdict IS NULL",
 };
+
+/* Journals made before verdicts gain their columns when their node starts. */
+static const char verdict_columns[] = "ALTER TABLE command ADD COLUMN verdict TEXT;"
+                                      "ALTER TABLE command ADD COLUMN reason TEXT;"
+                                      "ALTER TABLE command ADD COLUMN verdict_ns INTEGER;";
 
 struct journal {
     sqlite3 *db;
-    sqlite3_stmt *st[S_COUNT];
+    sqlite3_stmt *st[S_ALL];
     int seq_fd;          /* the node's sidecar (DIR/NODE.db.seq), -1 for other openers */
     int64_t commits;     /* the node's commit count (it alone changes it: it holds the lock) */
     int64_t changes0;    /* sqlite3_total_changes64 at jr_begin */
+    int64_t vmin;        /* the first command taken in this transaction, 0 for none */
     char err[256];
 };
 
@@ -103,6 +122,22 @@ static int fail(struct journal *j, int rc)
 }
 
 const char *jr_errmsg(const struct journal *j) { return j->err; }
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A statement of the node's alone, prepared on first use; NULL with j->err when it cannot be. */
+static sqlite3_stmt *node_stmt(struct journal *j, enum stmt i)
+{
+    if (!j->st[i] && sqlite3_prepare_v3(j->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &j->st[i],
+                                        NULL) != SQLITE_OK)
+        snprintf(j->err, sizeof j->err, "journal: %s", sqlite3_errmsg(j->db));
+    return j->st[i];
+}
 struct sqlite3 *jr_db(struct journal *j) { return j->db; }
 
 int jr_meta_set(struct journal *j, const char *k, const char *v)
@@ -159,7 +194,12 @@ int jr_open(const char *path, const char *node, uint64_t digest, bool create,
         goto fail;
     rc = KZ_EIO;
     char *msg = NULL;
+    sqlite3_stmt *probe = NULL;
+    bool old = create && sqlite3_prepare_v2(j->db, "SELECT verdict_ns FROM command", -1, &probe,
+                                            NULL) != SQLITE_OK;
+    sqlite3_finalize(probe);
     if ((create && sqlite3_exec(j->db, jc_indexes, NULL, NULL, &msg) != SQLITE_OK) ||
+        (old && sqlite3_exec(j->db, verdict_columns, NULL, NULL, &msg) != SQLITE_OK) ||
         sqlite3_exec(j->db, "PRAGMA synchronous=NORMAL", NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, msg ? msg : "cannot set up the journal");
         sqlite3_free(msg);
@@ -219,7 +259,7 @@ void jr_close(struct journal *j)
 {
     if (!j)
         return;
-    for (int i = 0; i < S_COUNT; i++)
+    for (int i = 0; i < S_ALL; i++)
         sqlite3_finalize(j->st[i]);
     sqlite3_close(j->db);
     if (j->seq_fd >= 0)
@@ -240,11 +280,24 @@ int jr_begin(struct journal *j)
 {
     int rc = run(j, j->st[S_BEGIN]);
     j->changes0 = sqlite3_total_changes64(j->db);
+    j->vmin = 0;
     return rc;
 }
 
 int jr_commit(struct journal *j)
 {
+    if (j->vmin) {
+        /* the commands taken in this transaction that nothing refused */
+        sqlite3_stmt *s = node_stmt(j, S_CMD_ACCEPT);
+        if (!s)
+            return KZ_EIO;
+        sqlite3_bind_int64(s, 1, j->vmin);
+        sqlite3_bind_int64(s, 2, now_ns());
+        int rc = run(j, s);
+        if (rc)
+            return rc;
+        j->vmin = 0;
+    }
     /* A transaction that changed nothing writes nothing (the node's idle steps): there is
      * nothing to lose, so nothing to count. */
     if (j->seq_fd < 0 || sqlite3_total_changes64(j->db) == j->changes0)
@@ -489,6 +542,27 @@ int jr_event(struct journal *j, const struct jr_event *e)
     bind_opt_int(s, 12, e->cls);
     if (e->text)
         sqlite3_bind_text(s, 13, e->text, -1, SQLITE_STATIC);
+    int rc = run(j, s);
+    if (rc || !j->vmin || !e->root || (strcmp(e->what, "refused") && strcmp(e->what, "infeasible")))
+        return rc;
+    /* on account of a command taken in this transaction: its verdict, unless it has one */
+    if (!(s = node_stmt(j, S_CMD_REFUSE_ROOT)))
+        return KZ_EIO;
+    sqlite3_bind_int64(s, 1, e->root);
+    sqlite3_bind_text(s, 2, e->text ? e->text : e->what, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, e->t_ns);
+    sqlite3_bind_int64(s, 4, j->vmin);
+    return run(j, s);
+}
+
+int jr_cmd_refused(struct journal *j, int64_t seq, const char *reason, int64_t t_ns)
+{
+    sqlite3_stmt *s = node_stmt(j, S_CMD_REFUSE_SEQ);
+    if (!s)
+        return KZ_EIO;
+    sqlite3_bind_int64(s, 1, seq);
+    sqlite3_bind_text(s, 2, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, t_ns);
     return run(j, s);
 }
 
@@ -519,11 +593,10 @@ static int cmd_refuse(struct journal *j, int64_t seq, const char *why)
     char text[200];
     snprintf(text, sizeof text, "command %" PRId64 " not taken: %s", seq, why);
     struct jr_event e = {.what = "refused", .thread = -1, .node = -1, .peer = -1, .net = -1,
-                         .kind = -1, .cls = -1, .text = text};
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    e.t_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+                         .kind = -1, .cls = -1, .text = text, .t_ns = now_ns()};
     int rc = jr_cmd_taken(j, seq);
+    if (!rc)
+        rc = jr_cmd_refused(j, seq, text, e.t_ns);
     return rc ? rc : jr_event(j, &e);
 }
 
@@ -570,7 +643,10 @@ int jr_cmd_next(struct journal *j, int64_t after, int64_t *seq, char **body)
 int jr_cmd_taken(struct journal *j, int64_t seq)
 {
     sqlite3_bind_int64(j->st[S_CMD_TAKEN], 1, seq);
-    return run(j, j->st[S_CMD_TAKEN]);
+    int rc = run(j, j->st[S_CMD_TAKEN]);
+    if (!rc && (!j->vmin || seq < j->vmin))
+        j->vmin = seq;
+    return rc;
 }
 
 int jr_pending_add(struct journal *j, int64_t key, int64_t t_ns, const char *what)

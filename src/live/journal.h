@@ -23,7 +23,9 @@
  *  - event:   the audit trail, one row per thing that happened, in order;
  *             refusals carry their reason.
  *  - command: operators' and the exercise director's commands, queued by
- *             other processes (kizuna send, decide, exercise).
+ *             other processes (kizuna send, decide, exercise), each with the
+ *             node's verdict once taken (`verdict` accepted or refused, its
+ *             `reason` and `verdict_ns`), in the transaction that takes it.
  *  - pending: decisions waiting for an operator.
  * Every function returns 0 or a negative KZ_E code; the message is in the
  * journal's error text (jr_errmsg).
@@ -99,6 +101,9 @@ struct jr_event {
     uint32_t tag, aux;
     int node, peer, net, kind, cls;
     const char *text;
+    int64_t root; /* the root of work being run, 0 for none: a refusal or an infeasible end
+                     while a command's root runs in the transaction that takes it is that
+                     command's verdict */
 };
 int jr_event(struct journal *j, const struct jr_event *e);
 
@@ -110,7 +115,13 @@ int jr_cmd_put(struct journal *j, const char *who, const char *body, int64_t t_n
 /* The first command after `after` not yet taken: 1 with its seq and its whole body
  * (malloc'd, NUL-terminated, the caller frees), or 0 when none. */
 int jr_cmd_next(struct journal *j, int64_t after, int64_t *seq, char **body);
+/* The node takes command `seq`. Its verdict is given in the same transaction: `refused` with
+ * the reason of the first refusal or infeasible end journaled on its account (jr_event with
+ * its root, or jr_cmd_refused), else `accepted` when the transaction commits. */
 int jr_cmd_taken(struct journal *j, int64_t seq);
+/* Command `seq` refused before it had a root of work (it cannot be parsed, too many streams):
+ * its verdict, unless it has one. */
+int jr_cmd_refused(struct journal *j, int64_t seq, const char *reason, int64_t t_ns);
 
 int jr_pending_add(struct journal *j, int64_t key, int64_t t_ns, const char *what);
 int jr_pending_close(struct journal *j, int64_t key, const char *outcome, int64_t t_ns);

@@ -36,7 +36,8 @@ static const char schema[] =
     " t_sim_us INTEGER, what TEXT, id INTEGER, thread INTEGER, tag INTEGER, aux INTEGER,"
     " node INTEGER, peer INTEGER, net INTEGER, kind INTEGER, cls INTEGER, text TEXT);"
     "CREATE TABLE command(seq INTEGER PRIMARY KEY AUTOINCREMENT, t_ns INTEGER,"
-    " who TEXT, body TEXT, taken INTEGER NOT NULL DEFAULT 0);"
+    " who TEXT, body TEXT, taken INTEGER NOT NULL DEFAULT 0, verdict TEXT, reason TEXT,"
+    " verdict_ns INTEGER);"
     "CREATE TABLE names(kind INTEGER, idx INTEGER, id TEXT, PRIMARY KEY(kind, idx));"
     "CREATE TABLE pending(key INTEGER PRIMARY KEY, t_ns INTEGER, what TEXT,"
     " state TEXT, closed_ns INTEGER);"
@@ -58,8 +59,7 @@ const char jc_indexes[] =
     "CREATE INDEX IF NOT EXISTS outbox_track ON outbox(track_id, to_node)"
     " WHERE acked_ns IS NULL AND superseded_by IS NULL AND track_id IS NOT NULL;";
 
-/* Roots skipped after a loss: more than a lost write-ahead log can have used (a root is
- * at least one ~500-byte row, so 2^20 roots are some 500 MB of log). */
+/* Roots skipped after a loss: more than a lost log can have used (2^20 ~500-byte rows). */
 #define ROOT_JUMP ((int64_t)1 << 20)
 
 /* ---- names ------------------------------------------------------------------------------ */
@@ -552,7 +552,8 @@ static void salvage(sqlite3 *from, sqlite3 *to, const char *t, char *note, size_
                               l ? "; " : "", t, sqlite3_errmsg(from));
         goto out;
     }
-    if (sqlite3_column_count(sel) != nc + 1) {
+    int have = sqlite3_column_count(sel) - 1; /* fewer: an older journal's, the rest NULL */
+    if (have > nc || have < 1) {
         l += (size_t)snprintf(note + l, n - l, "%s%s: other columns than a journal's, not copied",
                               l ? "; " : "", t);
         goto out;
@@ -569,7 +570,7 @@ static void salvage(sqlite3 *from, sqlite3 *to, const char *t, char *note, size_
     for (;;) {
         if (rc == SQLITE_ROW) {
             last = sqlite3_column_int64(sel, 0);
-            for (int i = 0; i < nc; i++)
+            for (int i = 0; i < have; i++)
                 sqlite3_bind_value(ins, i + 1, sqlite3_column_value(sel, i + 1));
             if (sqlite3_step(ins) == SQLITE_DONE)
                 copied++;

@@ -161,8 +161,11 @@ void nd_event(struct live *L, const char *what, uint64_t id, const struct kz_msg
         va_end(ap);
     }
     int64_t now = wall_ns();
-    struct jr_event e = {now,  L->last_us, what, id, h ? h->thread : -1, tag, aux, node, peer,
-                         net,  h ? h->kind : -1, h ? h->classification : -1, fmt ? text : NULL};
+    /* its own time: L->last_us alone is the last time the clock was read (a receipt long after
+     * the previous event carried that event's time) */
+    struct jr_event e = {now, nd_now(L).us, what, id, h ? h->thread : -1, tag, aux, node, peer,
+                         net, h ? h->kind : -1, h ? h->classification : -1, fmt ? text : NULL,
+                         L->cur_root};
     int rc = jr_event(L->j, &e);
     if (rc && !L->err)
         L->err = rc;
@@ -212,6 +215,8 @@ static void approvals_text(const struct live *L, const struct eng_wire *w, enum 
         snprintf(buf + k, n - k, " (--insecure: not authenticated)");
 }
 
+/* The node's clock: the engine's events are counted against the root they work for, so a
+ * root is closed (and its command marked handled) only when nothing of it is pending. */
 static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
 {
     struct live *L = ctx;
@@ -222,61 +227,65 @@ static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
         struct root *r = nd_root_find(L, L->op_root[arg]);
         if (r)
             r->jobs++;
-    }
-    if (kind == ENG_EV_JOB_DONE) {
+    } else if (kind == ENG_EV_JOB_DONE) {
         int64_t root = arg < L->seen_msgs ? L->msg_root[arg] : L->cur_root;
         struct root *r = root ? nd_root_find(L, root) : NULL;
         if (r)
             r->jobs++;
-        enum action a = eng_msg_action(L->eng, arg);
-        if (!L->o->automatic && (a == ACT_DECIDE || a == ACT_APPROVE)) {
-            /* an operator decides: the job waits in the inbox (kizuna inbox / decide) */
-            if (L->npend == L->cappend) {
-                size_t c = L->cappend ? L->cappend * 2 : 16;
-                struct pend *v = realloc(L->pend, c * sizeof *v);
-                if (!v)
-                    return KZ_ENOMEM;
-                L->pend = v;
-                L->cappend = c;
-            }
-            int k = 0;
-            for (size_t i = 0; i < L->npend; i++)
-                k += L->pend[i].root == root;
-            int64_t key = root * 16 + k;
-            L->pend[L->npend++] = (struct pend){key, root, arg};
-            const struct kz_msg_header *h = eng_msg_header(L->eng, arg);
-            int32_t op = eng_msg_op(L->eng, arg);
-            struct eng_wire w;
-            char what[400];
-            if (eng_export(L->eng, arg, &w) == 0 && w.decision >= 0) {
-                const struct kz_model *m = L->m;
-                int len = snprintf(what, sizeof what,
-                                 "%s %s%s%s%s%s (thread %d, operation %016" PRIx64 ")",
-                                 a == ACT_DECIDE ? "decide" : "approve", m->decisions[w.decision].id,
-                                 w.assets >= 0 ? " for " : "",
-                                 w.assets >= 0 ? m->nations[w.assets].id : "",
-                                 w.requester >= 0 ? ", requested by " : "",
-                                 w.requester >= 0 ? m->nodes[w.requester].id : "", w.h.thread,
-                                 op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
-                size_t used = len < 0 ? 0 : (size_t)len < sizeof what ? (size_t)len : sizeof what;
-                approvals_text(L, &w, a, what + used, sizeof what - used);
-            } else {
-                snprintf(what, sizeof what, "%s %s", a == ACT_DECIDE ? "decide" : "approve",
-                         h ? eng_msg_kind_names[h->kind] : "?");
-            }
-            int rc = jr_pending_add(L->j, key, wall_ns(), what);
-            if (rc)
-                return rc;
-            nd_event(L, "waiting", 0, h, 0, 0, L->me, -1, -1, "%s: kizuna decide --key %" PRId64,
-                  what, key);
-            return 0;
-        }
-        if (!L->o->automatic)
-            t = nd_now(L); /* machines relay, review, order and execute at once */
-    } else if (kind == ENG_EV_RECALL_DONE && !L->o->automatic) {
-        t = nd_now(L);
     }
-    return des_push(&L->q, t.us, kind, arg) ? KZ_ENOMEM : 0;
+    return des_push(&L->q, t.us, kind, arg);
+}
+
+/* The engine's operator hook: a decide or approve job waits in the inbox (kizuna inbox,
+ * kizuna decide) until an operator answers; node_cmd.c's decide ends it. */
+static int on_hold(void *ctx, uint32_t mi, enum action a, int node)
+{
+    struct live *L = ctx;
+    (void)node;
+    if (nd_adopt(L))
+        return KZ_ENOMEM;
+    int64_t root = mi < L->seen_msgs ? L->msg_root[mi] : L->cur_root;
+    struct root *r = root ? nd_root_find(L, root) : NULL;
+    if (r)
+        r->jobs++; /* the root stays open while the job waits */
+    if (L->npend == L->cappend) {
+        size_t c = L->cappend ? L->cappend * 2 : 16;
+        struct pend *v = realloc(L->pend, c * sizeof *v);
+        if (!v)
+            return KZ_ENOMEM;
+        L->pend = v;
+        L->cappend = c;
+    }
+    int k = 0;
+    for (size_t i = 0; i < L->npend; i++)
+        k += L->pend[i].root == root;
+    int64_t key = root * 16 + k;
+    L->pend[L->npend++] = (struct pend){key, root, mi};
+    const struct kz_msg_header *h = eng_msg_header(L->eng, mi);
+    int32_t op = eng_msg_op(L->eng, mi);
+    struct eng_wire w;
+    char what[400];
+    if (eng_export(L->eng, mi, &w) == 0 && w.decision >= 0) {
+        const struct kz_model *m = L->m;
+        int len = snprintf(what, sizeof what, "%s %s%s%s%s%s (thread %d, operation %016" PRIx64 ")",
+                           a == ACT_DECIDE ? "decide" : "approve", m->decisions[w.decision].id,
+                           w.assets >= 0 ? " for " : "",
+                           w.assets >= 0 ? m->nations[w.assets].id : "",
+                           w.requester >= 0 ? ", requested by " : "",
+                           w.requester >= 0 ? m->nodes[w.requester].id : "", w.h.thread,
+                           op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
+        size_t used = len < 0 ? 0 : (size_t)len < sizeof what ? (size_t)len : sizeof what;
+        approvals_text(L, &w, a, what + used, sizeof what - used);
+    } else {
+        snprintf(what, sizeof what, "%s %s", a == ACT_DECIDE ? "decide" : "approve",
+                 h ? eng_msg_kind_names[h->kind] : "?");
+    }
+    int rc = jr_pending_add(L->j, key, wall_ns(), what);
+    if (rc)
+        return rc;
+    nd_event(L, "waiting", 0, h, 0, 0, L->me, -1, -1, "%s: kizuna decide --key %" PRId64, what,
+             key);
+    return 1;
 }
 
 static void on_done(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, int node,
@@ -584,7 +593,7 @@ int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_
     L->est = (struct eng_stats){L->st_busy, L->st_wait, L->st_jobs, NULL, 0};
     struct kz_clock clock = {L, nd_now, clk_at};
     struct kz_transport tr = {L, nd_send};
-    struct eng_hooks hooks = {L, on_done, on_trace};
+    struct eng_hooks hooks = {L, on_done, on_trace, o->automatic ? NULL : on_hold, !o->automatic};
     eng_bind(L->eng, &clock, &tr, &hooks, &L->rng, &L->est);
     eng_reset(L->eng, L->phase, L->week);
     nd_now(L);

@@ -32,7 +32,9 @@ static int run_command(struct live *L, int64_t root, const char *text, int64_t s
         }
         kz_diags_destroy(d);
         nd_event(L, "refused", 0, NULL, 0, 0, L->me, -1, -1, "command refused: %s", msg);
-        return rc == KZ_ENOMEM ? rc : jr_work_handled(L->j, root);
+        if (rc == KZ_ENOMEM || (rc = jr_cmd_refused(L->j, seq, msg, wall_ns())))
+            return rc;
+        return jr_work_handled(L->j, root);
     }
     kz_diags_destroy(d);
     return exec_command(L, root, &c, text, seq, gen);
@@ -50,7 +52,9 @@ static int exec_command(struct live *L, int64_t root, const struct command *cp, 
         if (L->ngen == (int)(sizeof L->gen / sizeof L->gen[0])) {
             nd_event(L, "refused", 0, NULL, 0, 0, L->me, -1, -1,
                   "command %" PRId64 ": already %d streams running", seq, L->ngen);
-            return jr_work_handled(L->j, root);
+            rc = jr_cmd_refused(L->j, seq, "already as many streams running as a node runs",
+                                wall_ns());
+            return rc ? rc : jr_work_handled(L->j, root);
         }
         struct gen *g = &L->gen[L->ngen];
         g->text = strdup(text);
@@ -83,14 +87,7 @@ static int exec_command(struct live *L, int64_t root, const struct command *cp, 
     case C_SHARE:
         rc = eng_share(L->eng, c.msg, L->me, c.to, c.nto, &c.attr, c.tag, c.aux);
         break;
-    case C_REQUEST:
-        if (!eng_authority(L->eng, c.decision, c.assets, L->phase)) {
-            r->terminal = true;
-            nd_event(L, "infeasible", 0, NULL, c.tag, c.aux, L->me, -1, -1,
-                  "no authority holds %s in phase %s (legal gate)",
-                  L->m->decisions[c.decision].id, L->m->phases[L->phase].id);
-            break;
-        }
+    case C_REQUEST: /* the engine applies the legal gate (done: infeasible, journaled) */
         rc = eng_request(L->eng, c.decision, c.assets, L->me, &c.attr, c.tag, c.aux);
         break;
     case C_ORDER:
@@ -134,7 +131,7 @@ static int exec_command(struct live *L, int64_t root, const struct command *cp, 
         if (pr)
             pr->jobs--;
         if (c.approve) {
-            rc = eng_fire(L->eng, ENG_EV_JOB_DONE, p.mi);
+            rc = eng_resolve(L->eng, p.mi);
         } else {
             if (pr)
                 pr->terminal = true;
