@@ -219,7 +219,7 @@ static struct net *net_for(size_t k)
             abort();
         struct kz_clock clock = {h, clk_now, clk_at};
         struct kz_transport tr = {h, tr_send};
-        struct eng_hooks hooks = {h, on_done, on_trace};
+        struct eng_hooks hooks = {h, on_done, on_trace, NULL, false};
         eng_bind(h->eng, &clock, &tr, &hooks, &N->rng, &N->est);
     }
     return N;

@@ -140,7 +140,12 @@ struct kz_exercise_thread {
     double took_s;     /* worst copy, scenario seconds; < 0: not completed */
     double deadline_s; /* mean over copies */
     bool met;          /* every copy within its deadline */
-    const char *why;   /* why it stopped, when it did */
+    const char *why;   /* why it stopped, when it did (the last stopped copy's reason, as the
+                          simulator picks it) */
+    int stopped_step;  /* not completed: the step (0-based) where the first unfinished copy
+                          stopped or stood; -1 when completed */
+    double legal_s;    /* scenario seconds parked at the legal gate (waiting for a phase) */
+    const char *legal_node; /* the node where that wait was longest; NULL when none */
 };
 
 struct kz_exercise_result {

@@ -47,8 +47,11 @@ struct kz_msg_header {
 };
 
 /*
- * Time source. `at` asks for kz_engine_fire(engine, kind, arg) to be called at
- * time t (t >= now); kind < 16 and arg < 2^24. Returns 0 or a negative KZ_E code.
+ * Time source. `now` is the current time; `at` asks for the scheduler's
+ * `fire(kind, arg)` to be called at time t (t >= now) - kind and arg are the
+ * caller's, handed back unchanged. Returns 0, or a negative KZ_E code when the
+ * clock cannot hold the event (out of memory; KZ_ELIMIT when it cannot
+ * represent kind or arg - the caller's run is then too large for it).
  */
 struct kz_clock {
     void *ctx;

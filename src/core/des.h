@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kizuna/error.h"
 #include "kizuna/simtime.h"
 
 /*
@@ -49,11 +50,14 @@ static inline bool des_less(const struct des_ev *a, const struct des_ev *b)
     return a->t < b->t || (a->t == b->t && a->w < b->w);
 }
 
-/* Schedules (kind, arg) at absolute time t (t >= now). Returns 0 or -1 when out of memory. */
+/* Schedules (kind, arg) at absolute time t (t >= now). Returns 0, KZ_ENOMEM, or KZ_ELIMIT when
+ * kind > 255, arg > DES_ARG_MAX or the run has had 2^32 pushes. */
 static inline int des_push(struct des *q, int64_t t, unsigned kind, uint32_t arg)
 {
-    if ((q->n == q->cap && des_grow(q) != 0) || q->seq == UINT32_MAX)
-        return -1; /* out of memory, or 2^32 pushes in one run: FIFO order would wrap */
+    if (kind > 0xffu || arg > DES_ARG_MAX || q->seq == UINT32_MAX)
+        return KZ_ELIMIT; /* does not fit the packing, or 2^32 pushes in one run (FIFO would wrap) */
+    if (q->n == q->cap && des_grow(q) != 0)
+        return KZ_ENOMEM;
     struct des_ev e = {t, ((uint64_t)q->seq++ << 32) | ((uint64_t)(kind & 0xffu) << 24) |
                               (arg & DES_ARG_MAX)};
     size_t i = q->n++;

@@ -37,6 +37,7 @@ struct msg {
     int32_t op;     /* operation, -1 for background */
     int32_t aux;    /* approval index */
     uint8_t purpose, saved, graph, reviewed, action, principal, delegated;
+    uint8_t held;    /* an operator's: its cell waits for eng_resolve or eng_deny */
     uint8_t transit; /* the current job relays it on towards dst */
     kz_time t_enq;  /* queued, blocked or waiting for recall since */
 };
@@ -106,7 +107,7 @@ static int grow(void **v, uint32_t *cap, size_t elem, uint32_t need)
 static int new_msg(struct engine *e, enum kz_msg_kind kind, int at, int dst, int32_t op,
                    const struct eng_attr *a, uint32_t *out)
 {
-    if (e->nmsgs >= 0xffffffu ||
+    if (e->nmsgs >= NIL - 1 ||
         grow((void **)&e->msgs, &e->capmsgs, sizeof *e->msgs, e->nmsgs + 1))
         return KZ_ENOMEM;
     uint32_t i = e->nmsgs++;
@@ -238,7 +239,7 @@ static int try_start(struct engine *e, int node)
         }
         int64_t waited = now.us - m->t_enq.us;
         add_wait(e, m, node, WAIT_QUEUE, waited);
-        if (m->principal && !s->principal && !in_hours(e, node)) {
+        if (m->principal && !s->principal && !e->hooks.at_once && !in_hours(e, node)) {
             /* Off hours: the duty officer recalls the principal; the job waits without a cell. */
             m->next = NIL;
             m->t_enq = now;
@@ -259,6 +260,8 @@ static int try_start(struct engine *e, int node)
             continue;
         }
         int64_t dur = rng_dist_us(e->rng, &nd->proc[m->action]);
+        if (e->hooks.at_once)
+            dur = 0;
         s->busy++;
         e->st->busy_us[node] += dur;
         e->st->jobs[node]++;
@@ -266,6 +269,15 @@ static int try_start(struct engine *e, int node)
             add_wait(e, m, node, WAIT_REVIEW, dur);
         TRACE(e, TR_START, mi, node, -1, -1, m->action, (double)waited * 1e-6, (double)dur * 1e-6,
               NULL);
+        if (e->hooks.hold && (m->action == ACT_DECIDE || m->action == ACT_APPROVE) && m->op >= 0) {
+            int held = e->hooks.hold(e->hooks.ctx, mi, (enum action)m->action, node);
+            if (held < 0)
+                return held;
+            if (held) {
+                m->held = 1; /* the cell stays taken until the operator answers */
+                continue;
+            }
+        }
         int rc = e->clock.at(e->clock.ctx, kz_time_add(now, dur), EV_JOB_DONE, mi);
         if (rc)
             return rc;
@@ -438,8 +450,11 @@ int eng_request(struct engine *e, int decision, int assets, int requester,
                 const struct eng_attr *a, uint32_t tag, uint32_t aux)
 {
     const struct authority *au = eng_authority(e, decision, assets, e->w.phase);
-    if (!au)
-        return KZ_EINVAL; /* the caller applies the legal gate first */
+    if (!au) {
+        /* the legal gate: nobody may take this decision now; nothing is created or drawn */
+        e->hooks.done(e->hooks.ctx, tag, aux, ENG_INFEASIBLE, requester, ENG_LEGAL_WHY);
+        return 0;
+    }
     int32_t opi;
     int rc = new_op(e, OPK_REQUEST, a, tag, aux, NULL, 0, &opi);
     if (rc)
@@ -900,13 +915,22 @@ const struct kz_msg_header *eng_msg_header(const struct engine *e, uint32_t mi)
     return mi < e->nmsgs ? &e->msgs[mi].h : NULL;
 }
 
+const char ENG_LEGAL_WHY[] = "no authority holds this decision in this phase (legal gate)";
+
+int eng_resolve(struct engine *e, uint32_t mi)
+{
+    if (mi >= e->nmsgs || !e->msgs[mi].held)
+        return KZ_EINVAL;
+    e->msgs[mi].held = 0;
+    return job_done(e, mi);
+}
+
 int eng_deny(struct engine *e, uint32_t mi, const char *why)
 {
-    if (mi >= e->nmsgs)
+    if (mi >= e->nmsgs || !e->msgs[mi].held)
         return KZ_EINVAL;
     struct msg *m = &e->msgs[mi];
-    if ((m->action != ACT_DECIDE && m->action != ACT_APPROVE) || m->op < 0)
-        return KZ_EINVAL;
+    m->held = 0;
     int node = m->at;
     e->ns[node].busy--;
     TRACE(e, TR_REFUSED, mi, node, -1, -1, m->action, 0, 0, why);

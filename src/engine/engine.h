@@ -7,6 +7,7 @@
 
 #include "kizuna/ports.h"
 #include "model/model_impl.h"
+#include "core/evkind.h"
 #include "core/rng.h"
 
 /*
@@ -67,11 +68,23 @@ struct trace_rec {
 
 struct eng_hooks {
     void *ctx;
-    /* An operation ended: tag and aux as given; node = receiver, decider or executor. */
+    /* An operation ended: tag and aux as given; node = receiver, decider or executor. `why`
+     * (infeasible) is a static string or one the engine's model owns: it lives as long as
+     * the structure. May be called from inside the operation's own call (the legal gate). */
     void (*done)(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, int node,
                  const char *why);
     void (*trace)(void *ctx, const struct trace_rec *r); /* may be NULL */
+    /* Operators (a live node; NULL in the simulator): called when a decide or approve job
+     * takes a cell at `node`. Returns 1 to hold the job there until the shell answers with
+     * eng_resolve or eng_deny, 0 to let it take its modelled time, or a negative KZ_E code. */
+    int (*hold)(void *ctx, uint32_t msg, enum action a, int node);
+    /* true: the people are real - a job not held takes no modelled time and nobody is
+     * recalled off hours (machines relay, review, order and execute at once). */
+    bool at_once;
 };
+
+/* The reason an operation ends at the legal gate. */
+extern const char ENG_LEGAL_WHY[];
 
 /* Per-run accumulators the engine adds to (integer microseconds: exact, order-free). */
 struct eng_stats {
@@ -101,10 +114,10 @@ void eng_bind(struct engine *e, const struct kz_clock *clock,
  */
 void eng_reset(struct engine *e, int phase, int week_min_utc);
 
-/* The engine's own event kinds (what a shell may need to tell apart). */
-enum { ENG_EV_JOB_DONE = 1, ENG_EV_RECALL_DONE = 2, ENG_EV_DELEGATE = 3 };
+/* The engine's own event kinds, in its range of core/evkind.h. */
+enum { ENG_EV_JOB_DONE = KZ_EV_ENGINE, ENG_EV_RECALL_DONE, ENG_EV_DELEGATE };
 
-/* Called by the clock shell for the engine's own events (kind < 16). */
+/* Called by the clock shell for the engine's own events (kz_ev_owner(kind) == KZ_EVO_ENGINE). */
 int eng_fire(struct engine *e, unsigned kind, uint32_t arg);
 /* Called by the transport shell when message `msg` reaches node `to`. */
 int eng_deliver(struct engine *e, uint32_t msg, int to);
@@ -114,7 +127,9 @@ int eng_deliver(struct engine *e, uint32_t msg, int to);
 /* A track, alert or report from `origin` to each of `dst[0..n)`; done once per recipient. */
 int eng_share(struct engine *e, enum kz_msg_kind kind, int origin, const int *dst, int n,
               const struct eng_attr *a, uint32_t tag, uint32_t aux);
-/* Asks for decision `decision` on `assets`' assets, from `requester`; done once, node = decider. */
+/* Asks for decision `decision` on `assets`' assets, from `requester`; done once, node = decider.
+ * The legal gate is here: when no authority holds the decision in the phase now, done is
+ * called at once (ENG_INFEASIBLE, ENG_LEGAL_WHY, node = requester) and nothing is created. */
 int eng_request(struct engine *e, int decision, int assets, int requester,
                 const struct eng_attr *a, uint32_t tag, uint32_t aux);
 /* The decider orders `decision` executed by each of exec[0..n); done once per executor. */
@@ -178,9 +193,12 @@ uint32_t eng_nblocked(const struct engine *e);
 /* Nothing queued, in work, waiting for a principal or for a route: a shell that also has
  * no engine event pending may eng_reset to reuse the memory. */
 bool eng_idle(const struct engine *e);
-/* An operator refuses the decision or approval job of message `mi` (instead of
- * eng_fire ending it): the cell is freed and the operation ends
- * ENG_INFEASIBLE with `why`. Returns 0, KZ_EINVAL or an error from the clock. */
+/* An operator answers a job held by hooks.hold: eng_resolve ends it as if its time were
+ * up (the decision or approval is given); eng_deny refuses it - the cell is freed and the
+ * operation ends ENG_INFEASIBLE with `why` (which must live as long as the structure or be
+ * copied by the done hook). Both return 0, KZ_EINVAL (message `mi` is not held) or an error
+ * from the clock or transport. */
+int eng_resolve(struct engine *e, uint32_t mi);
 int eng_deny(struct engine *e, uint32_t mi, const char *why);
 
 #endif

@@ -19,18 +19,21 @@
 #include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
+#include "command.h"
 #include "core/des.h"
-#include "scenario/plan.h"
 #include "core/rng.h"
+#include "scenario/director.h"
+#include "scenario/plan.h"
 
 /*
- * The director does what the simulator's run.c does with its virtual clock,
- * on the real one: the same plan (threads of steps, phase changes, outages,
- * background load), the same rules for when a step ends (every recipient, or
- * the first; a later answer to a step already over is ignored) and when a
- * thread's time is taken. What moves between headquarters, and how long each
- * takes, is up to the nodes: the director only injects the first message of
- * each step at the node that acts, and reads the ends from the journals.
+ * The exercise is the live shell around the scenario director
+ * (scenario/director.c, the same rules the simulator plays): its clock is
+ * scenario time on the wall clock (held, while the director handles
+ * something, at that thing's time: an event's, or the end a node journaled),
+ * and its actuator queues commands at the nodes' journals. What moves between
+ * headquarters, and how long each takes, is up to the nodes: the director
+ * injects the first message of each step at the node that acts, and reads the
+ * ends from the journals.
  */
 
 #include "exercise_impl.h"
@@ -55,50 +58,7 @@ static void progress(struct ex *X, const char *fmt, ...)
     fflush(X->o->progress);
 }
 
-/* ---- commands to nodes -------------------------------------------------------------------- */
-
-static const char *const precs[] = {"flash", "immediate", "priority", "routine"};
-
-static void cat(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void cat(char *buf, size_t cap, const char *fmt, ...)
-{
-    size_t n = strlen(buf);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + n, cap - n, fmt, ap);
-    va_end(ap);
-}
-
-static void cat_nations(const struct kz_model *m, char *buf, size_t cap, const char *key,
-                        uint64_t mask)
-{
-    cat(buf, cap, ", \"%s\": [", key);
-    bool first = true;
-    for (size_t i = 0; i < m->nnations; i++)
-        if (mask & ((uint64_t)1 << i)) {
-            cat(buf, cap, "%s\"%s\"", first ? "" : ", ", m->nations[i].id);
-            first = false;
-        }
-    cat(buf, cap, "]");
-}
-
-static void cat_nodes(const struct kz_model *m, char *buf, size_t cap, const int *v, int n)
-{
-    cat(buf, cap, ", \"to\": [");
-    for (int i = 0; i < n; i++)
-        cat(buf, cap, "%s\"%s\"", i ? ", " : "", m->nodes[v[i]].id);
-    cat(buf, cap, "]");
-}
-
-static void cat_attr(const struct kz_model *m, char *buf, size_t cap, const struct eng_attr *a,
-                     int ii, int step)
-{
-    cat(buf, cap, ", \"precedence\": \"%s\", \"classification\": \"%s\"", precs[a->prec],
-        kz_classif_names[a->cls]);
-    cat_nations(m, buf, cap, "releasable", a->releasable);
-    cat_nations(m, buf, cap, "disclosable", a->disclosable);
-    cat(buf, cap, ", \"thread\": %d, \"tag\": %d, \"aux\": %d", a->thread, ii, step);
-}
+/* ---- the director's actuator: commands to the nodes ------------------------------------------ */
 
 int ex_command(struct ex *X, int node, const char *body)
 {
@@ -109,150 +69,96 @@ int ex_command(struct ex *X, int node, const char *body)
     return 0;
 }
 
-static int command_all(struct ex *X, const char *body)
+/* Encodes `c` (the one encoder, command_enc.c) and queues it at `node`, or at every node. */
+static int send_cmd(struct ex *X, int node, const struct command *c)
 {
-    for (size_t i = 0; i < X->m->nnodes; i++) {
-        int rc = ex_command(X, (int)i, body);
-        if (rc)
-            return rc;
+    char *body = NULL, why[160];
+    int rc = cmd_encode(X->m, c, &body, why, sizeof why);
+    for (size_t i = node >= 0 ? (size_t)node : 0; !rc && i < X->m->nnodes; i++) {
+        rc = ex_command(X, (int)i, body);
+        if (node >= 0)
+            break;
     }
-    return 0;
+    free(body);
+    return rc;
 }
 
-/* ---- threads of steps (as run.c) --------------------------------------------------------------- */
-
-static void inst_finish(struct ex *X, struct ex_inst *in)
+/* A step's command: its attributes, and the director's tag and step for the node's journal. */
+static void step_cmd(struct command *c, enum cmd_kind kind, const struct dir_act *a)
 {
-    if (!in->finished) {
-        in->finished = true;
-        X->active--;
-    }
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->msg = a->ps->msg;
+    c->attr = a->ps->attr;
+    c->tag = (uint32_t)a->inst;
+    c->aux = (uint32_t)a->step;
+    c->decision = a->ps->decision;
+    c->assets = a->ps->assets;
+    c->nto = a->nto < CMD_MAX_IDS ? a->nto : CMD_MAX_IDS;
+    if (a->to)
+        memcpy(c->to, a->to, (size_t)c->nto * sizeof *c->to);
 }
 
-static void inst_stop(struct ex *X, struct ex_inst *in, const char *why)
+static int act_share(void *ctx, const struct dir_act *a)
 {
-    in->stopped = true;
-    in->why = why;
-    progress(X, "thread %s[%d] step %d stopped: %s", X->p->threads[in->thread].src->id,
-             in->copy, in->step + 1, why);
-    inst_finish(X, in);
+    struct command c;
+    step_cmd(&c, C_SHARE, a);
+    if (a->ps->msg == KZ_MSG_TRACK)
+        snprintf(c.body.track_id, sizeof c.body.track_id, "%s-%d", a->thread_id, a->copy);
+    return send_cmd(ctx, a->node, &c);
 }
 
-static int start_step(struct ex *X, int ii);
-
-static bool legal_later(const struct ex *X, const struct pstep *ps, int64_t now)
+static int act_request(void *ctx, const struct dir_act *a)
 {
-    const struct plan *p = X->p;
-    for (int i = 0; i < p->nchanges; i++)
-        if (p->changes[i].at_us > now &&
-            eng_authority_of(X->m, ps->decision, ps->assets, p->changes[i].phase))
-            return true;
-    return false;
+    struct command c;
+    step_cmd(&c, C_REQUEST, a);
+    c.nto = 0;
+    return send_cmd(ctx, a->node, &c);
 }
 
-static const struct authority *authority(const struct ex *X, int decision, int assets)
+static int act_order(void *ctx, const struct dir_act *a)
 {
-    return eng_authority_of(X->m, decision, assets, X->phase);
+    struct command c;
+    step_cmd(&c, C_ORDER, a);
+    return send_cmd(ctx, a->node, &c);
 }
 
-static int step_end(struct ex *X, int ii, int64_t t)
+static int act_phase(void *ctx, int phase)
 {
-    struct ex_inst *in = &X->inst[ii];
-    const struct pthread *pt = &X->p->threads[in->thread];
-    progress(X, "thread %s[%d] step %d (%s) done", pt->src->id, in->copy, in->step + 1,
-             pt->steps[in->step].label ? pt->steps[in->step].label : "-");
-    if (in->step == pt->src->deadline_at)
-        in->t_mark = t;
-    in->step++;
-    return start_step(X, ii);
+    struct command c = {.kind = C_PHASE, .phase = phase, .attr.thread = -1};
+    return send_cmd(ctx, -1, &c);
 }
 
-static int start_step(struct ex *X, int ii)
+static int act_outage(void *ctx, int id, const struct poutage *o, bool down)
 {
-    struct ex_inst *in = &X->inst[ii];
-    const struct pthread *pt = &X->p->threads[in->thread];
-    const struct kz_model *m = X->m;
-    if (in->step >= pt->nsteps) {
-        inst_finish(X, in);
-        return 0;
-    }
-    const struct pstep *ps = &pt->steps[in->step];
-    in->parked = false;
-    char body[8192] = "";
-    switch (ps->kind) {
-    case ST_SHARE:
-    case ST_REPORT:
-        in->pending = ps->until_first ? 1 : ps->nto;
-        if (ps->nto == 0)
-            return step_end(X, ii, sim_now(X));
-        cat(body, sizeof body, "{\"cmd\": \"share\", \"kind\": \"%s\"",
-            eng_msg_kind_names[ps->msg]);
-        if (ps->msg == KZ_MSG_TRACK)
-            cat(body, sizeof body, ", \"track\": \"%s-%d\"", pt->src->id, in->copy);
-        cat_nodes(m, body, sizeof body, ps->to, ps->nto);
-        cat_attr(m, body, sizeof body, &ps->attr, ii, in->step);
-        cat(body, sizeof body, "}");
-        progress(X, "thread %s[%d] step %d: %s at %s", pt->src->id, in->copy, in->step + 1,
-                 ps->label ? ps->label : "share", m->nodes[ps->from].id);
-        return ex_command(X, ps->from, body);
-    case ST_DECIDE:
-        in->pending = 1;
-        if (!authority(X, ps->decision, ps->assets)) {
-            if (legal_later(X, ps, sim_now(X))) {
-                in->parked = true;
-                in->t_parked = sim_now(X);
-                progress(X, "thread %s[%d] waits: %s is not permitted or held in phase %s",
-                         pt->src->id, in->copy, m->decisions[ps->decision].id,
-                         m->phases[X->phase].id);
-                return 0;
-            }
-            inst_stop(X, in, "no authority holds this decision in this phase (legal gate)");
-            return 0;
-        }
-        cat(body, sizeof body, "{\"cmd\": \"request\", \"decision\": \"%s\"",
-            m->decisions[ps->decision].id);
-        if (ps->assets >= 0)
-            cat(body, sizeof body, ", \"assets\": \"%s\"", m->nations[ps->assets].id);
-        cat_attr(m, body, sizeof body, &ps->attr, ii, in->step);
-        cat(body, sizeof body, "}");
-        progress(X, "thread %s[%d] step %d: %s requested by %s", pt->src->id, in->copy,
-                 in->step + 1, m->decisions[ps->decision].id, m->nodes[ps->by].id);
-        return ex_command(X, ps->by, body);
-    case ST_ORDER: {
-        int decider = ps->by >= 0 ? ps->by : in->decider[ps->decide_step];
-        const int *to = ps->to;
-        int nto = ps->nto;
-        int ex[64];
-        if (!to) {
-            const struct authority *au = authority(X, ps->decision, ps->assets);
-            if (!au || au->executors.n == 0) {
-                inst_stop(X, in, "no executors: the authority names none in this phase");
-                return 0;
-            }
-            nto = 0;
-            for (size_t i = 0; i < au->executors.n && i < 64; i++)
-                ex[nto++] = au->executors.v[i].idx;
-            to = ex;
-        }
-        in->pending = ps->until_first ? 1 : nto;
-        cat(body, sizeof body, "{\"cmd\": \"order\", \"decision\": \"%s\"",
-            m->decisions[ps->decision].id);
-        cat_nodes(m, body, sizeof body, to, nto);
-        cat_attr(m, body, sizeof body, &ps->attr, ii, in->step);
-        cat(body, sizeof body, "}");
-        progress(X, "thread %s[%d] step %d: %s ordered by %s", pt->src->id, in->copy,
-                 in->step + 1, m->decisions[ps->decision].id, m->nodes[decider].id);
-        return ex_command(X, decider, body);
-    }
-    case ST_DELAY:
-        return des_push(&X->q, sim_now(X) + rng_dist_us(&X->rng, &ps->delay), EV_DELAY_DONE,
-                        (uint32_t)ii)
-                   ? KZ_ENOMEM
-                   : 0;
-    }
-    return KZ_EINVAL;
+    struct command c = {.kind = C_OUTAGE, .outage_id = id, .okind = o->kind, .down = down,
+                        .attr.thread = -1};
+    c.nids = o->n < CMD_MAX_IDS ? o->n : CMD_MAX_IDS;
+    memcpy(c.ids, o->ids, (size_t)c.nids * sizeof *c.ids);
+    return send_cmd(ctx, -1, &c);
 }
 
+static int act_load(void *ctx, const struct pbg *b)
+{
+    struct command c = {.kind = C_LOAD, .action = b->action, .attr.thread = -1};
+    c.attr.prec = (enum kz_precedence)b->prec;
+    return send_cmd(ctx, b->node, &c);
+}
+
+static void act_note(void *ctx, const char *line) { progress(ctx, "%s", line); }
+
+/* ---- the director's clock: scenario time, held at the time of what it handles ------------- */
+
+static kz_time dclk_now(void *ctx) { return (kz_time){((struct ex *)ctx)->cur}; }
+
+static int dclk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
+{
+    return des_push(&((struct ex *)ctx)->q, t.us, kind, arg);
+}
+
+/* ---- the ends the nodes journal ------------------------------------------------------------- */
+
+/* The node's reason, kept for the result (the director holds it by pointer). */
 static const char *keep_why(struct ex *X, const char *why)
 {
     for (int i = 0; i < X->nwhy; i++)
@@ -262,27 +168,6 @@ static const char *keep_why(struct ex *X, const char *why)
         return "infeasible";
     snprintf(X->why[X->nwhy], sizeof X->why[0], "%s", why);
     return X->why[X->nwhy++];
-}
-
-/* A node journaled the end of an operation: the director's on_done. */
-static int on_end(struct ex *X, uint32_t tag, uint32_t aux, bool ok, int node, int64_t t,
-                  const char *why)
-{
-    if (tag >= (uint32_t)X->p->ninst)
-        return 0;
-    struct ex_inst *in = &X->inst[tag];
-    if (in->finished || in->step != (int)aux)
-        return 0;
-    if (!ok) {
-        inst_stop(X, in, keep_why(X, why && *why ? why : "infeasible"));
-        return 0;
-    }
-    const struct pstep *ps = &X->p->threads[in->thread].steps[in->step];
-    if (ps->kind == ST_DECIDE && in->step < 64)
-        in->decider[in->step] = node;
-    if (--in->pending > 0)
-        return 0;
-    return step_end(X, (int)tag, t);
 }
 
 static int read_ends(struct ex *X)
@@ -301,10 +186,12 @@ static int read_ends(struct ex *X)
                 n->started = true;
                 continue;
             }
-            int e = on_end(X, (uint32_t)sqlite3_column_int64(s, 2),
-                           (uint32_t)sqlite3_column_int64(s, 3), !strcmp(what, "done"),
-                           sqlite3_column_int(s, 4), sqlite3_column_int64(s, 5),
-                           (const char *)sqlite3_column_text(s, 6));
+            bool ok = !strcmp(what, "done");
+            const char *why = (const char *)sqlite3_column_text(s, 6);
+            X->cur = sqlite3_column_int64(s, 5); /* when the node ended it */
+            int e = dir_done(X->dir, (uint32_t)sqlite3_column_int64(s, 2),
+                             (uint32_t)sqlite3_column_int64(s, 3), ok, sqlite3_column_int(s, 4),
+                             ok ? NULL : keep_why(X, why && *why ? why : "infeasible"));
             if (e) {
                 sqlite3_reset(s);
                 return e;
@@ -315,76 +202,6 @@ static int read_ends(struct ex *X)
             return KZ_EIO;
     }
     return 0;
-}
-
-/* ---- the director's own events ----------------------------------------------------------------- */
-
-static int schedule_bg_rate(struct ex *X, int i, int64_t now)
-{
-    const struct pbg *b = &X->p->bg[i];
-    int64_t t = now < b->from_us ? b->from_us : now;
-    t += (int64_t)(rng_exp(&X->rng, 1.0 / b->rate_per_s) * 1e6);
-    if (t > b->until_us)
-        return 0;
-    return des_push(&X->q, t, EV_BG_RATE, (uint32_t)i) ? KZ_ENOMEM : 0;
-}
-
-static int load(struct ex *X, const struct pbg *b)
-{
-    char body[256];
-    snprintf(body, sizeof body, "{\"cmd\": \"load\", \"action\": \"%s\", \"precedence\": \"%s\"}",
-             kz_action_names[b->action], precs[b->prec]);
-    return ex_command(X, b->node, body);
-}
-
-static int outage(struct ex *X, int i, bool down)
-{
-    static const char *const kinds[] = {"node", "network", "link", "cut"};
-    const struct poutage *o = &X->p->outages[i];
-    char body[8192] = "";
-    cat(body, sizeof body, "{\"cmd\": \"outage\", \"id\": %d, \"kind\": \"%s\", \"ids\": [", i,
-        kinds[o->kind]);
-    for (int k = 0; k < o->n; k++)
-        cat(body, sizeof body, "%s\"%s\"", k ? ", " : "",
-            o->kind == OUT_NETWORK ? X->m->networks[o->ids[k]].id : X->m->nodes[o->ids[k]].id);
-    cat(body, sizeof body, "], \"down\": %s}", down ? "true" : "false");
-    progress(X, "outage %d (%s of %d) %s", i + 1, kinds[o->kind], o->n, down ? "begins" : "ends");
-    return command_all(X, body);
-}
-
-static int handle(struct ex *X, unsigned kind, uint32_t arg, int64_t t)
-{
-    const struct plan *p = X->p;
-    switch (kind) {
-    case EV_INST_START:
-        X->inst[arg].t_start = t;
-        return start_step(X, (int)arg);
-    case EV_DELAY_DONE:
-        return step_end(X, (int)arg, t);
-    case EV_PHASE: {
-        X->phase = p->changes[arg].phase;
-        char body[256];
-        snprintf(body, sizeof body, "{\"cmd\": \"phase\", \"phase\": \"%s\"}",
-                 X->m->phases[X->phase].id);
-        progress(X, "phase changes to %s", X->m->phases[X->phase].id);
-        int rc = command_all(X, body);
-        for (int i = 0; i < p->ninst && !rc; i++)
-            if (X->inst[i].parked && !X->inst[i].finished)
-                rc = start_step(X, i);
-        return rc;
-    }
-    case EV_OUT_DOWN:
-    case EV_OUT_UP:
-        return outage(X, (int)arg, kind == EV_OUT_DOWN);
-    case EV_BG_RATE: {
-        int rc = load(X, &p->bg[arg]);
-        return rc ? rc : schedule_bg_rate(X, (int)arg, t);
-    }
-    case EV_BG_AT:
-        return load(X, &p->bg[arg >> 16]);
-    default:
-        return KZ_EINVAL;
-    }
 }
 
 /* ---- the exercise ----------------------------------------------------------------------------------- */
@@ -417,11 +234,10 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     X->p = p;
     size_t nn = m->nnodes;
     X->nodes = calloc(nn, sizeof *X->nodes);
-    X->inst = calloc((size_t)p->ninst, sizeof *X->inst);
     r = calloc(1, sizeof *r);
     if (r)
         r->threads = calloc((size_t)p->nthreads, sizeof *r->threads);
-    if (!X->nodes || !X->inst || !r || !r->threads || des_init(&X->q, 256)) {
+    if (!X->nodes || !r || !r->threads || des_init(&X->q, 256) || dir_create(p, &X->dir)) {
         rc = KZ_ENOMEM;
         goto out;
     }
@@ -432,7 +248,10 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     rng_seed(&X->rng, o->seed, 0);
     int week = s->start_any ? (int)(rng_u01(&X->rng) * 7 * 1440) % (7 * 1440)
                             : s->start_week_min_utc;
-    X->phase = p->phase0;
+    struct kz_clock clock = {X, dclk_now, dclk_at};
+    struct dir_actuator act = {X,          act_share, act_request, act_order, act_phase,
+                               act_outage, act_load,  act_note};
+    dir_bind(X->dir, &clock, &act, &X->rng);
 
     /* Start every node; scenario time 0 is when they have had time to find each other. Under
      * DDS Security every pair of participants in the domain also authenticates and exchanges
@@ -509,46 +328,12 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     progress(X, "exercise %s on %s: %zu node processes, speed %gx", s->name, m->name, nn,
              o->speed);
 
-    /* The plan, as run.c schedules it. */
-    for (int i = 0; i < p->nchanges && !rc; i++)
-        rc = des_push(&X->q, p->changes[i].at_us, EV_PHASE, (uint32_t)i);
-    for (int i = 0; i < p->noutages && !rc; i++) {
-        const struct poutage *ou = &p->outages[i];
-        int64_t at = rng_dist_us(&X->rng, ou->at);
-        rc = des_push(&X->q, at, EV_OUT_DOWN, (uint32_t)i);
-        if (!rc && ou->dur)
-            rc = des_push(&X->q, at + rng_dist_us(&X->rng, ou->dur), EV_OUT_UP, (uint32_t)i);
-    }
-    for (int i = 0; i < p->nbg && !rc; i++) {
-        const struct pbg *b = &p->bg[i];
-        if (b->rate_per_s > 0)
-            rc = schedule_bg_rate(X, i, 0);
-        for (size_t k = 0; k < b->nat && k < 65536 && !rc; k++)
-            rc = des_push(&X->q, (int64_t)(b->at[k] * 1e6), EV_BG_AT,
-                          (uint32_t)i << 16 | (uint32_t)k);
-    }
-    X->active = p->ninst;
-    for (int t = 0; t < p->nthreads && !rc; t++) {
-        const struct pthread *pt = &p->threads[t];
-        int64_t start = rng_dist_us(&X->rng, &pt->src->start);
-        for (int c = 0; c < pt->src->copies && !rc; c++) {
-            int ii = pt->first_inst + c;
-            struct ex_inst *in = &X->inst[ii];
-            in->thread = t;
-            in->copy = c;
-            in->t_mark = -1;
-            in->deadline_us = rng_dist_us(&X->rng, &pt->src->deadline);
-            rc = des_push(&X->q, start + (int64_t)(pt->src->spacing * 1e6) * c, EV_INST_START,
-                          (uint32_t)ii);
-        }
-    }
-    if (rc) {
-        rc = KZ_ENOMEM;
+    X->cur = 0;
+    if ((rc = dir_start(X->dir)))
         goto stop;
-    }
     int64_t limit = o->timeout_s > 0 ? X->epoch_ns + (int64_t)(o->timeout_s * 1e9) : INT64_MAX;
     int64_t now = 0;
-    while (X->active > 0) {
+    while (dir_active(X->dir) > 0) {
         now = sim_now(X);
         if (now > p->horizon_us) {
             progress(X, "horizon reached");
@@ -563,7 +348,9 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
             uint32_t arg;
             int64_t t = X->q.h[0].t;
             des_pop(&X->q, &kind, &arg);
-            if ((rc = handle(X, kind, arg, t)))
+            X->cur = t;
+            if ((rc = kz_ev_owner(kind) == KZ_EVO_DIRECTOR ? dir_fire(X->dir, kind, arg)
+                                                          : KZ_EINVAL))
                 goto stop;
         }
         if ((rc = read_ends(X)))
@@ -579,34 +366,30 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     }
     r->scenario_s = (double)sim_now(X) * 1e-6;
     r->wall_s = (double)(wall_ns() - X->epoch_ns) * 1e-9;
-    if (X->active == 0)
+    if (dir_active(X->dir) == 0)
         progress(X, "every thread finished");
 
-    /* One replication's result, as run.c folds it. */
+    /* One replication's result, folded as the simulator folds each of its runs. */
     for (int t = 0; t < p->nthreads; t++) {
-        const struct pthread *pt = &p->threads[t];
         struct kz_exercise_thread *th = &r->threads[t];
-        th->name = pt->src->id;
-        int64_t worst = 0, dl = 0;
-        bool done = true, met = true;
-        for (int c = 0; c < pt->src->copies; c++) {
-            const struct ex_inst *in = &X->inst[pt->first_inst + c];
-            dl += in->deadline_us;
-            if (in->t_mark < 0) {
-                done = met = false;
-                if (in->stopped)
-                    th->why = in->why;
-                continue;
+        struct dir_outcome oc;
+        dir_outcome(X->dir, t, &oc);
+        th->name = p->threads[t].src->id;
+        th->took_s = oc.done ? (double)oc.took_us * 1e-6 : -1;
+        th->deadline_s = (double)oc.deadline_us * 1e-6;
+        th->met = oc.met;
+        th->why = oc.infeasible ? oc.why : NULL;
+        th->stopped_step = oc.stopped_step;
+        int64_t legal = 0, most = 0;
+        for (size_t n = 0; n < nn; n++) {
+            int64_t us = dir_legal_us(X->dir, t, (int)n);
+            legal += us;
+            if (us > most) {
+                most = us;
+                th->legal_node = m->nodes[n].id;
             }
-            int64_t took = in->t_mark - in->t_start;
-            if (took > worst)
-                worst = took;
-            if (took > in->deadline_us)
-                met = false;
         }
-        th->took_s = done ? (double)worst * 1e-6 : -1;
-        th->deadline_s = (double)dl / pt->src->copies * 1e-6;
-        th->met = met;
+        th->legal_s = (double)legal * 1e-6;
     }
     r->nthreads = p->nthreads;
     r->nnodes = (int)nn;
@@ -623,7 +406,7 @@ out:
             jr_close(X->nodes[i].j);
         }
     free(X->nodes);
-    free(X->inst);
+    dir_free(X->dir);
     des_free(&X->q);
     if (rc) {
         if (r)
@@ -636,6 +419,7 @@ out:
     for (int t = 0; t < r->nthreads; t++) {
         r->threads[t].name = strdup(r->threads[t].name);
         r->threads[t].why = r->threads[t].why ? strdup(r->threads[t].why) : NULL;
+        r->threads[t].legal_node = r->threads[t].legal_node ? strdup(r->threads[t].legal_node) : NULL;
     }
     plan_free(p);
     *out = r;
@@ -650,6 +434,7 @@ void kz_exercise_result_free(struct kz_exercise_result *r)
         for (int t = 0; t < r->nthreads; t++) {
             free((char *)r->threads[t].name);
             free((char *)r->threads[t].why);
+            free((char *)r->threads[t].legal_node);
         }
     free(r->threads);
     free(r);

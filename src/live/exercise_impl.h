@@ -7,13 +7,12 @@
 #include <sqlite3.h>
 #include <sys/types.h>
 
+#include "core/des.h"
+#include "core/rng.h"
 #include "journal.h"
 #include "kizuna/live.h"
-#include "core/des.h"
+#include "scenario/director.h"
 #include "scenario/plan.h"
-#include "core/rng.h"
-
-enum { EV_INST_START = 16, EV_DELAY_DONE, EV_PHASE, EV_OUT_DOWN, EV_OUT_UP, EV_BG_RATE, EV_BG_AT };
 
 struct ex_node {
     pid_t pid;
@@ -23,24 +22,16 @@ struct ex_node {
     bool started, exited;
 };
 
-struct ex_inst {
-    int thread, copy, step, pending;
-    int64_t t_start, t_mark, t_parked, deadline_us;
-    bool parked, finished, stopped;
-    const char *why;
-    int decider[64];
-};
-
 struct ex {
     const struct kz_model *m;
     const struct plan *p;
     const struct kz_exercise_options *o;
-    struct des q;
+    struct des q;       /* the director's events */
     struct rng rng;
+    struct director *dir;
+    int64_t cur;        /* the director's now: the time of what it is handling, scenario us */
     struct ex_node *nodes;
-    struct ex_inst *inst;
     const char *secure; /* the PKI the nodes run with; NULL: --insecure */
-    int active, phase;
     int64_t epoch_ns, commands;
     char why[64][160]; /* reasons the nodes gave, kept for the result */
     int nwhy;

@@ -325,7 +325,7 @@ int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net, const uin
         if (wait > 0) {
             r->jobs++;
             L->cur_root = 0;
-            return des_push(&L->q, now.us + wait, EV_ARRIVE, mi) ? KZ_ENOMEM : 0;
+            return des_push(&L->q, now.us + wait, EV_ARRIVE, mi);
         }
     }
     return nd_after_call(L, eng_deliver(L->eng, mi, L->me));

@@ -71,7 +71,7 @@ static kz_time clk_now(void *ctx) { return des_now(&((struct worker *)ctx)->q); 
 static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
 {
     struct worker *w = ctx;
-    return des_push(&w->q, t.us, kind, arg) ? KZ_ENOMEM : 0;
+    return des_push(&w->q, t.us, kind, arg);
 }
 
 static int net_send(void *ctx, uint32_t msg, int from, int to, int net)
@@ -91,7 +91,7 @@ static int net_send(void *ctx, uint32_t msg, int from, int to, int net)
     w->hop_to[msg] = (uint32_t)to;
     double lat = eng_prop_s(w->eng, from, to, net) + rng_dist(&w->rng, &m->networks[net].overhead);
     int64_t us = (int64_t)(lat * 1e6 + 0.5);
-    return des_push(&w->q, w->q.now + us, EV_ARRIVE, msg) ? KZ_ENOMEM : 0;
+    return des_push(&w->q, w->q.now + us, EV_ARRIVE, msg);
 }
 
 /* ---- trace output ---------------------------------------------------------------- */
@@ -448,7 +448,7 @@ static int worker_init(struct worker *w, const struct plan *p)
                                 w->acc.thread_wait_us, (int)nt};
     struct kz_clock clock = {w, clk_now, clk_at};
     struct kz_transport tr = {w, net_send};
-    struct eng_hooks hooks = {w, on_done, NULL};
+    struct eng_hooks hooks = {w, on_done, NULL, NULL, false};
     eng_bind(w->eng, &clock, &tr, &hooks, &w->rng, &w->est);
     struct dir_actuator act = {w,         act_share, act_request, act_order, act_phase,
                                act_outage, act_load,  NULL};
@@ -760,7 +760,7 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
         w.trace = out;
         struct kz_clock clock = {&w, clk_now, clk_at};
         struct kz_transport tr = {&w, net_send};
-        struct eng_hooks hooks = {&w, on_done, on_trace};
+        struct eng_hooks hooks = {&w, on_done, on_trace, NULL, false};
         eng_bind(w.eng, &clock, &tr, &hooks, &w.rng, &w.est);
         struct dir_actuator act = {&w,        act_share, act_request, act_order, act_phase,
                                    act_outage, act_load,  act_note};

@@ -522,7 +522,7 @@ static void deliver(const kz_Msg *s, int me, struct rig *r)
     assert_int_equal(eng_create(bi, &e), 0);
     struct kz_clock clock = {r, rig_now, rig_at};
     struct kz_transport tr = {r, rig_send};
-    struct eng_hooks hooks = {r, rig_done, NULL};
+    struct eng_hooks hooks = {r, rig_done, NULL, NULL, false};
     eng_bind(e, &clock, &tr, &hooks, &rng, &st);
     eng_reset(e, 0, 0);
     struct eng_wire w;
