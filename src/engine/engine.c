@@ -1,5 +1,6 @@
 /* engine.c - the C2 engine: staffed nodes, their queues, and the operations that move decisions. */
 #include "engine.h"
+#include "engine_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,80 +13,6 @@ const char *const eng_msg_kind_names[KZ_MSG_KIND_COUNT] = {"track", "alert",  "r
                                                           "order", "report", "ack"};
 
 enum { EV_JOB_DONE = ENG_EV_JOB_DONE, EV_RECALL_DONE = ENG_EV_RECALL_DONE, EV_DELEGATE = ENG_EV_DELEGATE };
-
-#define NIL UINT32_MAX
-
-/* What a message is for; decides what happens when its job ends or it arrives. */
-enum purpose {
-    P_ORIGIN,    /* the origin's work before the message fans out */
-    P_ROUTE,     /* travelling to m->dst, relayed by the nodes on the way */
-    P_REVIEW,    /* being reviewed for foreign disclosure at m->at */
-    P_HOLDER,    /* a request travelling to the decision's holder */
-    P_APPROVAL,  /* the holder's request to an approver */
-    P_APPROVED,  /* the approver's answer to the holder */
-    P_DECIDE,    /* the holder (or delegate) deciding */
-    P_DELEGATE,  /* the request travelling to the delegate */
-    P_EXECUTE,   /* an executor executing an order */
-    P_BACKGROUND /* load */
-};
-
-struct msg {
-    struct kz_msg_header h;
-    uint32_t next;  /* queue link */
-    int32_t at;     /* node where it is */
-    int32_t dst;    /* where it is going */
-    int32_t op;     /* operation, -1 for background */
-    int32_t aux;    /* approval index */
-    uint8_t purpose, saved, graph, reviewed, action, principal, delegated;
-    uint8_t held;    /* an operator's: its cell waits for eng_resolve or eng_deny */
-    uint8_t transit; /* the current job relays it on towards dst */
-    kz_time t_enq;  /* queued, blocked or waiting for recall since */
-};
-
-enum op_kind { OPK_SHARE, OPK_REQUEST, OPK_ORDER };
-
-struct op {
-    uint8_t kind, done;
-    uint32_t tag, aux;
-    struct eng_attr attr;
-    int32_t decision, assets, requester, auth;
-    uint32_t dst_off, ndst; /* recipients or executors in e->ints */
-};
-
-struct nstate {
-    uint32_t qh[KZ_PREC_COUNT], qt[KZ_PREC_COUNT];
-    uint32_t recall_h, recall_t; /* waiting for the principal */
-    int32_t busy;
-    uint8_t down, principal, recalling;
-};
-
-struct engine {
-    const struct kz_model *m;
-    struct router *router;
-    struct kz_clock clock;
-    struct kz_transport tr;
-    struct eng_hooks hooks;
-    struct rng *rng;
-    struct eng_stats *st;
-
-    struct msg *msgs;
-    uint32_t nmsgs, capmsgs;
-    struct op *ops;
-    uint32_t nops, capops;
-    int32_t *ints;
-    uint32_t nints, capints;
-    uint32_t *blocked;
-    uint32_t nblocked, capblocked;
-
-    struct nstate *ns;
-    uint8_t *node_down, *net_down;
-    uint64_t *cutmask;
-    int32_t links[64][2];
-    int32_t active_links[64][2];
-    uint64_t link_active;
-    struct world w;
-    int week_min_utc;
-};
 
 /* ---- pools ---------------------------------------------------------------- */
 
@@ -104,7 +31,7 @@ static int grow(void **v, uint32_t *cap, size_t elem, uint32_t need)
     return 0;
 }
 
-static int new_msg(struct engine *e, enum kz_msg_kind kind, int at, int dst, int32_t op,
+int engi_new_msg(struct engine *e, enum kz_msg_kind kind, int at, int dst, int32_t op,
                    const struct eng_attr *a, uint32_t *out)
 {
     if (e->nmsgs >= NIL - 1 ||
@@ -369,7 +296,7 @@ static int send_routed(struct engine *e, enum kz_msg_kind kind, int from, int to
 {
     uint32_t mi;
     struct eng_attr a = e->ops[opi].attr;
-    int rc = new_msg(e, kind, from, to, opi, &a, &mi);
+    int rc = engi_new_msg(e, kind, from, to, opi, &a, &mi);
     if (rc)
         return rc;
     struct msg *m = &e->msgs[mi];
@@ -382,7 +309,7 @@ static int send_routed(struct engine *e, enum kz_msg_kind kind, int from, int to
 
 /* ---- operations ------------------------------------------------------------------ */
 
-static int new_op(struct engine *e, enum op_kind k, const struct eng_attr *a, uint32_t tag,
+int engi_new_op(struct engine *e, enum op_kind k, const struct eng_attr *a, uint32_t tag,
                   uint32_t aux, const int *dst, int n, int32_t *out)
 {
     if (grow((void **)&e->ops, &e->capops, sizeof *e->ops, e->nops + 1) ||
@@ -408,7 +335,7 @@ static int start_origin(struct engine *e, int32_t opi, enum kz_msg_kind kind, in
                         enum action act)
 {
     uint32_t mi;
-    int rc = new_msg(e, kind, origin, origin, opi, &e->ops[opi].attr, &mi);
+    int rc = engi_new_msg(e, kind, origin, origin, opi, &e->ops[opi].attr, &mi);
     if (rc)
         return rc;
     e->msgs[mi].purpose = P_ORIGIN;
@@ -420,7 +347,7 @@ int eng_share(struct engine *e, enum kz_msg_kind kind, int origin, const int *ds
               const struct eng_attr *a, uint32_t tag, uint32_t aux)
 {
     int32_t opi;
-    int rc = new_op(e, OPK_SHARE, a, tag, aux, dst, n, &opi);
+    int rc = engi_new_op(e, OPK_SHARE, a, tag, aux, dst, n, &opi);
     if (rc)
         return rc;
     return start_origin(e, opi, kind, origin, kind == KZ_MSG_REPORT ? ACT_REPORT : ACT_RELAY);
@@ -456,7 +383,7 @@ int eng_request(struct engine *e, int decision, int assets, int requester,
         return 0;
     }
     int32_t opi;
-    int rc = new_op(e, OPK_REQUEST, a, tag, aux, NULL, 0, &opi);
+    int rc = engi_new_op(e, OPK_REQUEST, a, tag, aux, NULL, 0, &opi);
     if (rc)
         return rc;
     struct op *o = &e->ops[opi];
@@ -471,7 +398,7 @@ int eng_order(struct engine *e, int decision, int decider, const int *exec, int 
               const struct eng_attr *a, uint32_t tag, uint32_t aux)
 {
     int32_t opi;
-    int rc = new_op(e, OPK_ORDER, a, tag, aux, exec, n, &opi);
+    int rc = engi_new_op(e, OPK_ORDER, a, tag, aux, exec, n, &opi);
     if (rc)
         return rc;
     e->ops[opi].decision = decision;
@@ -482,7 +409,7 @@ int eng_background(struct engine *e, int node, enum action action, enum kz_prece
 {
     struct eng_attr a = {-1, prec, CL_U, ~(nation_mask)0, 0};
     uint32_t mi;
-    int rc = new_msg(e, KZ_MSG_REPORT, node, node, -1, &a, &mi);
+    int rc = engi_new_msg(e, KZ_MSG_REPORT, node, node, -1, &a, &mi);
     if (rc)
         return rc;
     e->msgs[mi].purpose = P_BACKGROUND;
@@ -498,7 +425,7 @@ static int next_approval(struct engine *e, int32_t opi, int k)
         return send_routed(e, KZ_MSG_REQUEST, au->holder, au->approvals.v[k].idx, opi, G_REL,
                            P_APPROVAL, k);
     uint32_t mi;
-    int rc = new_msg(e, KZ_MSG_DECISION, au->holder, au->holder, opi, &o->attr, &mi);
+    int rc = engi_new_msg(e, KZ_MSG_DECISION, au->holder, au->holder, opi, &o->attr, &mi);
     if (rc)
         return rc;
     e->msgs[mi].purpose = P_DECIDE;
@@ -751,170 +678,6 @@ int eng_outage(struct engine *e, int id, enum outage_kind k, const int *v, int n
     return retry_blocked(e);
 }
 
-/* ---- life cycle ---------------------------------------------------------------------- */
-
-int eng_create(const struct kz_model *m, struct engine **out)
-{
-    *out = NULL;
-    struct engine *e = calloc(1, sizeof *e);
-    if (!e)
-        return KZ_ENOMEM;
-    e->m = m;
-    size_t n = m->nnodes ? m->nnodes : 1;
-    e->ns = calloc(n, sizeof *e->ns);
-    e->node_down = calloc(n, 1);
-    e->net_down = calloc(m->nnetworks ? m->nnetworks : 1, 1);
-    e->cutmask = calloc(n, sizeof *e->cutmask);
-    if (!e->ns || !e->node_down || !e->net_down || !e->cutmask ||
-        router_create(m, &e->router) != 0) {
-        eng_free(e);
-        return KZ_ENOMEM;
-    }
-    e->w.node_down = e->node_down;
-    e->w.net_down = e->net_down;
-    e->w.cutmask = e->cutmask;
-    e->w.links = (const int32_t(*)[2])e->active_links;
-    *out = e;
-    return 0;
-}
-
-void eng_free(struct engine *e)
-{
-    if (!e)
-        return;
-    router_free(e->router);
-    free(e->msgs);
-    free(e->ops);
-    free(e->ints);
-    free(e->blocked);
-    free(e->ns);
-    free(e->node_down);
-    free(e->net_down);
-    free(e->cutmask);
-    free(e);
-}
-
-void eng_bind(struct engine *e, const struct kz_clock *clock,
-                    const struct kz_transport *transport, const struct eng_hooks *hooks,
-                    struct rng *rng, struct eng_stats *stats)
-{
-    e->clock = *clock;
-    e->tr = *transport;
-    e->hooks = *hooks;
-    e->rng = rng;
-    e->st = stats;
-}
-
-void eng_reset(struct engine *e, int phase, int week_min_utc)
-{
-    const struct kz_model *m = e->m;
-    e->nmsgs = e->nops = e->nints = e->nblocked = 0;
-    for (size_t i = 0; i < m->nnodes; i++) {
-        struct nstate *s = &e->ns[i];
-        for (int p = 0; p < KZ_PREC_COUNT; p++)
-            s->qh[p] = s->qt[p] = NIL;
-        s->recall_h = s->recall_t = NIL;
-        s->busy = 0;
-        s->down = s->principal = s->recalling = 0;
-        e->node_down[i] = 0;
-        e->cutmask[i] = 0;
-    }
-    memset(e->net_down, 0, m->nnetworks ? m->nnetworks : 1);
-    e->link_active = 0;
-    e->w.phase = phase;
-    e->w.outages = 0;
-    e->w.active_cuts = 0;
-    e->w.nlinks = 0;
-    e->week_min_utc = week_min_utc;
-}
-
-double eng_prop_s(const struct engine *e, int a, int b, int net)
-{
-    return router_prop_s(e->router, a, b, net);
-}
-
-/* ---- separate engines per node (the live network) ------------------------------------ */
-
-_Static_assert((int)P_BACKGROUND + 1 == (int)ENG_PURPOSE_COUNT, "purposes on the wire");
-_Static_assert((int)G_COUNT == (int)ENG_GRAPH_COUNT, "graphs on the wire");
-_Static_assert((int)OPK_ORDER + 1 == (int)ENG_OPK_COUNT, "operation kinds on the wire");
-
-int eng_export(const struct engine *e, uint32_t mi, struct eng_wire *w)
-{
-    if (mi >= e->nmsgs || e->msgs[mi].op < 0)
-        return KZ_EINVAL;
-    const struct msg *m = &e->msgs[mi];
-    const struct op *o = &e->ops[m->op];
-    memset(w, 0, sizeof *w);
-    w->h = m->h;
-    w->dst = m->dst;
-    w->aux = m->aux;
-    w->purpose = m->purpose;
-    w->saved = m->saved;
-    w->graph = m->graph;
-    w->reviewed = m->reviewed;
-    w->delegated = m->delegated;
-    w->opkind = o->kind;
-    w->tag = o->tag;
-    w->opaux = o->aux;
-    w->attr = o->attr;
-    w->decision = o->decision;
-    w->assets = o->assets;
-    w->requester = o->requester;
-    w->auth = o->auth;
-    return 0;
-}
-
-int eng_import(struct engine *e, const struct eng_wire *w, uint32_t *out)
-{
-    if (w->opkind >= ENG_OPK_COUNT || w->purpose >= ENG_PURPOSE_COUNT ||
-        w->graph >= ENG_GRAPH_COUNT || w->dst < 0 || (size_t)w->dst >= e->m->nnodes)
-        return KZ_EINVAL;
-    int32_t opi;
-    int rc = new_op(e, (enum op_kind)w->opkind, &w->attr, w->tag, w->opaux, NULL, 0, &opi);
-    if (rc)
-        return rc;
-    struct op *o = &e->ops[opi];
-    o->decision = w->decision;
-    o->assets = w->assets;
-    o->requester = w->requester;
-    o->auth = w->auth;
-    uint32_t mi;
-    rc = new_msg(e, (enum kz_msg_kind)w->h.kind, w->h.origin, w->dst, opi, &w->attr, &mi);
-    if (rc)
-        return rc;
-    struct msg *m = &e->msgs[mi];
-    m->h = w->h;
-    m->h.id = mi;
-    m->aux = w->aux;
-    m->purpose = w->purpose;
-    m->saved = w->saved;
-    m->graph = w->graph;
-    m->reviewed = w->reviewed;
-    m->delegated = w->delegated;
-    *out = mi;
-    return 0;
-}
-
-uint32_t eng_nmsgs(const struct engine *e) { return e->nmsgs; }
-uint32_t eng_nops(const struct engine *e) { return e->nops; }
-uint32_t eng_nblocked(const struct engine *e) { return e->nblocked; }
-
-int32_t eng_msg_op(const struct engine *e, uint32_t mi)
-{
-    return mi < e->nmsgs ? e->msgs[mi].op : -1;
-}
-
-enum action eng_msg_action(const struct engine *e, uint32_t mi)
-{
-    return mi < e->nmsgs ? (enum action)e->msgs[mi].action : ACT_RELAY;
-}
-
-const struct kz_msg_header *eng_msg_header(const struct engine *e, uint32_t mi)
-{
-    return mi < e->nmsgs ? &e->msgs[mi].h : NULL;
-}
-
 const char ENG_LEGAL_WHY[] = "no authority holds this decision in this phase (legal gate)";
 
 int eng_resolve(struct engine *e, uint32_t mi)
@@ -942,17 +705,3 @@ int eng_deny(struct engine *e, uint32_t mi, const char *why)
     return try_start(e, node);
 }
 
-bool eng_idle(const struct engine *e)
-{
-    if (e->nblocked)
-        return false;
-    for (size_t i = 0; i < e->m->nnodes; i++) {
-        const struct nstate *s = &e->ns[i];
-        if (s->busy || s->recall_h != NIL)
-            return false;
-        for (int p = 0; p < KZ_PREC_COUNT; p++)
-            if (s->qh[p] != NIL)
-                return false;
-    }
-    return true;
-}

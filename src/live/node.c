@@ -34,119 +34,6 @@ static int64_t wall_of(const struct live *L, int64_t t_us)
     return L->epoch_ns + (int64_t)((double)t_us * 1000.0 / L->speed);
 }
 
-/* ---- roots ----------------------------------------------------------------------------- */
-
-static size_t root_slot(const struct live *L, int64_t id)
-{
-    uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u;
-    return (size_t)(h >> 20) & (L->cap_roots - 1);
-}
-
-struct root *nd_root_find(struct live *L, int64_t id)
-{
-    for (size_t i = root_slot(L, id);; i = (i + 1) & (L->cap_roots - 1)) {
-        if (L->roots[i].id == id)
-            return &L->roots[i];
-        if (L->roots[i].id == 0)
-            return NULL;
-    }
-}
-
-struct root *nd_root_add(struct live *L, int64_t id)
-{
-    struct root *r = nd_root_find(L, id);
-    if (r)
-        return r;
-    if ((L->nroots + 1) * 2 > L->cap_roots) {
-        size_t cap = L->cap_roots * 2;
-        struct root *old = L->roots, *v = calloc(cap, sizeof *v);
-        if (!v)
-            return NULL;
-        size_t oldcap = L->cap_roots;
-        L->roots = v;
-        L->cap_roots = cap;
-        for (size_t i = 0; i < oldcap; i++)
-            if (old[i].id) {
-                size_t k = root_slot(L, old[i].id);
-                while (v[k].id)
-                    k = (k + 1) & (cap - 1);
-                v[k] = old[i];
-            }
-        free(old);
-    }
-    size_t i = root_slot(L, id);
-    while (L->roots[i].id)
-        i = (i + 1) & (L->cap_roots - 1);
-    memset(&L->roots[i], 0, sizeof L->roots[i]);
-    L->roots[i].id = id;
-    L->nroots++;
-    return &L->roots[i];
-}
-
-/* A root is done when it reached an end (sent, delivered, decided, refused) and no job or
- * timer of its own is left: it is marked handled in the transaction that holds its outputs.
- * It stays in the table (its outputs' numbering goes on) until the engine is idle. */
-static void root_check(struct live *L, int64_t id)
-{
-    struct root *r = id ? nd_root_find(L, id) : NULL;
-    if (!r || r->handled || !r->terminal || r->jobs > 0)
-        return;
-    r->handled = true;
-    int rc = jr_work_handled(L->j, id);
-    if (rc && !L->err)
-        L->err = rc;
-}
-
-/* New engine messages and operations belong to the root being worked on. */
-int nd_adopt(struct live *L)
-{
-    uint32_t nm = eng_nmsgs(L->eng), no = eng_nops(L->eng);
-    if (nm > L->cap_msg) {
-        uint32_t c = L->cap_msg ? L->cap_msg : 1024;
-        while (c < nm)
-            c *= 2;
-        int64_t *v = realloc(L->msg_root, c * sizeof *v);
-        if (!v)
-            return KZ_ENOMEM;
-        L->msg_root = v;
-        struct msg_auth *a = realloc(L->msg_auth, c * sizeof *a);
-        if (!a)
-            return KZ_ENOMEM;
-        L->msg_auth = a;
-        L->cap_msg = c;
-    }
-    if (no > L->cap_op) {
-        uint32_t c = L->cap_op ? L->cap_op : 1024;
-        while (c < no)
-            c *= 2;
-        uint64_t *g = realloc(L->op_gid, c * sizeof *g);
-        if (!g)
-            return KZ_ENOMEM;
-        L->op_gid = g;
-        int64_t *r = realloc(L->op_root, c * sizeof *r);
-        if (!r)
-            return KZ_ENOMEM;
-        L->op_root = r;
-        uint8_t(*t)[32] = realloc(L->op_ticket, c * sizeof *t);
-        if (!t)
-            return KZ_ENOMEM;
-        L->op_ticket = t;
-        L->cap_op = c;
-    }
-    for (uint32_t i = L->seen_msgs; i < nm; i++) {
-        L->msg_root[i] = L->cur_root;
-        memset(&L->msg_auth[i], 0, sizeof L->msg_auth[i]); /* made here until told otherwise */
-    }
-    for (uint32_t i = L->seen_ops; i < no; i++) {
-        L->op_root[i] = L->cur_root;
-        L->op_gid[i] = L->cur_gid;
-        memset(L->op_ticket[i], 0, sizeof L->op_ticket[i]);
-    }
-    L->seen_msgs = nm;
-    L->seen_ops = no;
-    return 0;
-}
-
 /* ---- journal events ---------------------------------------------------------------------- */
 
 
@@ -183,38 +70,6 @@ void nd_event(struct live *L, const char *what, uint64_t id, const struct kz_msg
 
 /* ---- engine hooks: clock, transport, done, trace ------------------------------------------ */
 
-/* What the inbox says of a decision's approvals: a decision is reached only after answer k
- * of approver k, signed by it and carrying this holder's ticket, for every k in order. */
-static void approvals_text(const struct live *L, const struct eng_wire *w, enum action a,
-                           char *buf, size_t n)
-{
-    if (!n || w->auth < 0)
-        return;
-    const struct authority *au = &L->m->authorities[w->auth];
-    if (a != ACT_DECIDE) {
-        snprintf(buf, n, "; asked by the holder %s, signature verified",
-                 L->m->nodes[au->holder].id);
-        return;
-    }
-    if (w->delegated) {
-        snprintf(buf, n, "; handed over by the holder %s (its timer ran out), signature verified",
-                 L->m->nodes[au->holder].id);
-        return;
-    }
-    if (!au->approvals.n) {
-        snprintf(buf, n, "; no approvals required");
-        return;
-    }
-    size_t k = (size_t)snprintf(buf, n, "; approvals present and verified:");
-    for (size_t i = 0; i < au->approvals.n && k < n; i++) {
-        int c = snprintf(buf + k, n - k, " %zu. %s", i + 1,
-                         L->m->nodes[au->approvals.v[i].idx].id);
-        k += c > 0 ? (size_t)c : 0;
-    }
-    if (!L->auth && k < n)
-        snprintf(buf + k, n - k, " (--insecure: not authenticated)");
-}
-
 /* The node's clock: the engine's events are counted against the root they work for, so a
  * root is closed (and its command marked handled) only when nothing of it is pending. */
 static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
@@ -234,58 +89,6 @@ static int clk_at(void *ctx, kz_time t, unsigned kind, uint32_t arg)
             r->jobs++;
     }
     return des_push(&L->q, t.us, kind, arg);
-}
-
-/* The engine's operator hook: a decide or approve job waits in the inbox (kizuna inbox,
- * kizuna decide) until an operator answers; node_cmd.c's decide ends it. */
-static int on_hold(void *ctx, uint32_t mi, enum action a, int node)
-{
-    struct live *L = ctx;
-    (void)node;
-    if (nd_adopt(L))
-        return KZ_ENOMEM;
-    int64_t root = mi < L->seen_msgs ? L->msg_root[mi] : L->cur_root;
-    struct root *r = root ? nd_root_find(L, root) : NULL;
-    if (r)
-        r->jobs++; /* the root stays open while the job waits */
-    if (L->npend == L->cappend) {
-        size_t c = L->cappend ? L->cappend * 2 : 16;
-        struct pend *v = realloc(L->pend, c * sizeof *v);
-        if (!v)
-            return KZ_ENOMEM;
-        L->pend = v;
-        L->cappend = c;
-    }
-    int k = 0;
-    for (size_t i = 0; i < L->npend; i++)
-        k += L->pend[i].root == root;
-    int64_t key = root * 16 + k;
-    L->pend[L->npend++] = (struct pend){key, root, mi};
-    const struct kz_msg_header *h = eng_msg_header(L->eng, mi);
-    int32_t op = eng_msg_op(L->eng, mi);
-    struct eng_wire w;
-    char what[400];
-    if (eng_export(L->eng, mi, &w) == 0 && w.decision >= 0) {
-        const struct kz_model *m = L->m;
-        int len = snprintf(what, sizeof what, "%s %s%s%s%s%s (thread %d, operation %016" PRIx64 ")",
-                           a == ACT_DECIDE ? "decide" : "approve", m->decisions[w.decision].id,
-                           w.assets >= 0 ? " for " : "",
-                           w.assets >= 0 ? m->nations[w.assets].id : "",
-                           w.requester >= 0 ? ", requested by " : "",
-                           w.requester >= 0 ? m->nodes[w.requester].id : "", w.h.thread,
-                           op >= 0 && (uint32_t)op < L->seen_ops ? L->op_gid[op] : 0);
-        size_t used = len < 0 ? 0 : (size_t)len < sizeof what ? (size_t)len : sizeof what;
-        approvals_text(L, &w, a, what + used, sizeof what - used);
-    } else {
-        snprintf(what, sizeof what, "%s %s", a == ACT_DECIDE ? "decide" : "approve",
-                 h ? eng_msg_kind_names[h->kind] : "?");
-    }
-    int rc = jr_pending_add(L->j, key, wall_ns(), what);
-    if (rc)
-        return rc;
-    nd_event(L, "waiting", 0, h, 0, 0, L->me, -1, -1, "%s: kizuna decide --key %" PRId64, what,
-             key);
-    return 1;
 }
 
 static void on_done(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, int node,
@@ -342,19 +145,6 @@ static void on_trace(void *ctx, const struct trace_rec *t)
 }
 
 /* ---- running the engine on account of a root ---------------------------------------------- */
-
-int nd_after_call(struct live *L, int rc)
-{
-    int a = nd_adopt(L);
-    if (!rc)
-        rc = a;
-    if (!rc)
-        rc = L->err;
-    int64_t root = L->cur_root;
-    L->cur_root = 0;
-    root_check(L, root);
-    return rc ? rc : L->err;
-}
 
 static int fire(struct live *L, unsigned kind, uint32_t arg)
 {
@@ -562,28 +352,10 @@ int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_
     }
     /* DDS configuration: the caller's, else the environment's, else loopback; with
      * --secure, the node's <Security> element is added as a second fragment. */
-    const char *base = o->dds_config ? o->dds_config : getenv("CYCLONEDDS_URI");
-    if (!base || !*base)
-        base = dx_loopback_config;
     char *cfg = NULL;
-    if (o->secure_dir && dds) {
-        size_t cap = strlen(base) + 16384;
-        cfg = malloc(cap);
-        if (!cfg) {
-            rc = KZ_ENOMEM;
-            goto out;
-        }
-        int k = snprintf(cfg, cap, "%s,<CycloneDDS><Domain Id=\"any\">", base);
-        rc = kz_pki_security_xml(o->secure_dir, o->node, cfg + k, cap - (size_t)k - 64, err,
-                                 errlen);
-        if (rc) {
-            free(cfg);
-            goto out;
-        }
-        size_t used = strlen(cfg);
-        snprintf(cfg + used, cap - used, "</Domain></CycloneDDS>");
-    }
-    rc = dds ? dx_open(m, L->me, o->domain, cfg ? cfg : base, &L->x, err, errlen) : 0;
+    if (dds && (rc = nd_dds_config(o, &cfg, err, errlen)))
+        goto out;
+    rc = dds ? dx_open(m, L->me, o->domain, cfg, &L->x, err, errlen) : 0;
     free(cfg);
     if (rc)
         goto out;
@@ -593,7 +365,7 @@ int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_
     L->est = (struct eng_stats){L->st_busy, L->st_wait, L->st_jobs, NULL, 0};
     struct kz_clock clock = {L, nd_now, clk_at};
     struct kz_transport tr = {L, nd_send};
-    struct eng_hooks hooks = {L, on_done, on_trace, o->automatic ? NULL : on_hold, !o->automatic};
+    struct eng_hooks hooks = {L, on_done, on_trace, o->automatic ? NULL : nd_hold, !o->automatic};
     eng_bind(L->eng, &clock, &tr, &hooks, &L->rng, &L->est);
     eng_reset(L->eng, L->phase, L->week);
     nd_now(L);

@@ -11,6 +11,7 @@
 #include "journal.h"
 #include "kizuna/live.h"
 #include "core/des.h"
+#include "core/evkind.h"
 #include "core/rng.h"
 #include "wire.h"
 
@@ -127,7 +128,7 @@ struct live {
 
 
 /* The shell's own event: a message whose modelled link latency is over (--auto). */
-enum { EV_ARRIVE = 16 };
+enum { EV_ARRIVE = KZ_EV_SHELL }; /* arg: message; it waits out its emulated link */
 
 /* node.c */
 kz_time nd_now(void *ctx);
@@ -135,6 +136,17 @@ struct root *nd_root_find(struct live *L, int64_t id);
 struct root *nd_root_add(struct live *L, int64_t id);
 int nd_adopt(struct live *L);
 int nd_after_call(struct live *L, int rc);
+/* node_roots.c: marks root `id` handled when it reached an end and nothing of it is pending. */
+void nd_root_check(struct live *L, int64_t id);
+
+/* node_inbox.c: the engine's hold hook (eng_hooks.hold) - a decide or approve job waits for
+ * an operator under a key (kizuna inbox, kizuna decide). Returns 1 (held) or KZ_ENOMEM/KZ_EIO. */
+int nd_hold(void *ctx, uint32_t mi, enum action a, int node);
+
+/* node_config.c: the node's Cyclone DDS configuration - o->dds_config, else $CYCLONEDDS_URI,
+ * else loopback; with o->secure_dir, plus a fragment with the node's <Security> element.
+ * *out is malloc'd. Returns 0, KZ_ENOMEM, or kz_pki_security_xml's error with err. */
+int nd_dds_config(const struct kz_node_options *o, char **out, char *err, size_t errlen);
 void nd_event(struct live *L, const char *what, uint64_t id, const struct kz_msg_header *h,
               uint32_t tag, uint32_t aux, int node, int peer, int net, const char *fmt, ...)
     __attribute__((format(printf, 10, 11)));
