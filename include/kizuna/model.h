@@ -72,6 +72,15 @@ const char *kz_model_phase_id(const kz_model *m, int i);
 int kz_model_show(const kz_model *m, int phase, FILE *out);
 
 /*
+ * Writes the structure as JSON (docs/json.md, "show") to `out`, followed by a
+ * newline: name, title, file, phase (null for all), nations, phases, nodes,
+ * and the relations, authorities and networks that hold in `phase` (-1: all).
+ * Returns 0, KZ_EINVAL (NULL argument, phase out of range), KZ_ENOMEM or
+ * KZ_EIO when writing failed.
+ */
+int kz_model_json(const kz_model *m, int phase, FILE *out);
+
+/*
  * Draws the structure as an org chart with Graphviz (dot layout): a cluster
  * per nation, one edge style per relation type, networks, a legend. `format`
  * is "svg" or "png". `phase` as for kz_model_show. On failure writes a

@@ -26,8 +26,8 @@ struct kz_report_group {
 };
 
 /*
- * Writes the JSON document of docs (shared/design.md, `kizuna sim --json`)
- * for one scenario over its structures to `out`, followed by a newline:
+ * Writes the JSON document of `kizuna sim --json` (docs/json.md, "sim") for
+ * one scenario over its structures to `out`, followed by a newline:
  *
  *   {"scenario", "title", "runs", "seed", "events" (sum over the structures),
  *    "wall_s" (sum), "structures": [{"name", "title", "runs", "seed",
@@ -41,20 +41,35 @@ struct kz_report_group {
  *
  * Fractions are in [0, 1], times in seconds. A number that is not finite (a
  * p90 of INFINITY when more than 10 % did not complete, a mean of NAN when
- * none did) and a missing string are written as null. Strings are escaped
- * (quote, backslash, control characters as \u00XX); other bytes pass through
- * as they are (the model's strings are UTF-8). Numbers do not depend on the
- * C locale. Returns 0, KZ_EINVAL (NULL argument) or KZ_EIO when writing
- * failed (errno tells why).
+ * none did) and a missing string are written as null. Numbers carry 9
+ * significant digits (an integral value is written without a fraction) and
+ * do not depend on the C locale. The text is written by jansson, indented by
+ * two spaces, keys in the order above; strings are UTF-8 (a byte that is not
+ * is written as '?'). Returns 0, KZ_EINVAL (NULL argument), KZ_ENOMEM or
+ * KZ_EIO when writing failed (errno tells why).
  */
 int kz_report_json(FILE *out, const struct kz_report_group *g);
 
 /*
- * Writes a report into directory `dir`, created (one level) if missing;
+ * Writes {"scenarios": [document, ...]}, one kz_report_json document per
+ * group, and a newline (`kizuna compare --json`). Same returns.
+ */
+int kz_report_json_all(FILE *out, const struct kz_report_group *groups, size_t ngroups);
+
+/*
+ * Makes `dir` ready for kz_report_write before any work is done: created
+ * (one level) if missing, and it must be a directory this process can write
+ * into. Returns 0, KZ_EINVAL (NULL or empty) or KZ_EIO with a message (the
+ * path and the system's reason) in err[0..errlen).
+ */
+int kz_report_prepare(const char *dir, char *err, size_t errlen);
+
+/*
+ * Writes a report into directory `dir`, made ready by kz_report_prepare;
  * existing files of the same names are replaced:
  *
  *   results.json  one group: exactly the kz_report_json document; several
- *                 groups: {"scenarios": [document, document ...]}
+ *                 groups: exactly the kz_report_json_all document
  *   runs.csv      header "scenario,structure,run,thread,time_s,deadline_s,
  *                 met,stopped_step", then one row per replication x thread
  *                 that kz_sim_result_run gives (results run with keep_runs):

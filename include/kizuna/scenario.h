@@ -2,6 +2,7 @@
 #ifndef KIZUNA_SCENARIO_H
 #define KIZUNA_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,24 @@ uint64_t kz_scenario_seed(const kz_scenario *s);
  * in the scenario file. Returns 0 or KZ_ECHECK.
  */
 int kz_scenario_bind_check(const kz_scenario *s, const kz_model *m, kz_diags *d);
+
+/*
+ * Checks a loaded scenario on its own, without a structure: the references it
+ * makes within itself (K010 two steps of a thread with one id; K041 an order
+ * without `by` whose decision no earlier decide step of its thread takes,
+ * located at the order's decision and naming the decisions the thread does
+ * take). kz_scenario_bind_check applies the same rules, with the structure's
+ * ids known. Returns 0, KZ_ECHECK or KZ_ENOMEM.
+ */
+int kz_scenario_check(const kz_scenario *s, kz_diags *d);
+
+/*
+ * Sets *is_scenario when the file at `path` is a scenario: its top-level
+ * mapping has the `kizuna-scenario` key (for a file that is not valid YAML, a
+ * line that starts with it). An unreadable file is no scenario (the loader
+ * that follows reports why). Returns 0 or KZ_ENOMEM.
+ */
+int kz_scenario_file_is(const char *path, bool *is_scenario);
 
 #ifdef __cplusplus
 }

@@ -45,7 +45,10 @@ bool cli_fits(const kz_scenario *s, const kz_model *m, int *code);
 /* Seconds as 12.3s, 4m05s or 2h10m; "-" for NaN, "n/c" for infinity: kz_fmt_dur's table
  * style (kizuna/util.h), which new code calls directly. */
 void cli_fmt_s(double s, char *buf, size_t n);
-/* Resolves --phase; prints an error and returns -2 when unknown. -1 means all. */
+/* Resolves --phase of command `cmd` ("show"); an unknown phase is a usage error printed with
+ * a suggestion (opt.h's wording), returning -2. -1 means all. */
+int cli_phase_for(const char *cmd, const kz_model *m, const char *phase);
+/* cli_phase_for without a command name (for the commands not yet on opt.h). */
 int cli_phase(const kz_model *m, const char *phase);
 
 #endif

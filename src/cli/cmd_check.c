@@ -1,19 +1,31 @@
-/* cmd_check.c - `kizuna check FILE...`: load and validate structure files. */
+/* cmd_check.c - `kizuna check [--structure F] FILE...`: structures; scenarios alone or bound. */
+#include <glob.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "opt.h"
+#include "kizuna/data.h"
+#include "kizuna/scenario.h"
+#include "kizuna/util.h"
 
-static void check_usage(FILE *out)
-{
-    fputs("usage: kizuna check [-q] [--no-warnings] FILE...\n\n"
-          "Loads and validates structure files. Each problem is one line\n"
-          "  FILE:LINE:COL: error|warning: [Knnn] message\n"
-          "(rules in docs/checks.md). A summary goes to stderr unless -q.\n\n"
-          "  -q, --quiet       no summary line\n"
-          "  --no-warnings     print errors only\n\n"
-          "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage.\n",
-          out);
-}
+#define MAX_CHECK_STRUCTURES 32
+
+static const char check_help[] =
+    "usage: kizuna check [-q] [--no-warnings] [--structure F]... FILE...\n\n"
+    "Loads and validates structure and scenario files. Each problem is one line\n"
+    "  FILE:LINE:COL: error|warning: [Knnn] message\n"
+    "(rules in docs/checks.md and docs/scenario.md). A summary goes to stderr unless -q.\n\n"
+    "A scenario (a file with the `kizuna-scenario` key) is checked on its own -\n"
+    "its format and the references within it - unless --structure is given; then\n"
+    "every id it uses is checked against each structure F as well (K040).\n"
+    "F is a path, or the name of a shipped structure: jfhq is DATA/structures/jfhq.yaml,\n"
+    "DATA being $KIZUNA_DATA, else the installed data (docs/architecture.md).\n\n"
+    "  --structure F     check the scenarios against structure F (repeatable)\n"
+    "  -q, --quiet       no summary line\n"
+    "  --no-warnings     print errors only\n\n"
+    "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage.\n";
 
 void cli_print_diags(kz_diags *d, FILE *out, bool warnings)
 {
@@ -27,66 +39,209 @@ void cli_print_diags(kz_diags *d, FILE *out, bool warnings)
         fprintf(out, "kizuna: %zu further diagnostics not shown\n", kz_diags_dropped(d));
 }
 
+static bool same_diag(const struct kz_diag *a, const struct kz_diag *b)
+{
+    return a->line == b->line && a->col == b->col && a->code == b->code &&
+           a->severity == b->severity && !strcmp(a->file, b->file) && !strcmp(a->msg, b->msg);
+}
+
+struct tally {
+    size_t files, errors, warns, scenarios_alone;
+};
+
+/* Prints `d` sorted, once each (a scenario against two structures can repeat a finding). */
+static void print_counted(kz_diags *d, bool warnings, bool count_warnings, struct tally *t)
+{
+    kz_diags_sort(d);
+    const struct kz_diag *prev = NULL;
+    for (size_t i = 0; i < kz_diags_count(d); i++) {
+        const struct kz_diag *dg = kz_diags_get(d, i);
+        if (prev && same_diag(prev, dg))
+            continue;
+        prev = dg;
+        if (dg->severity == KZ_SEV_ERROR)
+            t->errors++;
+        else if (count_warnings)
+            t->warns++;
+        if (warnings || dg->severity == KZ_SEV_ERROR)
+            kz_diag_print(dg, stdout);
+    }
+    if (kz_diags_dropped(d)) {
+        t->errors += kz_diags_dropped(d); /* counted as errors: they may be */
+        printf("kizuna: %zu further diagnostics not shown\n", kz_diags_dropped(d));
+    }
+}
+
+/* The shipped structures' names (DATA/structures/NAME.yaml) into names[], for "did you mean". */
+static size_t shipped_names(char names[][64], size_t max)
+{
+    char dir[4096], pat[4200];
+    glob_t g = {0};
+    size_t n = 0;
+    if (kz_data_path("structures", dir, sizeof dir, NULL, 0) != 0)
+        return 0;
+    snprintf(pat, sizeof pat, "%s/*.yaml", dir);
+    if (glob(pat, 0, NULL, &g) == 0)
+        for (size_t i = 0; i < g.gl_pathc && n < max; i++) {
+            const char *b = strrchr(g.gl_pathv[i], '/');
+            b = b ? b + 1 : g.gl_pathv[i];
+            size_t len = strlen(b) - strlen(".yaml");
+            if (len < 64)
+                snprintf(names[n++], 64, "%.*s", (int)len, b);
+        }
+    globfree(&g);
+    return n;
+}
+
+/* A path as given, or a shipped structure's name ("jfhq") resolved in the data directory. */
+static int structure_path(const char *arg, char *buf, size_t len)
+{
+    struct stat sb;
+    if (stat(arg, &sb) == 0 || strchr(arg, '/') || strchr(arg, '.')) {
+        snprintf(buf, len, "%s", arg);
+        return EXIT_OK;
+    }
+    char rel[300], err[1024];
+    snprintf(rel, sizeof rel, "structures/%.200s.yaml", arg);
+    if (kz_data_path(rel, buf, len, err, sizeof err) == 0)
+        return EXIT_OK;
+    char names[MAX_CHECK_STRUCTURES][64];
+    const char *cands[MAX_CHECK_STRUCTURES];
+    size_t n = shipped_names(names, MAX_CHECK_STRUCTURES);
+    for (size_t i = 0; i < n; i++)
+        cands[i] = names[i];
+    const char *hint = kz_suggest(arg, cands, n);
+    return cli_usage("check", "no structure file '%s', and %s%s%s%s", arg, err,
+                     hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+}
+
+/* Loads and checks the --structure files; their errors are findings too (a wrong structure). */
+static int load_structures(char *const *paths, int n, kz_model **ms, struct tally *t)
+{
+    for (int i = 0; i < n; i++) {
+        kz_diags *d;
+        if (kz_diags_create(&d))
+            return EXIT_RUNTIME;
+        int rc = kz_model_load_file(paths[i], &ms[i], d);
+        if (rc == KZ_OK)
+            rc = kz_model_check(ms[i], d);
+        if (rc != KZ_ENOMEM)
+            print_counted(d, false, false, t);
+        kz_diags_destroy(d);
+        if (rc == KZ_ENOMEM)
+            return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+/* One scenario file: alone, or bound to every structure that loaded. */
+static int check_scenario(const char *path, kz_model **ms, int nms, kz_diags *d, struct tally *t)
+{
+    kz_scenario *s = NULL;
+    int rc = kz_scenario_load_file(path, &s, d);
+    if (rc == KZ_OK && nms == 0) {
+        rc = kz_scenario_check(s, d);
+        t->scenarios_alone++;
+    }
+    for (int i = 0; rc != KZ_ENOMEM && s && i < nms; i++)
+        if (ms[i]) {
+            int r = kz_scenario_bind_check(s, ms[i], d);
+            if (r)
+                rc = r;
+        }
+    kz_scenario_free(s);
+    return rc;
+}
+
+static int check_structure(const char *path, kz_diags *d)
+{
+    kz_model *m = NULL;
+    int rc = kz_model_load_file(path, &m, d);
+    if (rc == KZ_OK)
+        rc = kz_model_check(m, d);
+    kz_model_free(m);
+    return rc;
+}
+
+static int check_file(const char *path, kz_model **ms, int nms, bool warnings, struct tally *t)
+{
+    bool scen;
+    kz_diags *d;
+    if (kz_scenario_file_is(path, &scen) || kz_diags_create(&d))
+        return EXIT_RUNTIME;
+    int rc = scen ? check_scenario(path, ms, nms, d, t) : check_structure(path, d);
+    if (rc != KZ_ENOMEM)
+        print_counted(d, warnings, true, t);
+    kz_diags_destroy(d);
+    t->files++;
+    return rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_OK;
+}
+
 int cmd_check(int argc, char **argv)
 {
-    bool quiet = false, warnings = true;
-    int first = 0, nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            check_usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-            quiet = true;
-        } else if (!strcmp(argv[i], "--no-warnings")) {
-            warnings = false;
-        } else if (!strcmp(argv[i], "--")) {
-            if (!first && i + 1 < argc)
-                first = i + 1;
-            nfiles += argc - i - 1;
-            break;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "kizuna check: unknown option '%s'\n", argv[i]);
-            check_usage(stderr);
-            return EXIT_USAGE;
-        } else {
-            if (!first)
-                first = i;
-            nfiles++;
-        }
+    bool quiet = false, nowarn = false;
+    const char *sargs[MAX_CHECK_STRUCTURES];
+    struct cli_strs st = {sargs, 0, MAX_CHECK_STRUCTURES};
+    static char spaths[MAX_CHECK_STRUCTURES][4096];
+    char *structs[MAX_CHECK_STRUCTURES];
+    kz_model *ms[MAX_CHECK_STRUCTURES] = {0};
+    struct tally t = {0};
+    size_t nfiles = 0;
+    int nstruct = 0;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) {
+        fputs("kizuna check: out of memory\n", stderr);
+        return EXIT_RUNTIME;
     }
-    if (!nfiles) {
-        fputs("kizuna check: no files given\n", stderr);
-        check_usage(stderr);
-        return EXIT_USAGE;
+    const struct cli_opt opts[] = {
+        {.name = "--structure", .kind = CLI_STRS, .dst = &st, .meta = "F"},
+        {.name = "--quiet", .alias = "-q", .kind = CLI_FLAG, .dst = &quiet},
+        CLI_FLAG_OPT("--no-warnings", &nowarn),
+        {0},
+    };
+    const struct cli_cmd cmd = {.name = "check",
+                                .help = check_help,
+                                .opts = opts,
+                                .pos = files,
+                                .npos = &nfiles,
+                                .maxpos = (size_t)argc,
+                                .minpos = 1,
+                                .posname = "FILE"};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
+        goto out;
+    code = EXIT_OK;
+    for (size_t i = 0; i < st.n && code == EXIT_OK; i++, nstruct++) {
+        code = structure_path(sargs[i], spaths[i], sizeof spaths[i]);
+        structs[i] = spaths[i];
     }
-    size_t errors = 0, warns = 0;
-    for (int i = first; i < argc; i++) {
-        if (!strcmp(argv[i], "--") || (argv[i][0] == '-' && argv[i][1]))
-            continue;
-        kz_diags *d;
-        if (kz_diags_create(&d)) {
-            fputs("kizuna check: out of memory\n", stderr);
-            return EXIT_RUNTIME;
-        }
-        kz_model *m = NULL;
-        int rc = kz_model_load_file(argv[i], &m, d);
-        if (rc == KZ_OK)
-            rc = kz_model_check(m, d);
-        if (rc == KZ_ENOMEM) {
-            fputs("kizuna check: out of memory\n", stderr);
-            kz_model_free(m);
-            kz_diags_destroy(d);
-            return EXIT_RUNTIME;
-        }
-        cli_print_diags(d, stdout, warnings);
-        errors += kz_diags_errors(d);
-        warns += kz_diags_warnings(d);
-        kz_model_free(m);
-        kz_diags_destroy(d);
+    if (code != EXIT_OK)
+        goto out;
+    code = load_structures(structs, nstruct, ms, &t);
+    for (size_t i = 0; code == EXIT_OK && i < nfiles; i++)
+        code = check_file(files[i], ms, nstruct, !nowarn, &t);
+    if (code == EXIT_RUNTIME) {
+        fputs("kizuna check: out of memory\n", stderr);
+        goto out;
     }
-    if (!quiet)
-        fprintf(stderr, "kizuna check: %d file%s, %zu error%s, %zu warning%s\n", nfiles,
-                nfiles == 1 ? "" : "s", errors, errors == 1 ? "" : "s", warns,
-                warns == 1 ? "" : "s");
-    return errors ? EXIT_INPUT : EXIT_OK;
+    if (!quiet) {
+        if (t.scenarios_alone)
+            fprintf(stderr,
+                    "kizuna check: %zu scenario%s checked on %s own; --structure F checks "
+                    "%s ids against a structure\n",
+                    t.scenarios_alone, t.scenarios_alone == 1 ? "" : "s",
+                    t.scenarios_alone == 1 ? "its" : "their",
+                    t.scenarios_alone == 1 ? "its" : "their");
+        fprintf(stderr, "kizuna check: %zu file%s", t.files, t.files == 1 ? "" : "s");
+        for (int i = 0; i < nstruct; i++)
+            fprintf(stderr, "%s%s", i ? ", " : " against ", structs[i]);
+        fprintf(stderr, ", %zu error%s, %zu warning%s\n", t.errors, t.errors == 1 ? "" : "s",
+                t.warns, t.warns == 1 ? "" : "s");
+    }
+    code = t.errors ? EXIT_INPUT : EXIT_OK;
+out:
+    for (int i = 0; i < nstruct; i++)
+        kz_model_free(ms[i]);
+    free((void *)files);
+    return code;
 }

@@ -2,6 +2,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
+
+/* Phases named in a bad --phase message, at most. */
+#define KZ_MAX_LISTED_PHASES 32
 
 kz_model *cli_load_checked(const char *path, bool strict, int *exit_code)
 {
@@ -31,28 +35,35 @@ kz_model *cli_load_checked(const char *path, bool strict, int *exit_code)
     return m;
 }
 
-int cli_phase(const kz_model *m, const char *phase)
+int cli_phase_for(const char *cmd, const kz_model *m, const char *phase)
 {
     if (!phase || !strcmp(phase, "all"))
         return -1;
     int p = kz_model_phase_find(m, phase);
-    if (p < 0) {
-        fprintf(stderr, "kizuna: phase '%s' is not defined; phases are:", phase);
-        for (int i = 0; kz_model_phase_id(m, i); i++)
-            fprintf(stderr, " %s", kz_model_phase_id(m, i));
-        fputc('\n', stderr);
-        return -2;
-    }
-    return p;
+    if (p >= 0)
+        return p;
+    const char *ids[KZ_MAX_LISTED_PHASES + 1];
+    size_t n = 0;
+    for (int i = 0; n < KZ_MAX_LISTED_PHASES && kz_model_phase_id(m, i); i++)
+        ids[n++] = kz_model_phase_id(m, i);
+    ids[n++] = "all";
+    cli_bad_value(cmd, "--phase", phase, ids, n);
+    return -2;
+}
+
+int cli_phase(const kz_model *m, const char *phase)
+{
+    return cli_phase_for(NULL, m, phase);
 }
 
 /* Loads and checks `file` and resolves --phase into *p; NULL with *code set on failure. */
-static kz_model *load_for_view(const char *file, const char *phase, int *p, int *code)
+static kz_model *load_for_view(const char *cmd, const char *file, const char *phase, int *p,
+                               int *code)
 {
     kz_model *m = cli_load_checked(file, false, code);
     if (!m)
         return NULL;
-    *p = cli_phase(m, phase);
+    *p = cli_phase_for(cmd, m, phase);
     if (*p == -2) {
         kz_model_free(m);
         *code = EXIT_USAGE;
@@ -61,72 +72,43 @@ static kz_model *load_for_view(const char *file, const char *phase, int *p, int 
     return m;
 }
 
-static void show_usage(FILE *out)
-{
-    fputs("usage: kizuna show FILE [--phase P]\n\n"
-          "Prints each nation's chain of command as an indented tree, then coordination\n"
-          "links, authorities and networks. --phase restricts to what holds in phase P.\n",
-          out);
-}
+static const char show_help[] =
+    "usage: kizuna show FILE [--phase P] [--json]\n\n"
+    "Prints each nation's chain of command as an indented tree, then coordination\n"
+    "links, authorities and networks. --phase restricts to what holds in phase P.\n"
+    "  --json       print the structure as JSON instead (docs/json.md, \"show\")\n";
 
-static void draw_usage(FILE *out)
-{
-    fputs("usage: kizuna draw FILE -o OUT.svg|OUT.png [--phase P]\n\n"
-          "Draws the structure as an org chart with Graphviz: one cluster per nation,\n"
-          "one edge style per relation type, networks and a legend. The format follows\n"
-          "the output file's extension. --phase draws only what holds in phase P.\n",
-          out);
-}
-
-/* Parses FILE, --phase P and (for draw) -o OUT. Returns -1 on usage error, 1 on --help. */
-static int parse(int argc, char **argv, bool want_out, const char **file, const char **phase,
-                 const char **out)
-{
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i]))
-            return 1;
-        if (!strcmp(argv[i], "--phase") || (want_out && !strcmp(argv[i], "-o"))) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "kizuna: %s needs a value\n", argv[i]);
-                return -1;
-            }
-            *(argv[i][1] == 'o' ? out : phase) = argv[i + 1];
-            i++;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "kizuna: unknown option '%s'\n", argv[i]);
-            return -1;
-        } else if (!*file) {
-            *file = argv[i];
-        } else {
-            fprintf(stderr, "kizuna: one structure file only ('%s')\n", argv[i]);
-            return -1;
-        }
-    }
-    if (!*file) {
-        fputs("kizuna: no structure file given\n", stderr);
-        return -1;
-    }
-    if (want_out && !*out) {
-        fputs("kizuna draw: -o OUT.svg|OUT.png is required\n", stderr);
-        return -1;
-    }
-    return 0;
-}
+static const char draw_help[] =
+    "usage: kizuna draw FILE -o OUT.svg|OUT.png [--phase P]\n\n"
+    "Draws the structure as an org chart with Graphviz: one cluster per nation,\n"
+    "one edge style per relation type, networks and a legend. The format follows\n"
+    "the output file's extension. --phase draws only what holds in phase P.\n";
 
 int cmd_show(int argc, char **argv)
 {
-    const char *file = NULL, *phase = NULL, *out = NULL;
-    int r = parse(argc, argv, false, &file, &phase, &out);
-    if (r) {
-        show_usage(r > 0 ? stdout : stderr);
-        return r > 0 ? EXIT_OK : EXIT_USAGE;
-    }
-    int code = EXIT_OK, p;
-    kz_model *m = load_for_view(file, phase, &p, &code);
+    const char *file = NULL, *phase = NULL;
+    bool json = false;
+    const struct cli_opt opts[] = {
+        CLI_STR_OPT("--phase", &phase, 0),
+        CLI_FLAG_OPT("--json", &json),
+        {0},
+    };
+    const struct cli_cmd cmd = {.name = "show", .help = show_help, .opts = opts, .pos = &file,
+                                .maxpos = 1, .minpos = 1, .posname = "FILE"};
+    int code = cli_parse(&cmd, argc, argv), p;
+    if (code != CLI_GO)
+        return code;
+    code = EXIT_OK;
+    kz_model *m = load_for_view("show", file, phase, &p, &code);
     if (!m)
         return code;
-    if (kz_model_show(m, p, stdout) != KZ_OK)
+    int rc = json ? kz_model_json(m, p, stdout) : kz_model_show(m, p, stdout);
+    if (rc == KZ_OK && fflush(stdout) != 0)
+        rc = KZ_EIO;
+    if (rc != KZ_OK) {
+        fprintf(stderr, "kizuna show: cannot write the structure: %s\n", kz_strerror(rc));
         code = EXIT_RUNTIME;
+    }
     kz_model_free(m);
     return code;
 }
@@ -134,21 +116,25 @@ int cmd_show(int argc, char **argv)
 int cmd_draw(int argc, char **argv)
 {
     const char *file = NULL, *phase = NULL, *out = NULL;
-    int r = parse(argc, argv, true, &file, &phase, &out);
-    if (r) {
-        draw_usage(r > 0 ? stdout : stderr);
-        return r > 0 ? EXIT_OK : EXIT_USAGE;
-    }
+    const struct cli_opt opts[] = {
+        CLI_STR_OPT("--phase", &phase, 0),
+        {.name = "-o", .alias = "--out", .kind = CLI_STR, .dst = &out, .flags = CLI_REQUIRED,
+         .meta = "OUT.svg|OUT.png"},
+        {0},
+    };
+    const struct cli_cmd cmd = {.name = "draw", .help = draw_help, .opts = opts, .pos = &file,
+                                .maxpos = 1, .minpos = 1, .posname = "FILE"};
+    int code = cli_parse(&cmd, argc, argv), p;
+    if (code != CLI_GO)
+        return code;
     const char *dot = strrchr(out, '.');
     const char *format = dot && !strcmp(dot, ".png")   ? "png"
                          : dot && !strcmp(dot, ".svg") ? "svg"
                                                        : NULL;
-    if (!format) {
-        fprintf(stderr, "kizuna draw: '%s' must end in .svg or .png\n", out);
-        return EXIT_USAGE;
-    }
-    int code = EXIT_OK, p;
-    kz_model *m = load_for_view(file, phase, &p, &code);
+    if (!format)
+        return cli_usage("draw", "'%s' must end in .svg or .png", out);
+    code = EXIT_OK;
+    kz_model *m = load_for_view("draw", file, phase, &p, &code);
     if (!m)
         return code;
     char err[300];

@@ -1,16 +1,17 @@
 /* cmd_sim.c - `kizuna sim`, `kizuna trace` and `kizuna compare`: scenarios run over structures. */
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "kizuna/catalogue.h"
 #include "kizuna/report.h"
 #include "kizuna/sim.h"
+#include "kizuna/util.h"
+#include "opt.h"
 
 #define MAX_STRUCTURES 32
 
@@ -50,17 +51,6 @@ bool cli_fits(const kz_scenario *s, const kz_model *m, int *code)
     return true;
 }
 
-static bool parse_long(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* ---- progress ----------------------------------------------------------------------- */
 
 struct progress {
@@ -94,16 +84,7 @@ static void on_progress(void *ctx, long done, long total)
 
 void cli_fmt_s(double s, char *buf, size_t n)
 {
-    if (isnan(s))
-        snprintf(buf, n, "-");
-    else if (isinf(s))
-        snprintf(buf, n, "n/c");
-    else if (s < 60)
-        snprintf(buf, n, "%.1fs", s);
-    else if (s < 3600)
-        snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
-    else
-        snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
+    kz_fmt_dur(s, KZ_DUR_TABLE, buf, n);
 }
 
 static void print_table(FILE *out, const kz_scenario *s, kz_sim_result *const *res, size_t n)
@@ -173,72 +154,66 @@ static int run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struc
     return EXIT_OK;
 }
 
-static void sim_usage(FILE *out)
+static const char sim_help[] =
+    "usage: kizuna sim --structure F [--structure F ...] --scenario F [--runs N]\n"
+    "                  [--seed S] [--threads T] [--json] [--out DIR]\n\n"
+    "Runs the scenario over each structure N times and prints, per structure and\n"
+    "thread, p50/p90/p99 of the time to the deadline step, the share of runs that\n"
+    "meet the deadline and the node where the thread waits longest.\n"
+    "  --runs N     replications (default: the scenario's)\n"
+    "  --seed S     seed (default: the scenario's); results do not depend on --threads\n"
+    "  --threads T  worker threads (default: one per CPU)\n"
+    "  --json       print the JSON document instead of the table (docs/json.md, \"sim\")\n"
+    "  --out DIR    also write DIR/results.json, DIR/runs.csv, DIR/report.html;\n"
+    "               DIR is made (and checked) before anything runs\n";
+
+/* The --out directory made and checked before any work: exit 1 with the reason if unusable. */
+static int prepare_out(const char *cmd, const char *dir)
 {
-    fputs("usage: kizuna sim --structure F [--structure F ...] --scenario F [--runs N]\n"
-          "                  [--seed S] [--threads T] [--json] [--out DIR]\n\n"
-          "Runs the scenario over each structure N times and prints, per structure and\n"
-          "thread, p50/p90/p99 of the time to the deadline step, the share of runs that\n"
-          "meet the deadline and the node where the thread waits longest.\n"
-          "  --runs N     replications (default: the scenario's)\n"
-          "  --seed S     seed (default: the scenario's); results do not depend on --threads\n"
-          "  --threads T  worker threads (default: one per CPU)\n"
-          "  --json       print the JSON document of design.md instead of the table\n"
-          "  --out DIR    also write DIR/results.json, DIR/runs.csv, DIR/report.html\n",
-          out);
+    char err[512];
+    if (dir && kz_report_prepare(dir, err, sizeof err)) {
+        fprintf(stderr, "kizuna %s: %s\n", cmd, err);
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+/* The group as JSON on stdout (one document, or {"scenarios": [...]} when all is set). */
+static int print_json(const char *cmd, const struct kz_report_group *g, size_t n, bool all)
+{
+    int rc = all ? kz_report_json_all(stdout, g, n) : kz_report_json(stdout, g);
+    if (rc == KZ_OK && fflush(stdout) == 0)
+        return EXIT_OK;
+    fprintf(stderr, "kizuna %s: cannot write the JSON: %s\n", cmd,
+            rc == KZ_ENOMEM ? "out of memory" : strerror(errno));
+    return EXIT_RUNTIME;
 }
 
 int cmd_sim(int argc, char **argv)
 {
     const char *structs[MAX_STRUCTURES], *scen = NULL, *outdir = NULL;
-    size_t ns = 0;
+    struct cli_strs st = {structs, 0, MAX_STRUCTURES};
     bool json = false;
     struct simopts so = {0, 0, false, 0, false};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-        if (cli_is_help(a)) {
-            sim_usage(stdout);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--structure") && has) {
-            if (ns == MAX_STRUCTURES) {
-                fprintf(stderr, "kizuna sim: at most %d structures\n", MAX_STRUCTURES);
-                return EXIT_USAGE;
-            }
-            structs[ns++] = argv[++i];
-        } else if (!strcmp(a, "--scenario") && has) {
-            scen = argv[++i];
-        } else if (!strcmp(a, "--runs") && has) {
-            if (!parse_long(argv[++i], 1, 100000000, &so.runs))
-                goto bad_value;
-        } else if (!strcmp(a, "--seed") && has) {
-            if (!parse_long(argv[++i], 0, LONG_MAX, &so.seed))
-                goto bad_value;
-            so.has_seed = true;
-        } else if (!strcmp(a, "--threads") && has) {
-            if (!parse_long(argv[++i], 1, 256, &so.threads))
-                goto bad_value;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--out") && has) {
-            outdir = argv[++i];
-        } else {
-            fprintf(stderr, "kizuna sim: unknown or incomplete option '%s'\n", a);
-            sim_usage(stderr);
-            return EXIT_USAGE;
-        }
-        continue;
-    bad_value:
-        fprintf(stderr, "kizuna sim: bad value '%s' for %s\n", argv[i], a);
-        return EXIT_USAGE;
-    }
-    if (!ns || !scen) {
-        fprintf(stderr, "kizuna sim: --structure and --scenario are required\n");
-        sim_usage(stderr);
-        return EXIT_USAGE;
-    }
+    const struct cli_opt opts[] = {
+        {.name = "--structure", .kind = CLI_STRS, .dst = &st, .flags = CLI_REQUIRED, .meta = "F"},
+        {.name = "--scenario", .kind = CLI_STR, .dst = &scen, .flags = CLI_REQUIRED, .meta = "F"},
+        CLI_LONG_OPT("--runs", &so.runs, 1, 100000000),
+        {.name = "--seed", .kind = CLI_LONG, .dst = &so.seed, .lo = 0, .hi = LONG_MAX,
+         .given = &so.has_seed},
+        CLI_LONG_OPT("--threads", &so.threads, 1, 256),
+        CLI_FLAG_OPT("--json", &json),
+        CLI_STR_OPT("--out", &outdir, 0),
+        {0},
+    };
+    const struct cli_cmd cmd = {.name = "sim", .help = sim_help, .opts = opts};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
+        return code;
+    if ((code = prepare_out("sim", outdir)))
+        return code;
+    size_t ns = st.n;
     so.keep_runs = outdir != NULL;
-    int code = EXIT_OK;
     kz_model *ms[MAX_STRUCTURES] = {0};
     kz_sim_result *res[MAX_STRUCTURES] = {0};
     kz_scenario *s = cli_load_scenario(scen, &code);
@@ -249,14 +224,10 @@ int cmd_sim(int argc, char **argv)
         code = run_group(ms, ns, s, &so, res);
     if (code == EXIT_OK) {
         struct kz_report_group g = {s, res, ns};
-        if (json) {
-            if (kz_report_json(stdout, &g) || fflush(stdout)) {
-                fprintf(stderr, "kizuna sim: cannot write the JSON: %s\n", strerror(errno));
-                code = EXIT_RUNTIME;
-            }
-        } else {
+        if (json)
+            code = print_json("sim", &g, 1, false);
+        else
             print_table(stdout, s, res, ns);
-        }
         char err[512];
         if (code == EXIT_OK && outdir) {
             if (kz_report_write(outdir, &g, 1, err, sizeof err)) {
@@ -276,48 +247,33 @@ int cmd_sim(int argc, char **argv)
     return code;
 }
 
-/* ---- trace ------------------------------------------------------------------------------------- */
+/* ---- trace ------------------------------------------------------------------------------ */
+
+static const char trace_help[] =
+    "usage: kizuna trace --structure F --scenario F [--run I] [--seed S]\n\n"
+    "Runs replication I (default 0) alone and prints every message, queue and\n"
+    "wait, each explained: queue, off-hours (principal recall), review (foreign\n"
+    "disclosure), link (outage), legal (waiting for a phase).\n";
 
 int cmd_trace(int argc, char **argv)
 {
     const char *structure = NULL, *scen = NULL;
     long run = 0, seed = 0;
     bool has_seed = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-        if (cli_is_help(a)) {
-            fputs("usage: kizuna trace --structure F --scenario F [--run I] [--seed S]\n\n"
-                  "Runs replication I (default 0) alone and prints every message, queue and\n"
-                  "wait, each explained: queue, off-hours (principal recall), review (foreign\n"
-                  "disclosure), link (outage), legal (waiting for a phase).\n",
-                  stdout);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--structure") && has) {
-            structure = argv[++i];
-        } else if (!strcmp(a, "--scenario") && has) {
-            scen = argv[++i];
-        } else if (!strcmp(a, "--run") && has) {
-            if (!parse_long(argv[++i], 0, 100000000, &run)) {
-                fprintf(stderr, "kizuna trace: bad run '%s'\n", argv[i]);
-                return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--seed") && has) {
-            if (!parse_long(argv[++i], 0, LONG_MAX, &seed)) {
-                fprintf(stderr, "kizuna trace: bad seed '%s'\n", argv[i]);
-                return EXIT_USAGE;
-            }
-            has_seed = true;
-        } else {
-            fprintf(stderr, "kizuna trace: unknown or incomplete option '%s'\n", a);
-            return EXIT_USAGE;
-        }
-    }
-    if (!structure || !scen) {
-        fprintf(stderr, "kizuna trace: --structure and --scenario are required\n");
-        return EXIT_USAGE;
-    }
-    int code = EXIT_OK;
+    const struct cli_opt opts[] = {
+        {.name = "--structure", .kind = CLI_STR, .dst = &structure, .flags = CLI_REQUIRED,
+         .meta = "F"},
+        {.name = "--scenario", .kind = CLI_STR, .dst = &scen, .flags = CLI_REQUIRED, .meta = "F"},
+        CLI_LONG_OPT("--run", &run, 0, 100000000),
+        {.name = "--seed", .kind = CLI_LONG, .dst = &seed, .lo = 0, .hi = LONG_MAX,
+         .given = &has_seed},
+        {0},
+    };
+    const struct cli_cmd cmd = {.name = "trace", .help = trace_help, .opts = opts};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
+        return code;
+    code = EXIT_OK;
     kz_scenario *s = cli_load_scenario(scen, &code);
     kz_model *m = s ? cli_load_checked(structure, true, &code) : NULL;
     if (m && cli_fits(s, m, &code)) {
@@ -334,95 +290,89 @@ int cmd_trace(int argc, char **argv)
     return code;
 }
 
-/* ---- compare ----------------------------------------------------------------------------------- */
+/* ---- compare ---------------------------------------------------------------------------- */
 
-/* Rank of a structure file in DIR/structures/ORDER (one name per line), or a large number. */
-static int order_rank(const char *dir, const char *path)
+static const char compare_help[] =
+    "usage: kizuna compare [--out DIR] [--data DIR] [--runs N] [--threads T] [--csv] [--json]\n\n"
+    "Runs every shipped structure (DATA/structures/*.yaml, in the order of\n"
+    "DATA/structures/ORDER) on every shipped scenario (DATA/scenarios/*.yaml) that\n"
+    "fits it, prints one table per scenario and writes one report: DIR/report.html\n"
+    "(default out/compare), DIR/results.json, DIR/runs.csv (one row per replication\n"
+    "only with --csv: it is large). DATA defaults to ./data, else the installed data\n"
+    "directory. DIR is made (and checked) before anything runs.\n"
+    "  --json       print {\"scenarios\": [...]}, one `kizuna sim --json` document per\n"
+    "               scenario, instead of the tables (docs/json.md, \"compare\")\n";
+
+/* The structures that define every id scenario s uses, into fit[]; their number. */
+static size_t fitting(const kz_scenario *s, kz_model *const *ms, size_t nm, kz_model **fit,
+                      int *code)
 {
-    char p[1024], line[256];
-    snprintf(p, sizeof p, "%s/structures/ORDER", dir);
-    FILE *f = fopen(p, "r");
-    if (!f)
-        return 1000;
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    int rank = 0, found = 1000;
-    while (fgets(line, sizeof line, f) && found == 1000) {
-        line[strcspn(line, "\r\n")] = 0;
-        if (line[0] == '#' || !line[0])
-            continue;
-        size_t n = strlen(line);
-        if (!strncmp(base, line, n) && !strcmp(base + n, ".yaml"))
-            found = rank;
-        rank++;
+    size_t nf = 0;
+    for (size_t i = 0; i < nm; i++) {
+        kz_diags *d;
+        if (kz_diags_create(&d)) {
+            *code = EXIT_RUNTIME;
+            return 0;
+        }
+        if (kz_scenario_bind_check(s, ms[i], d) == 0)
+            fit[nf++] = ms[i];
+        kz_diags_destroy(d);
     }
-    fclose(f);
-    return found;
+    return nf;
+}
+
+/* The report of compare: tables (or JSON) on stdout, the files in outdir. */
+static int compare_out(const char *outdir, const struct kz_report_group *groups, size_t n,
+                       bool json)
+{
+    char err[512];
+    if (json) {
+        int code = print_json("compare", groups, n, true);
+        if (code)
+            return code;
+    }
+    if (kz_report_write(outdir, groups, n, err, sizeof err)) {
+        fprintf(stderr, "kizuna compare: %s\n", err);
+        return EXIT_RUNTIME;
+    }
+    if (!json)
+        printf("wrote %s/report.html, %s/results.json, %s/runs.csv\n", outdir, outdir, outdir);
+    return EXIT_OK;
 }
 
 int cmd_compare(int argc, char **argv)
 {
     const char *outdir = "out/compare", *dir = NULL;
+    bool json = false;
     struct simopts so = {0, 0, false, 0, false};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        bool has = i + 1 < argc;
-        if (cli_is_help(a)) {
-            fputs("usage: kizuna compare [--out DIR] [--data DIR] [--runs N] [--threads T] [--csv]\n\n"
-                  "Runs every shipped structure (DATA/structures/*.yaml) on every shipped\n"
-                  "scenario (DATA/scenarios/*.yaml) that fits it, prints one table per\n"
-                  "scenario and writes one report: DIR/report.html (default out/compare),\n"
-                  "DIR/results.json, DIR/runs.csv (one row per replication only with --csv:\n"
-                  "it is large). DATA defaults to ./data, else the installed data directory.\n",
-                  stdout);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--out") && has) {
-            outdir = argv[++i];
-        } else if (!strcmp(a, "--data") && has) {
-            dir = argv[++i];
-        } else if (!strcmp(a, "--csv")) {
-            so.keep_runs = true;
-        } else if (!strcmp(a, "--runs") && has) {
-            if (!parse_long(argv[++i], 1, 100000000, &so.runs)) {
-                fprintf(stderr, "kizuna compare: bad runs '%s'\n", argv[i]);
-                return EXIT_USAGE;
-            }
-        } else if (!strcmp(a, "--threads") && has) {
-            if (!parse_long(argv[++i], 1, 256, &so.threads)) {
-                fprintf(stderr, "kizuna compare: bad threads '%s'\n", argv[i]);
-                return EXIT_USAGE;
-            }
-        } else {
-            fprintf(stderr, "kizuna compare: unknown or incomplete option '%s'\n", a);
-            return EXIT_USAGE;
-        }
-    }
+    const struct cli_opt opts[] = {
+        CLI_STR_OPT("--out", &outdir, 0),
+        CLI_STR_OPT("--data", &dir, 0),
+        CLI_FLAG_OPT("--csv", &so.keep_runs),
+        CLI_FLAG_OPT("--json", &json),
+        CLI_LONG_OPT("--runs", &so.runs, 1, 100000000),
+        CLI_LONG_OPT("--threads", &so.threads, 1, 256),
+        {0},
+    };
+    const struct cli_cmd cmd = {.name = "compare", .help = compare_help, .opts = opts};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
+        return code;
     if (!dir)
         dir = access("data/structures", R_OK) == 0 ? "data" : KZ_DATA_DIR;
-    char pat[1024];
-    glob_t gs = {0}, gc = {0};
-    snprintf(pat, sizeof pat, "%s/structures/*.yaml", dir);
-    int g1 = glob(pat, 0, NULL, &gs);
-    snprintf(pat, sizeof pat, "%s/scenarios/*.yaml", dir);
-    int g2 = glob(pat, 0, NULL, &gc);
-    int code = EXIT_OK;
-    if (g1 || g2) {
-        fprintf(stderr, "kizuna compare: no structures or scenarios under %s\n", dir);
-        globfree(&gs);
-        globfree(&gc);
-        return EXIT_INPUT;
+    struct kz_catalogue cat;
+    char err[512];
+    int rc = kz_catalogue_load(dir, &cat, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "kizuna compare: %s\n", err);
+        return rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
     }
-    size_t nm = gs.gl_pathc < MAX_STRUCTURES ? gs.gl_pathc : MAX_STRUCTURES;
-    /* list the structures in the order DATA/structures/ORDER gives (stable: glob sorted) */
-    for (size_t i = 1; i < nm; i++)
-        for (size_t j = i; j > 0 && order_rank(dir, gs.gl_pathv[j - 1]) >
-                                      order_rank(dir, gs.gl_pathv[j]);
-             j--) {
-            char *t = gs.gl_pathv[j];
-            gs.gl_pathv[j] = gs.gl_pathv[j - 1];
-            gs.gl_pathv[j - 1] = t;
-        }
-    size_t nsc = gc.gl_pathc;
+    if ((code = prepare_out("compare", outdir))) {
+        kz_catalogue_free(&cat);
+        return code;
+    }
+    size_t nm = cat.nstructures < MAX_STRUCTURES ? cat.nstructures : MAX_STRUCTURES;
+    size_t nsc = cat.nscenarios;
     kz_model *ms[MAX_STRUCTURES] = {0};
     kz_scenario **scs = calloc(nsc + 1, sizeof *scs);
     kz_sim_result **res = calloc((nsc + 1) * MAX_STRUCTURES, sizeof *res);
@@ -433,46 +383,30 @@ int cmd_compare(int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < nm && code == EXIT_OK; i++)
-        ms[i] = cli_load_checked(gs.gl_pathv[i], true, &code);
+        ms[i] = cli_load_checked(cat.structures[i], true, &code);
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++)
-        scs[k] = cli_load_scenario(gc.gl_pathv[k], &code);
+        scs[k] = cli_load_scenario(cat.scenarios[k], &code);
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++) {
-        /* a scenario runs on the structures that define every id it uses */
         kz_model *fit[MAX_STRUCTURES];
-        size_t nf = 0;
-        for (size_t i = 0; i < nm; i++) {
-            kz_diags *d;
-            if (kz_diags_create(&d)) {
-                code = EXIT_RUNTIME;
-                break;
-            }
-            if (kz_scenario_bind_check(scs[k], ms[i], d) == 0)
-                fit[nf++] = ms[i];
-            kz_diags_destroy(d);
-        }
+        size_t nf = fitting(scs[k], ms, nm, fit, &code);
+        if (code)
+            break;
         if (!nf) {
             fprintf(stderr, "kizuna compare: %s fits none of the structures; skipped\n",
-                    gc.gl_pathv[k]);
+                    cat.scenarios[k]);
             continue;
         }
         kz_sim_result **r = &res[ngroups * MAX_STRUCTURES];
-        code = run_group(fit, nf, scs[k], &so, r);
-        if (code)
+        if ((code = run_group(fit, nf, scs[k], &so, r)))
             break;
-        print_table(stdout, scs[k], r, nf);
-        fputc('\n', stdout);
+        if (!json) {
+            print_table(stdout, scs[k], r, nf);
+            fputc('\n', stdout);
+        }
         groups[ngroups++] = (struct kz_report_group){scs[k], r, nf};
     }
-    if (code == EXIT_OK) {
-        char err[512];
-        if (kz_report_write(outdir, groups, ngroups, err, sizeof err)) {
-            fprintf(stderr, "kizuna compare: %s\n", err);
-            code = EXIT_RUNTIME;
-        } else {
-            printf("wrote %s/report.html, %s/results.json, %s/runs.csv\n", outdir, outdir,
-                   outdir);
-        }
-    }
+    if (code == EXIT_OK)
+        code = compare_out(outdir, groups, ngroups, json);
 out:
     for (size_t i = 0; res && i < (nsc + 1) * MAX_STRUCTURES; i++)
         kz_sim_result_free(res[i]);
@@ -483,7 +417,6 @@ out:
     free(scs);
     free(res);
     free(groups);
-    globfree(&gs);
-    globfree(&gc);
+    kz_catalogue_free(&cat);
     return code;
 }

@@ -96,8 +96,7 @@ static void bad_double(const char *cmd, const char *opt, const char *s, double l
         cli_usage(cmd, "bad value '%s' for %s: expected a number from %g to %g", s, opt, lo, hi);
 }
 
-bool cli_double(const char *cmd, const char *opt, const char *s, double lo, double hi,
-                double *out)
+bool cli_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
 {
     if (kz_parse_double(s, lo, hi, out) == KZ_OK)
         return true;
@@ -207,8 +206,8 @@ static int one_option(const struct cli_cmd *c, int argc, char **argv, int *i, bo
         else if (*i + 1 < argc)
             v = argv[++*i];
         else
-            return cli_usage(c->name, "option '%s' needs a value%s%s", o->name,
-                             o->meta ? " " : "", o->meta ? o->meta : "");
+            return cli_usage(c->name, "option '%s' needs a value%s%s", o->name, o->meta ? " " : "",
+                             o->meta ? o->meta : "");
     } else if (eq) {
         return cli_usage(c->name, "option '%s' takes no value", o->name);
     }
@@ -261,8 +260,8 @@ int cli_parse(const struct cli_cmd *c, int argc, char **argv)
     }
     for (size_t k = 0; k < nopts; k++)
         if ((c->opts[k].flags & CLI_REQUIRED) && !seen[k])
-            return cli_usage(c->name, "missing %s%s%s", c->opts[k].name,
-                             c->opts[k].meta ? " " : "", c->opts[k].meta ? c->opts[k].meta : "");
+            return cli_usage(c->name, "missing %s%s%s", c->opts[k].name, c->opts[k].meta ? " " : "",
+                             c->opts[k].meta ? c->opts[k].meta : "");
     if (np < c->minpos)
         return cli_usage(c->name, "missing %s", c->posname ? c->posname : "argument");
     if (c->npos)

@@ -15,7 +15,7 @@
  *     static const char *const whats[] = {"sent", "received", NULL};
  *     const char *what = NULL;
  *     const struct cli_opt opts[] = {
- *         CLI_STRS_OPT("--structure", &st, CLI_REQUIRED),  // repeatable: --structure A --structure B
+ *         CLI_STRS_OPT("--structure", &st, CLI_REQUIRED),  // repeatable, at most st.max
  *         CLI_STR_OPT("--scenario", &scen, CLI_REQUIRED),
  *         CLI_LONG_OPT("--runs", &runs, 1, 100000000),      // whole number in [1, 1e8]
  *         CLI_FLAG_OPT("--json", &json),

@@ -11,6 +11,7 @@
 
 #include "chart.h"
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 
 /* ---- colours and text ---------------------------------------------------- */
 
@@ -141,28 +142,6 @@ static double nice_ceil(double v)
     return 10 * p;
 }
 
-/* A duration for a tick or a note: "45s", "12m", "1h30m", "2d". */
-static void short_dur(double s, char *buf, size_t n)
-{
-    if (s < 59.5)
-        fmt(buf, n, "%.0fs", s);
-    else if (s < 3600 - 30)
-        fmt(buf, n, "%.0fm", s / 60);
-    else if (s < 86400 - 1800) {
-        long m = lround(s / 60);
-        if (m % 60)
-            fmt(buf, n, "%ldh%02ldm", m / 60, m % 60);
-        else
-            fmt(buf, n, "%ldh", m / 60);
-    } else {
-        long h = lround(s / 3600);
-        if (h % 24)
-            fmt(buf, n, "%ldd%ldh", h / 24, h % 24);
-        else
-            fmt(buf, n, "%ldd", h / 24);
-    }
-}
-
 /* ---- one stream per chart ------------------------------------------------ */
 
 /* Where PLplot's exit handler returns to while a chart is being drawn. */
@@ -180,19 +159,6 @@ static int on_plexit(PLCHAR_VECTOR msg)
 
 typedef void (*draw_fn)(struct ctx *c, const void *arg);
 
-static void set_err(char *err, size_t errlen, const char *f, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *f, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, f);
-    vsnprintf(err, errlen, f, ap);
-    va_end(ap);
-}
-
 static int render(int width, int height, draw_fn draw, const void *arg, char **svg, size_t *len,
                   char *err, size_t errlen)
 {
@@ -205,7 +171,7 @@ static int render(int width, int height, draw_fn draw, const void *arg, char **s
     n = 0;
     FILE *mem = open_memstream(&buf, &n);
     if (!mem) {
-        set_err(err, errlen, "chart: out of memory");
+        kz_set_err(err, errlen, "chart: out of memory");
         return KZ_ENOMEM;
     }
     PLINT old = 0, strm = -1, level = 0;
@@ -231,7 +197,7 @@ static int render(int width, int height, draw_fn draw, const void *arg, char **s
         plend1();
         plsstrm(old);
         free(buf);
-        set_err(err, errlen, "chart: PLplot failed: %s", exit_msg);
+        kz_set_err(err, errlen, "chart: PLplot failed: %s", exit_msg);
         return KZ_EGRAPH;
     }
     plmkstrm(&strm);
@@ -240,7 +206,7 @@ static int render(int width, int height, draw_fn draw, const void *arg, char **s
         fclose(mem);
         free(buf);
         plsstrm(old);
-        set_err(err, errlen, "chart: PLplot has no free stream");
+        kz_set_err(err, errlen, "chart: PLplot has no free stream");
         return KZ_EGRAPH;
     }
     plsError(&plcode, plmsg);
@@ -268,13 +234,14 @@ static int render(int width, int height, draw_fn draw, const void *arg, char **s
         char *m = plmsg;
         while (*m == '\n' || *m == '*' || *m == ' ')
             m++;
-        set_err(err, errlen, "chart: PLplot failed: %s", *m ? m : "the svg driver did not start");
+        kz_set_err(err, errlen, "chart: PLplot failed: %s",
+                   *m ? m : "the svg driver did not start");
         rc = KZ_EGRAPH;
     } else if (c.nomem) {
-        set_err(err, errlen, "chart: out of memory");
+        kz_set_err(err, errlen, "chart: out of memory");
         rc = KZ_ENOMEM;
     } else if (!buf || n == 0 || !strstr(buf, "<svg")) {
-        set_err(err, errlen, "chart: PLplot wrote no SVG");
+        kz_set_err(err, errlen, "chart: PLplot wrote no SVG");
         rc = KZ_EGRAPH;
     }
     if (rc) {
@@ -390,7 +357,7 @@ static void draw_cdf(struct ctx *c, const void *arg)
     if (has_deadline) {
         double xd = logx ? log10(a->deadline_s) : a->deadline_s / unit;
         char text[64], d[32];
-        short_dur(a->deadline_s, d, sizeof d);
+        kz_fmt_dur(a->deadline_s, KZ_DUR_TICK, d, sizeof d);
         fmt(text, sizeof text, "deadline %s", d);
         plcol0(C_FG);
         pllsty(2);

@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 #include "report_impl.h"
 
 /* ---- checked output ------------------------------------------------------ */
@@ -74,58 +76,7 @@ void rep_html(struct rep_out *o, const char *s)
     rep_puts(o, run);
 }
 
-void rep_fmt_dur(double secs, char *buf, size_t n)
-{
-    if (isnan(secs)) {
-        snprintf(buf, n, "\xe2\x80\x94"); /* an em dash */
-        return;
-    }
-    if (isinf(secs)) {
-        snprintf(buf, n, secs > 0 ? "not reached" : "-");
-        return;
-    }
-    const char *sign = secs < 0 ? "-" : "";
-    secs = fabs(secs);
-    if (secs < 0.9995) {
-        snprintf(buf, n, "%s%.0f ms", sign, secs * 1000);
-        return;
-    }
-    if (secs < 9.95) {
-        snprintf(buf, n, "%s%.1f s", sign, secs);
-        return;
-    }
-    if (secs < 59.5) {
-        snprintf(buf, n, "%s%.0f s", sign, secs);
-        return;
-    }
-    if (secs > 1e12) { /* beyond any horizon; keeps the conversion below defined */
-        snprintf(buf, n, "%s%.3g d", sign, secs / 86400);
-        return;
-    }
-    /* Round to the smallest unit shown first, so 59m 59.7s reads "1h 00m", never "60m 00s". */
-    long long s = llround(secs), mins = (s + 30) / 60, hours = (s + 1800) / 3600;
-    if (s < 3600)
-        snprintf(buf, n, "%s%lldm %02llds", sign, s / 60, s % 60);
-    else if (mins < 24 * 60)
-        snprintf(buf, n, "%s%lldh %02lldm", sign, mins / 60, mins % 60);
-    else
-        snprintf(buf, n, "%s%lldd %02lldh", sign, hours / 24, hours % 24);
-}
-
 /* ---- the directory --------------------------------------------------------- */
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* dir/name in a fresh allocation, or NULL. */
 static char *join(const char *dir, const char *name)
@@ -144,18 +95,8 @@ enum which { W_JSON, W_CSV, W_HTML };
 
 static int write_json(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups)
 {
-    if (ngroups == 1) {
-        rep_json_doc(o, &groups[0], 0);
-    } else {
-        rep_puts(o, "{\"scenarios\": [");
-        for (size_t i = 0; i < ngroups; i++) {
-            rep_puts(o, i ? ",\n  " : "\n  ");
-            rep_json_doc(o, &groups[i], 2);
-        }
-        rep_puts(o, "]}");
-    }
-    rep_putc(o, '\n');
-    return 0;
+    return rep_json_emit(o, ngroups == 1 ? rep_json_group(&groups[0])
+                                         : rep_json_groups(groups, ngroups));
 }
 
 /*
@@ -169,21 +110,22 @@ static int write_file(const char *dir, const char *name, enum which w,
     int rc = 0;
     char *path = join(dir, name), *tmp = path ? malloc(strlen(path) + 5) : NULL;
     if (!path || !tmp) {
-        set_err(err, errlen, "out of memory");
+        kz_set_err(err, errlen, "out of memory");
         rc = KZ_ENOMEM;
         goto out_path;
     }
     snprintf(tmp, strlen(path) + 5, "%s.tmp", path);
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        set_err(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
+        kz_set_err(err, errlen, "cannot create '%s': %s", tmp, strerror(errno));
         rc = KZ_EIO;
         goto out_path;
     }
     struct rep_out o = {.f = f};
     switch (w) {
     case W_JSON:
-        rc = write_json(&o, groups, ngroups);
+        if ((rc = write_json(&o, groups, ngroups)))
+            kz_set_err(err, errlen, "out of memory");
         break;
     case W_CSV:
         rep_csv(&o, groups, ngroups);
@@ -198,11 +140,11 @@ static int write_file(const char *dir, const char *name, enum which w,
         o.err_no = errno ? errno : EIO;
     }
     if (rc == 0 && o.failed) {
-        set_err(err, errlen, "cannot write '%s': %s", tmp, strerror(o.err_no));
+        kz_set_err(err, errlen, "cannot write '%s': %s", tmp, strerror(o.err_no));
         rc = KZ_EIO;
     }
     if (rc == 0 && rename(tmp, path) != 0) {
-        set_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+        kz_set_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
         rc = KZ_EIO;
     }
     if (rc != 0)
@@ -213,40 +155,58 @@ out_path:
     return rc;
 }
 
+int kz_report_prepare(const char *dir, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!dir || !*dir) {
+        kz_set_err(err, errlen, "report: no directory");
+        return KZ_EINVAL;
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        kz_set_err(err, errlen, "cannot create directory '%s': %s", dir, strerror(errno));
+        return KZ_EIO;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        kz_set_err(err, errlen, "cannot use '%s' as the report directory: %s", dir,
+                   strerror(errno));
+        return KZ_EIO;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        kz_set_err(err, errlen, "cannot use '%s' as the report directory: not a directory", dir);
+        return KZ_EIO;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        kz_set_err(err, errlen, "cannot write into '%s': %s", dir, strerror(errno));
+        return KZ_EIO;
+    }
+    return KZ_OK;
+}
+
 int kz_report_write(const char *dir, const struct kz_report_group *groups, size_t ngroups,
                     char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
     if (!dir || !*dir || !groups || ngroups == 0) {
-        set_err(err, errlen, "report: no directory or no results");
+        kz_set_err(err, errlen, "report: no directory or no results");
         return KZ_EINVAL;
     }
     for (size_t i = 0; i < ngroups; i++) {
         if (groups[i].nresults && !groups[i].results) {
-            set_err(err, errlen, "report: group %zu has no results array", i);
+            kz_set_err(err, errlen, "report: group %zu has no results array", i);
             return KZ_EINVAL;
         }
         for (size_t j = 0; j < groups[i].nresults; j++)
             if (!groups[i].results[j]) {
-                set_err(err, errlen, "report: result %zu of group %zu is NULL", j, i);
+                kz_set_err(err, errlen, "report: result %zu of group %zu is NULL", j, i);
                 return KZ_EINVAL;
             }
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        set_err(err, errlen, "cannot create directory '%s': %s", dir, strerror(errno));
-        return KZ_EIO;
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0) {
-        set_err(err, errlen, "cannot use '%s' as the report directory: %s", dir, strerror(errno));
-        return KZ_EIO;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        set_err(err, errlen, "cannot use '%s' as the report directory: not a directory", dir);
-        return KZ_EIO;
-    }
-    int rc = write_file(dir, "results.json", W_JSON, groups, ngroups, err, errlen);
+    int rc = kz_report_prepare(dir, err, errlen);
+    if (rc == 0)
+        rc = write_file(dir, "results.json", W_JSON, groups, ngroups, err, errlen);
     if (rc == 0)
         rc = write_file(dir, "runs.csv", W_CSV, groups, ngroups, err, errlen);
     if (rc == 0)

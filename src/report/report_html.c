@@ -8,6 +8,7 @@
 
 #include "chart.h"
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 #include "kizuna/kizuna.h"
 #include "report_impl.h"
 
@@ -39,7 +40,7 @@ static const char css[] =
 static void dur(struct rep_out *o, double s)
 {
     char b[48];
-    rep_fmt_dur(s, b, sizeof b);
+    kz_fmt_dur(s, KZ_DUR_PROSE, b, sizeof b);
     rep_html(o, b);
 }
 

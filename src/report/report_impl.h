@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "kizuna/report.h"
 
 /*
@@ -25,32 +27,34 @@ void rep_puts(struct rep_out *o, const char *s);
 void rep_putc(struct rep_out *o, char c);
 void rep_write(struct rep_out *o, const char *p, size_t n);
 
-/*
- * A number as "%.9g" in the C locale's notation whatever the current locale
- * (a ',' decimal point becomes '.'); writes `null` for NAN and infinities.
- */
-void rep_num(struct rep_out *o, double v);
-/* s as a JSON string literal with quotes; NULL as null. */
-void rep_json_str(struct rep_out *o, const char *s);
 /* s with &, <, >, " and ' as HTML entities; NULL as nothing. */
 void rep_html(struct rep_out *o, const char *s);
 
-/* Formats v into buf like rep_num ("null" when not finite). */
-void rep_fmt_num(double v, char *buf, size_t n);
-
 /*
- * Seconds for a reader: "850 ms", "42 s", "4m 12s", "1h 05m", "2d 03h";
- * "never" for +INFINITY (did not get there) and "-" for NAN.
+ * A number as "%.9g" in the C locale's notation whatever the current locale
+ * (a ',' decimal point becomes '.'); "null" for NAN and infinities. The JSON
+ * writer prints its numbers with the same digits.
  */
-void rep_fmt_dur(double secs, char *buf, size_t n);
+void rep_fmt_num(double v, char *buf, size_t n);
 
 /* The scenario's name (from the scenario, else the first result), never NULL. */
 const char *rep_group_name(const struct kz_report_group *g);
 /* Its title; falls back to the name. */
 const char *rep_group_title(const struct kz_report_group *g);
 
-/* The design.md document for one group; `indent` spaces before each line after the first. */
-void rep_json_doc(struct rep_out *o, const struct kz_report_group *g, int indent);
+/* A number as the JSON writer holds it: null when not finite, an integer when it is one (below
+ * 1e9), else a real (written with 9 significant digits). */
+json_t *rep_json_num(double v);
+
+/*
+ * The JSON of docs/json.md as jansson values (new references, NULL when out
+ * of memory): one group's document, and {"scenarios": [document ...]}.
+ */
+json_t *rep_json_group(const struct kz_report_group *g);
+json_t *rep_json_groups(const struct kz_report_group *groups, size_t ngroups);
+/* Writes doc (its reference taken; NULL means out of memory) and a newline to o: 0 or
+ * KZ_ENOMEM; write failures are left in o. */
+int rep_json_emit(struct rep_out *o, json_t *doc);
 
 /* A CSV field as it is, or quoted with its quotes doubled when it holds a
  * separator, a quote, a line break or an edge space (RFC 4180); NULL: empty. */

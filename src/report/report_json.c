@@ -1,14 +1,18 @@
-/* report_json.c - the `kizuna sim --json` document (shared/design.md) for one scenario over its
- * structures. */
+/* report_json.c - the `kizuna sim --json` document (docs/json.md) for one scenario over its
+ * structures, built with jansson. */
 #include <errno.h>
-#include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kizuna/error.h"
 #include "report_impl.h"
+
+/* Significant digits of a JSON number: what the writer always printed ("%.9g"). */
+#define JSON_DIGITS 9
 
 void rep_fmt_num(double v, char *buf, size_t n)
 {
@@ -21,38 +25,6 @@ void rep_fmt_num(double v, char *buf, size_t n)
     for (char *p = buf; *p; p++)
         if (*p == ',')
             *p = '.';
-}
-
-void rep_num(struct rep_out *o, double v)
-{
-    char buf[40];
-    rep_fmt_num(v, buf, sizeof buf);
-    rep_puts(o, buf);
-}
-
-void rep_json_str(struct rep_out *o, const char *s)
-{
-    if (!s) {
-        rep_puts(o, "null");
-        return;
-    }
-    rep_putc(o, '"');
-    const char *run = s; /* start of the bytes not yet written */
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c != '"' && c != '\\' && c >= 0x20)
-            continue;
-        rep_write(o, run, (size_t)(p - run));
-        if (c == '"' || c == '\\') {
-            rep_putc(o, '\\');
-            rep_putc(o, (char)c);
-        } else {
-            rep_printf(o, "\\u%04x", c);
-        }
-        run = p + 1;
-    }
-    rep_puts(o, run);
-    rep_putc(o, '"');
 }
 
 const char *rep_group_name(const struct kz_report_group *g)
@@ -72,99 +44,115 @@ const char *rep_group_title(const struct kz_report_group *g)
     return title && *title ? title : rep_group_name(g);
 }
 
-/* "key": number, */
-static void num_field(struct rep_out *o, const char *key, double v, bool last)
+/*
+ * A number: null when not finite (JSON has no NaN or infinity), an integer
+ * when it is one that "%.9g" writes without an exponent, else a real.
+ */
+json_t *rep_json_num(double v)
 {
-    rep_printf(o, "\"%s\": ", key);
-    rep_num(o, v);
-    if (!last)
-        rep_puts(o, ", ");
+    if (!isfinite(v))
+        return json_null();
+    if (v == trunc(v) && fabs(v) < 1e9 && !(v == 0 && signbit(v)))
+        return json_integer((json_int_t)v);
+    return json_real(v);
 }
 
-static void str_field(struct rep_out *o, const char *key, const char *s, bool last)
+static json_t *count(uint64_t v)
 {
-    rep_printf(o, "\"%s\": ", key);
-    rep_json_str(o, s);
-    if (!last)
-        rep_puts(o, ", ");
+    return v <= INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
 }
 
-static void thread_obj(struct rep_out *o, const struct kz_thread_stats *t)
+/* A string, or null for NULL; bytes that are not UTF-8 are replaced by '?'. */
+static json_t *str(const char *s)
 {
-    rep_putc(o, '{');
-    str_field(o, "name", t->id, false);
-    str_field(o, "title", t->name, false);
-    num_field(o, "p50_s", t->p50_s, false);
-    num_field(o, "p90_s", t->p90_s, false);
-    num_field(o, "p99_s", t->p99_s, false);
-    num_field(o, "mean_s", t->mean_s, false);
-    num_field(o, "mean_ci_s", t->mean_ci_s, false);
-    num_field(o, "deadline_met", t->deadline_met, false);
-    num_field(o, "deadline_lo", t->deadline_lo, false);
-    num_field(o, "deadline_hi", t->deadline_hi, false);
-    num_field(o, "deadline_mean_s", t->deadline_mean_s, false);
-    num_field(o, "completed", t->completed, false);
-    num_field(o, "infeasible", t->infeasible, false);
-    str_field(o, "infeasible_why", t->infeasible_why, false);
-    str_field(o, "wait_node", t->wait_node >= 0 ? t->wait_node_id : NULL, false);
-    num_field(o, "wait_node_s", t->wait_node >= 0 ? t->wait_node_s : NAN, false);
-    str_field(o, "wait_kind", t->wait_node >= 0 ? t->wait_kind : NULL, true);
-    rep_putc(o, '}');
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char *copy = strdup(s);
+    if (!copy)
+        return NULL;
+    for (unsigned char *p = (unsigned char *)copy; *p; p++)
+        if (*p >= 0x80)
+            *p = '?';
+    j = json_string(copy);
+    free(copy);
+    return j;
 }
 
-static void node_obj(struct rep_out *o, const struct kz_node_stats *n)
+/* Sets o[key] = v (v's reference taken); false when v is NULL or out of memory. */
+static bool put(json_t *o, const char *key, json_t *v)
 {
-    rep_putc(o, '{');
-    str_field(o, "id", n->id, false);
-    str_field(o, "name", n->name, false);
-    num_field(o, "utilisation", n->utilisation, false);
-    num_field(o, "mean_wait_s", n->mean_wait_s, false);
-    num_field(o, "wait_s", n->wait_s, false);
-    num_field(o, "jobs", n->jobs, true);
-    rep_putc(o, '}');
+    return v && json_object_set_new(o, key, v) == 0;
 }
 
-/* A line break followed by `ind` spaces. */
-static void nl(struct rep_out *o, int ind)
+static json_t *thread_obj(const struct kz_thread_stats *t)
 {
-    rep_printf(o, "\n%*s", ind, "");
+    json_t *o = json_object();
+    bool w = t->wait_node >= 0;
+    if (o && put(o, "name", str(t->id)) && put(o, "title", str(t->name)) &&
+        put(o, "p50_s", rep_json_num(t->p50_s)) && put(o, "p90_s", rep_json_num(t->p90_s)) &&
+        put(o, "p99_s", rep_json_num(t->p99_s)) && put(o, "mean_s", rep_json_num(t->mean_s)) &&
+        put(o, "mean_ci_s", rep_json_num(t->mean_ci_s)) &&
+        put(o, "deadline_met", rep_json_num(t->deadline_met)) &&
+        put(o, "deadline_lo", rep_json_num(t->deadline_lo)) &&
+        put(o, "deadline_hi", rep_json_num(t->deadline_hi)) &&
+        put(o, "deadline_mean_s", rep_json_num(t->deadline_mean_s)) &&
+        put(o, "completed", rep_json_num(t->completed)) &&
+        put(o, "infeasible", rep_json_num(t->infeasible)) &&
+        put(o, "infeasible_why", str(t->infeasible_why)) &&
+        put(o, "wait_node", str(w ? t->wait_node_id : NULL)) &&
+        put(o, "wait_node_s", rep_json_num(w ? t->wait_node_s : NAN)) &&
+        put(o, "wait_kind", str(w ? t->wait_kind : NULL)))
+        return o;
+    json_decref(o);
+    return NULL;
 }
 
-/* One structure's object; lines after the first start with `ind` spaces. */
-static void structure_obj(struct rep_out *o, const kz_sim_result *r, int ind)
+static json_t *node_obj(const struct kz_node_stats *n)
+{
+    json_t *o = json_object();
+    if (o && put(o, "id", str(n->id)) && put(o, "name", str(n->name)) &&
+        put(o, "utilisation", rep_json_num(n->utilisation)) &&
+        put(o, "mean_wait_s", rep_json_num(n->mean_wait_s)) &&
+        put(o, "wait_s", rep_json_num(n->wait_s)) && put(o, "jobs", rep_json_num(n->jobs)))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+/* Appends v (its reference taken) to array a; false when v is NULL or out of memory. */
+static bool push(json_t *a, json_t *v)
+{
+    return v && json_array_append_new(a, v) == 0;
+}
+
+static json_t *structure_obj(const kz_sim_result *r)
 {
     struct kz_sim_totals t;
     kz_sim_result_totals(r, &t);
-    rep_puts(o, "{");
-    str_field(o, "name", t.structure, false);
-    str_field(o, "title", t.title, false);
-    rep_printf(o, "\"runs\": %ld, \"seed\": %" PRIu64 ", \"events\": %" PRIu64 ", ", t.runs, t.seed,
-               t.events);
-    num_field(o, "wall_s", t.wall_s, false);
-    rep_printf(o, "\"threads_used\": %d,", t.threads_used);
-    nl(o, ind + 1);
-    rep_puts(o, "\"threads\": [");
-    size_t nt = kz_sim_result_nthreads(r);
-    for (size_t i = 0; i < nt; i++) {
-        if (i)
-            rep_putc(o, ',');
-        nl(o, ind + 2);
-        thread_obj(o, kz_sim_result_thread(r, i));
+    json_t *o = json_object(), *th = json_array(), *nd = json_array();
+    bool ok = o && th && nd && put(o, "name", str(t.structure)) && put(o, "title", str(t.title)) &&
+              put(o, "runs", json_integer(t.runs)) && put(o, "seed", count(t.seed)) &&
+              put(o, "events", count(t.events)) && put(o, "wall_s", rep_json_num(t.wall_s)) &&
+              put(o, "threads_used", json_integer(t.threads_used));
+    for (size_t i = 0; ok && i < kz_sim_result_nthreads(r); i++)
+        ok = push(th, thread_obj(kz_sim_result_thread(r, i)));
+    for (size_t i = 0; ok && i < kz_sim_result_nnodes(r); i++)
+        ok = push(nd, node_obj(kz_sim_result_node(r, i)));
+    if (ok && json_object_set(o, "threads", th) == 0 && json_object_set(o, "nodes", nd) == 0) {
+        json_decref(th);
+        json_decref(nd);
+        return o;
     }
-    rep_puts(o, "],");
-    nl(o, ind + 1);
-    rep_puts(o, "\"nodes\": [");
-    size_t nn = kz_sim_result_nnodes(r);
-    for (size_t i = 0; i < nn; i++) {
-        if (i)
-            rep_putc(o, ',');
-        nl(o, ind + 2);
-        node_obj(o, kz_sim_result_node(r, i));
-    }
-    rep_puts(o, "]}");
+    json_decref(th);
+    json_decref(nd);
+    json_decref(o);
+    return NULL;
 }
 
-void rep_json_doc(struct rep_out *o, const struct kz_report_group *g, int ind)
+json_t *rep_json_group(const struct kz_report_group *g)
 {
     long runs = g->scenario ? kz_scenario_runs(g->scenario) : 0;
     uint64_t seed = g->scenario ? kz_scenario_seed(g->scenario) : 0, events = 0;
@@ -179,33 +167,58 @@ void rep_json_doc(struct rep_out *o, const struct kz_report_group *g, int ind)
         events += t.events;
         wall += t.wall_s;
     }
-    rep_puts(o, "{");
-    str_field(o, "scenario", rep_group_name(g), false);
-    str_field(o, "title", rep_group_title(g), true);
-    rep_putc(o, ',');
-    nl(o, ind + 1);
-    rep_printf(o, "\"runs\": %ld, \"seed\": %" PRIu64 ", \"events\": %" PRIu64 ", ", runs, seed,
-               events);
-    num_field(o, "wall_s", wall, true);
-    rep_putc(o, ',');
-    nl(o, ind + 1);
-    rep_puts(o, "\"structures\": [");
-    for (size_t i = 0; i < g->nresults; i++) {
-        if (i)
-            rep_putc(o, ',');
-        nl(o, ind + 2);
-        structure_obj(o, g->results[i], ind + 2);
+    json_t *o = json_object(), *st = json_array();
+    bool ok = o && st && put(o, "scenario", str(rep_group_name(g))) &&
+              put(o, "title", str(rep_group_title(g))) && put(o, "runs", json_integer(runs)) &&
+              put(o, "seed", count(seed)) && put(o, "events", count(events)) &&
+              put(o, "wall_s", rep_json_num(wall));
+    for (size_t i = 0; ok && i < g->nresults; i++)
+        ok = push(st, structure_obj(g->results[i]));
+    if (ok && json_object_set(o, "structures", st) == 0) {
+        json_decref(st);
+        return o;
     }
-    rep_puts(o, "]}");
+    json_decref(st);
+    json_decref(o);
+    return NULL;
 }
 
-int kz_report_json(FILE *out, const struct kz_report_group *g)
+json_t *rep_json_groups(const struct kz_report_group *groups, size_t ngroups)
 {
-    if (!out || !g || (g->nresults && !g->results))
-        return KZ_EINVAL;
+    json_t *o = json_object(), *a = json_array();
+    bool ok = o && a;
+    for (size_t i = 0; ok && i < ngroups; i++)
+        ok = push(a, rep_json_group(&groups[i]));
+    if (ok && json_object_set(o, "scenarios", a) == 0) {
+        json_decref(a);
+        return o;
+    }
+    json_decref(a);
+    json_decref(o);
+    return NULL;
+}
+
+int rep_json_emit(struct rep_out *o, json_t *doc)
+{
+    if (!doc)
+        return KZ_ENOMEM;
+    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(JSON_DIGITS));
+    json_decref(doc);
+    if (!text)
+        return KZ_ENOMEM;
+    rep_puts(o, text);
+    rep_putc(o, '\n');
+    free(text);
+    return KZ_OK;
+}
+
+/* Writes doc (its reference taken) to out; 0, KZ_ENOMEM or KZ_EIO (errno tells why). */
+static int emit_file(FILE *out, json_t *doc)
+{
     struct rep_out o = {.f = out};
-    rep_json_doc(&o, g, 0);
-    rep_putc(&o, '\n');
+    int rc = rep_json_emit(&o, doc);
+    if (rc)
+        return rc;
     if (!o.failed && fflush(out) == EOF) {
         o.failed = true;
         o.err_no = errno;
@@ -214,5 +227,22 @@ int kz_report_json(FILE *out, const struct kz_report_group *g)
         errno = o.err_no;
         return KZ_EIO;
     }
-    return 0;
+    return KZ_OK;
+}
+
+int kz_report_json(FILE *out, const struct kz_report_group *g)
+{
+    if (!out || !g || (g->nresults && !g->results))
+        return KZ_EINVAL;
+    return emit_file(out, rep_json_group(g));
+}
+
+int kz_report_json_all(FILE *out, const struct kz_report_group *groups, size_t ngroups)
+{
+    if (!out || (ngroups && !groups))
+        return KZ_EINVAL;
+    for (size_t i = 0; i < ngroups; i++)
+        if (groups[i].nresults && !groups[i].results)
+            return KZ_EINVAL;
+    return emit_file(out, rep_json_groups(groups, ngroups));
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kizuna/error.h"
+#include "scenario/scenario_check.h"
 
 struct pb {
     const struct kz_model *m;
@@ -212,8 +213,11 @@ int plan_build(const struct kz_model *m, const struct kz_scenario *s, struct pla
         p->ninst += s->threads[i].copies;
     }
     p->nthreads = (int)s->nthreads;
+    int rc = sc_check_refs(s, m, d); /* K041 after K040: a wrong id is blamed, not its user */
+    if (rc == KZ_ENOMEM || !B.err)
+        B.err = rc;
     if (B.err) {
-        int rc = B.err;
+        rc = B.err;
         plan_free(p);
         return rc;
     }

@@ -286,20 +286,7 @@ static void load_thread(struct sl *L, const struct ynode *n, struct sthread *t)
         if (found >= 0)
             t->deadline_at = found;
     }
-    /* an order step without `by` needs an earlier decide step for the same decision */
-    for (size_t i = 0; i < t->nsteps; i++) {
-        struct sstep *st = &t->steps[i];
-        if (st->kind != ST_ORDER || st->by.id || !st->decision.id)
-            continue;
-        bool ok = false;
-        for (size_t j = 0; j < i; j++)
-            ok |= t->steps[j].kind == ST_DECIDE && t->steps[j].decision.id &&
-                  !strcmp(t->steps[j].decision.id, st->decision.id);
-        if (!ok)
-            yr_report(&L->r, steps->kids[i], 41,
-                      "order '%.64s' has no 'by' and no earlier decide step for that decision",
-                      st->decision.id);
-    }
+    /* an order's decider and duplicate step ids: scenario_check.c, alone or bound */
 }
 
 static void load_background(struct sl *L, const struct ynode *n, struct sbackground *b)

@@ -1,0 +1,173 @@
+/* model_json.c - kz_model_json: a structure as the JSON document of `kizuna show --json`. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "kizuna/error.h"
+#include "model_impl.h"
+
+/* Sets o[key] = v (v's reference taken); false when v is NULL or out of memory. */
+static bool put(json_t *o, const char *key, json_t *v)
+{
+    return v && json_object_set_new(o, key, v) == 0;
+}
+
+static bool push(json_t *a, json_t *v)
+{
+    return v && json_array_append_new(a, v) == 0;
+}
+
+static json_t *str(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *node_id(const struct kz_model *m, int i)
+{
+    return i >= 0 && (size_t)i < m->nnodes ? str(m->nodes[i].id) : json_null();
+}
+
+/* The ids of the phases in `held`. */
+static json_t *phases(const struct kz_model *m, phase_mask held)
+{
+    json_t *a = json_array();
+    for (size_t p = 0; a && p < m->nphases; p++)
+        if ((held & (1u << p)) && !push(a, str(m->phases[p].id))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *refs(const struct kz_model *m, const struct refs *r)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < r->n; i++)
+        if (!push(a, node_id(m, r->v[i].idx))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *nations(const struct kz_model *m, nation_mask set)
+{
+    json_t *a = json_array();
+    for (size_t n = 0; a && n < m->nnations; n++)
+        if ((set & ((nation_mask)1 << n)) && !push(a, str(m->nations[n].id))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *node_obj(const struct kz_model *m, const struct node *n)
+{
+    json_t *o = json_object();
+    if (o && put(o, "id", str(n->id)) && put(o, "name", str(n->name)) &&
+        put(o, "nation", n->nation >= 0 ? str(m->nations[n->nation].id) : json_null()) &&
+        put(o, "combined", nations(m, n->combined)) &&
+        put(o, "kind", str(kz_node_kind_names[n->kind])) &&
+        put(o, "grade", n->grade != GR_NONE ? str(kz_grade_names[n->grade]) : json_null()) &&
+        put(o, "lat", json_real(n->lat)) && put(o, "lon", json_real(n->lon)) &&
+        put(o, "cells", json_integer(n->cells)) && put(o, "always", json_boolean(n->always)))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *relation_obj(const struct kz_model *m, const struct relation *r)
+{
+    json_t *o = json_object();
+    if (o && put(o, "type", str(kz_rel_type_names[r->type])) &&
+        put(o, "from", node_id(m, r->from)) && put(o, "to", node_id(m, r->to)) &&
+        put(o, "phases", phases(m, r->phases)))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *authority_obj(const struct kz_model *m, const struct authority *a)
+{
+    char after[80] = "";
+    if (a->delegate >= 0)
+        kz_dist_format(&a->delegate_after, after, sizeof after);
+    json_t *o = json_object();
+    if (o && put(o, "decision", str(m->decisions[a->decision].id)) &&
+        put(o, "holder", node_id(m, a->holder)) &&
+        put(o, "assets", a->assets >= 0 ? str(m->nations[a->assets].id) : json_null()) &&
+        put(o, "phases", phases(m, a->phases)) && put(o, "approvals", refs(m, &a->approvals)) &&
+        put(o, "executors", refs(m, &a->executors)) &&
+        put(o, "delegate", node_id(m, a->delegate)) &&
+        put(o, "delegate_after", a->delegate >= 0 ? str(after) : json_null()))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *network_obj(const struct kz_model *m, const struct network *nw)
+{
+    json_t *o = json_object();
+    if (o && put(o, "id", str(nw->id)) && put(o, "name", str(nw->name)) &&
+        put(o, "ceiling", str(kz_classif_names[nw->ceiling])) &&
+        put(o, "topology", str(nw->topology == TOPO_HUB ? "hub" : "mesh")) &&
+        put(o, "hub", nw->topology == TOPO_HUB ? node_id(m, nw->hub) : json_null()) &&
+        put(o, "members", refs(m, &nw->members)) &&
+        put(o, "releasable", nations(m, nw->releasable)) && put(o, "phases", phases(m, nw->phases)))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+/* Every part of the structure that holds in `want`, as arrays of `doc`. */
+static bool parts(json_t *doc, const struct kz_model *m, phase_mask want)
+{
+    /* Each array belongs to doc as soon as it is made (put steals it, even when it fails). */
+    json_t *na = NULL, *ph = NULL, *nd = NULL, *re = NULL, *au = NULL, *nw = NULL;
+    bool ok = put(doc, "nations", na = json_array()) && put(doc, "phases", ph = json_array()) &&
+              put(doc, "nodes", nd = json_array()) && put(doc, "relations", re = json_array()) &&
+              put(doc, "authorities", au = json_array()) && put(doc, "networks", nw = json_array());
+    for (size_t i = 0; ok && i < m->nnations; i++) {
+        json_t *o = json_object();
+        ok = push(na, o) && put(o, "id", str(m->nations[i].id)) &&
+             put(o, "name", str(m->nations[i].name)) &&
+             put(o, "national_command", json_boolean(m->nations[i].national_command));
+    }
+    for (size_t i = 0; ok && i < m->nphases; i++) {
+        json_t *o = json_object();
+        ok = push(ph, o) && put(o, "id", str(m->phases[i].id)) &&
+             put(o, "name", str(m->phases[i].name));
+    }
+    for (size_t i = 0; ok && i < m->nnodes; i++)
+        ok = push(nd, node_obj(m, &m->nodes[i]));
+    for (size_t i = 0; ok && i < m->nrelations; i++)
+        if (m->relations[i].phases & want)
+            ok = push(re, relation_obj(m, &m->relations[i]));
+    for (size_t i = 0; ok && i < m->nauthorities; i++)
+        if (m->authorities[i].phases & want)
+            ok = push(au, authority_obj(m, &m->authorities[i]));
+    for (size_t i = 0; ok && i < m->nnetworks; i++)
+        if (m->networks[i].phases & want)
+            ok = push(nw, network_obj(m, &m->networks[i]));
+    return ok;
+}
+
+int kz_model_json(const kz_model *m, int phase, FILE *out)
+{
+    if (!m || !out || phase >= (int)m->nphases)
+        return KZ_EINVAL;
+    phase_mask want = phase < 0 ? phase_all(m) : 1u << phase;
+    json_t *doc = json_object();
+    bool ok = doc && put(doc, "name", str(m->name)) && put(doc, "title", str(m->title)) &&
+              put(doc, "file", str(m->file)) &&
+              put(doc, "phase", phase < 0 ? json_null() : str(m->phases[phase].id)) &&
+              parts(doc, m, want);
+    char *text = ok ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(9)) : NULL;
+    json_decref(doc);
+    if (!text)
+        return KZ_ENOMEM;
+    errno = 0;
+    int rc = fputs(text, out) == EOF || fputc('\n', out) == EOF ? KZ_EIO : KZ_OK;
+    free(text);
+    return rc;
+}

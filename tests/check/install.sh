@@ -1,0 +1,30 @@
+#!/bin/sh
+# install.sh - `cmake --install` gives a self-contained tree: kizuna run from elsewhere finds its data.
+# usage: install.sh CMAKE BUILD_DIR WORK_DIR
+set -eu
+CMAKE=$1 BUILD=$2 WORK=$3
+rm -rf "$WORK" && mkdir -p "$WORK/elsewhere"
+P=$WORK/prefix
+"$CMAKE" --install "$BUILD" --prefix "$P" > "$WORK/install.log"
+for f in bin/kizuna share/kizuna/structures/jfhq.yaml share/kizuna/structures/ORDER \
+         share/kizuna/scenarios/nk-salvo.yaml share/kizuna/dds/loopback.xml \
+         share/kizuna/dds/multi-host.xml share/doc/kizuna/README.md \
+         share/doc/kizuna/docs/architecture.md share/doc/kizuna/docs/scenario.md; do
+  [ -e "$P/$f" ] || { echo "not installed: $f"; exit 1; }
+done
+cd "$WORK/elsewhere"
+unset KIZUNA_DATA || true
+"$P/bin/kizuna" check "$P/share/kizuna/structures/jfhq.yaml"
+# a shipped structure by name: found under the binary's prefix, not in the source tree
+"$P/bin/kizuna" check --structure jfhq "$P/share/kizuna/scenarios/nk-salvo.yaml" 2> err.txt
+grep -q "against $P/share/kizuna/structures/jfhq.yaml, 0 errors" err.txt
+# the tree still works once moved (the data is found next to the binary)
+mv "$P" "$WORK/moved"
+"$WORK/moved/bin/kizuna" check --structure jfhq-4star "$WORK/moved/share/kizuna/scenarios/nk-salvo.yaml" 2> err.txt
+grep -q "against $WORK/moved/share/kizuna/structures/jfhq-4star.yaml, 0 errors" err.txt
+# $KIZUNA_DATA overrides, and is the only place looked in
+mkdir -p mine/structures && cp "$WORK/moved/share/kizuna/structures/cjtf.yaml" mine/structures/only.yaml
+KIZUNA_DATA=$PWD/mine "$WORK/moved/bin/kizuna" check --structure only "$WORK/moved/share/kizuna/scenarios/nk-salvo.yaml" 2> err.txt
+grep -q "against $PWD/mine/structures/only.yaml, 0 errors" err.txt
+rc=0; KIZUNA_DATA=$PWD/mine "$WORK/moved/bin/kizuna" check --structure jfhq "$WORK/moved/share/kizuna/scenarios/nk-salvo.yaml" 2> err.txt || rc=$?
+[ $rc -eq 2 ] && grep -q "no structure file 'jfhq', and 'structures/jfhq.yaml' is not in KIZUNA_DATA=$PWD/mine" err.txt
