@@ -206,6 +206,130 @@ static int read_ends(struct ex *X)
 
 /* ---- the exercise ----------------------------------------------------------------------------------- */
 
+/* The director's handle on each journal: commands in, ends out (the nodes make the files). */
+static int open_journals(struct ex *X, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < X->m->nnodes; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.db", X->o->journal_dir, X->m->nodes[i].id);
+        int64_t give_up = wall_ns() + 30000000000LL;
+        int rc;
+        while ((rc = jr_open(path, NULL, 0, false, &X->nodes[i].j, err, errlen)) != 0 &&
+               wall_ns() < give_up) {
+            struct timespec nap = {0, 20000000};
+            nanosleep(&nap, NULL);
+        }
+        if (rc)
+            return rc;
+        if (sqlite3_prepare_v2(jr_db(X->nodes[i].j),
+                               "SELECT seq, what, tag, aux, node, t_sim_us, text FROM event "
+                               "WHERE seq > ?1 AND what IN ('started', 'done', 'infeasible') "
+                               "ORDER BY seq",
+                               -1, &X->nodes[i].ends, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(jr_db(X->nodes[i].j)));
+            return KZ_EIO;
+        }
+    }
+    return 0;
+}
+
+/* Until every node journaled `started` (at most 60 s from t0), or one exited. */
+static int wait_started(struct ex *X, int64_t t0, char *err, size_t errlen)
+{
+    size_t nn = X->m->nnodes;
+    for (;;) {
+        int rc = read_ends(X);
+        if (rc)
+            return rc;
+        size_t up = 0;
+        for (size_t i = 0; i < nn; i++)
+            up += X->nodes[i].started;
+        if (up == nn)
+            return 0;
+        for (size_t i = 0; i < nn; i++) {
+            int st;
+            if (waitpid(X->nodes[i].pid, &st, WNOHANG) == X->nodes[i].pid) {
+                X->nodes[i].exited = true;
+                snprintf(err, errlen, "node %s exited before the exercise began; see %s/%s.log",
+                         X->m->nodes[i].id, X->o->journal_dir, X->m->nodes[i].id);
+                return KZ_EIO;
+            }
+        }
+        if (wall_ns() > t0 + 60000000000LL) {
+            snprintf(err, errlen, "only %zu of %zu nodes started within 60 s", up, nn);
+            return KZ_EIO;
+        }
+        struct timespec nap = {0, 20000000};
+        nanosleep(&nap, NULL);
+    }
+}
+
+/* The director on the wall clock: its events when due, the ends the nodes journal, until every
+ * thread finished, the horizon or the wall-clock limit. */
+static int play(struct ex *X)
+{
+    const struct kz_exercise_options *o = X->o;
+    int64_t limit = o->timeout_s > 0 ? X->epoch_ns + (int64_t)(o->timeout_s * 1e9) : INT64_MAX;
+    X->cur = 0;
+    int rc = dir_start(X->dir);
+    while (!rc && dir_active(X->dir) > 0) {
+        int64_t now = sim_now(X);
+        if (now > X->p->horizon_us) {
+            progress(X, "horizon reached");
+            break;
+        }
+        if (wall_ns() > limit) {
+            progress(X, "wall-clock limit reached");
+            break;
+        }
+        while (!rc && X->q.n && X->q.h[0].t <= now) {
+            unsigned kind;
+            uint32_t arg;
+            X->cur = X->q.h[0].t; /* the director acts at the event's time, not the poll's */
+            des_pop(&X->q, &kind, &arg);
+            rc = kz_ev_owner(kind) == KZ_EVO_DIRECTOR ? dir_fire(X->dir, kind, arg) : KZ_EINVAL;
+        }
+        if (rc || (rc = read_ends(X)))
+            break;
+        for (size_t i = 0; i < X->m->nnodes; i++)
+            if (!X->nodes[i].exited && waitpid(X->nodes[i].pid, NULL, WNOHANG) == X->nodes[i].pid) {
+                X->nodes[i].exited = true;
+                progress(X, "warning: node %s exited; see %s/%s.log", X->m->nodes[i].id,
+                         o->journal_dir, X->m->nodes[i].id);
+            }
+        struct timespec nap = {0, 2000000};
+        nanosleep(&nap, NULL);
+    }
+    return rc;
+}
+
+/* The one replication's result, folded as the simulator folds each of its runs. */
+static void fold(struct ex *X, struct kz_exercise_result *r)
+{
+    const struct plan *p = X->p;
+    for (int t = 0; t < p->nthreads; t++) {
+        struct kz_exercise_thread *th = &r->threads[t];
+        struct dir_outcome oc;
+        dir_outcome(X->dir, t, &oc);
+        th->name = p->threads[t].src->id;
+        th->took_s = oc.done ? (double)oc.took_us * 1e-6 : -1;
+        th->deadline_s = (double)oc.deadline_us * 1e-6;
+        th->met = oc.met;
+        th->why = oc.infeasible ? oc.why : NULL;
+        th->stopped_step = oc.stopped_step;
+        int64_t legal = 0, most = 0;
+        for (size_t n = 0; n < X->m->nnodes; n++) {
+            int64_t us = dir_legal_us(X->dir, t, (int)n);
+            legal += us;
+            if (us > most) {
+                most = us;
+                th->legal_node = X->m->nodes[n].id;
+            }
+        }
+        th->legal_s = (double)legal * 1e-6;
+    }
+}
+
 int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scenario *s,
                     const struct kz_exercise_options *o, struct kz_exercise_result **out,
                     char *err, size_t errlen)
@@ -216,21 +340,9 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     X->o = o;
     struct plan *p = NULL;
     struct kz_exercise_result *r = NULL;
-    kz_diags *d = NULL;
-    int rc = kz_diags_create(&d);
+    int rc = plan_build_err(m, s, &p, err, errlen);
     if (rc)
         return rc;
-    rc = plan_build(m, s, &p, d);
-    if (rc) {
-        const struct kz_diag *dg = kz_diags_count(d) ? kz_diags_get(d, 0) : NULL;
-        if (dg)
-            snprintf(err, errlen, "%s:%d:%d: %s", dg->file, dg->line, dg->col, dg->msg);
-        else
-            snprintf(err, errlen, "the scenario does not fit the structure");
-        kz_diags_destroy(d);
-        return rc;
-    }
-    kz_diags_destroy(d);
     X->p = p;
     size_t nn = m->nnodes;
     X->nodes = calloc(nn, sizeof *X->nodes);
@@ -269,54 +381,8 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
             goto stop;
         }
     }
-    /* the director's handle on each journal: commands in, ends out */
-    for (size_t i = 0; i < nn; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s.db", o->journal_dir, m->nodes[i].id);
-        int64_t give_up = wall_ns() + 30000000000LL;
-        while ((rc = jr_open(path, NULL, 0, false, &X->nodes[i].j, err, errlen)) != 0 &&
-               wall_ns() < give_up) {
-            struct timespec nap = {0, 20000000};
-            nanosleep(&nap, NULL);
-        }
-        if (rc)
-            goto stop;
-        if (sqlite3_prepare_v2(jr_db(X->nodes[i].j),
-                               "SELECT seq, what, tag, aux, node, t_sim_us, text FROM event "
-                               "WHERE seq > ?1 AND what IN ('started', 'done', 'infeasible') "
-                               "ORDER BY seq",
-                               -1, &X->nodes[i].ends, NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(jr_db(X->nodes[i].j)));
-            rc = KZ_EIO;
-            goto stop;
-        }
-    }
-    for (;;) {
-        if ((rc = read_ends(X)))
-            goto stop;
-        size_t up = 0;
-        for (size_t i = 0; i < nn; i++)
-            up += X->nodes[i].started;
-        if (up == nn)
-            break;
-        for (size_t i = 0; i < nn; i++) {
-            int st;
-            if (waitpid(X->nodes[i].pid, &st, WNOHANG) == X->nodes[i].pid) {
-                X->nodes[i].exited = true;
-                snprintf(err, errlen, "node %s exited before the exercise began; see %s/%s.log",
-                         m->nodes[i].id, o->journal_dir, m->nodes[i].id);
-                rc = KZ_EIO;
-                goto stop;
-            }
-        }
-        if (wall_ns() > t0 + 60000000000LL) {
-            snprintf(err, errlen, "only %zu of %zu nodes started within 60 s", up, nn);
-            rc = KZ_EIO;
-            goto stop;
-        }
-        struct timespec nap = {0, 20000000};
-        nanosleep(&nap, NULL);
-    }
+    if ((rc = open_journals(X, err, errlen)) || (rc = wait_started(X, t0, err, errlen)))
+        goto stop;
     r->startup_s = (double)(wall_ns() - t0) * 1e-9;
     if (wall_ns() > X->epoch_ns)
         progress(X, "warning: the nodes took %.1f s to start, longer than planned",
@@ -331,66 +397,14 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     X->cur = 0;
     if ((rc = dir_start(X->dir)))
         goto stop;
-    int64_t limit = o->timeout_s > 0 ? X->epoch_ns + (int64_t)(o->timeout_s * 1e9) : INT64_MAX;
-    int64_t now = 0;
-    while (dir_active(X->dir) > 0) {
-        now = sim_now(X);
-        if (now > p->horizon_us) {
-            progress(X, "horizon reached");
-            break;
-        }
-        if (wall_ns() > limit) {
-            progress(X, "wall-clock limit reached");
-            break;
-        }
-        while (X->q.n && X->q.h[0].t <= now) {
-            unsigned kind;
-            uint32_t arg;
-            int64_t t = X->q.h[0].t;
-            des_pop(&X->q, &kind, &arg);
-            X->cur = t;
-            if ((rc = kz_ev_owner(kind) == KZ_EVO_DIRECTOR ? dir_fire(X->dir, kind, arg)
-                                                          : KZ_EINVAL))
-                goto stop;
-        }
-        if ((rc = read_ends(X)))
-            goto stop;
-        for (size_t i = 0; i < nn; i++)
-            if (!X->nodes[i].exited && waitpid(X->nodes[i].pid, NULL, WNOHANG) == X->nodes[i].pid) {
-                X->nodes[i].exited = true;
-                progress(X, "warning: node %s exited; see %s/%s.log", m->nodes[i].id,
-                         o->journal_dir, m->nodes[i].id);
-            }
-        struct timespec nap = {0, 2000000};
-        nanosleep(&nap, NULL);
-    }
+    if ((rc = play(X)))
+        goto stop;
     r->scenario_s = (double)sim_now(X) * 1e-6;
     r->wall_s = (double)(wall_ns() - X->epoch_ns) * 1e-9;
     if (dir_active(X->dir) == 0)
         progress(X, "every thread finished");
 
-    /* One replication's result, folded as the simulator folds each of its runs. */
-    for (int t = 0; t < p->nthreads; t++) {
-        struct kz_exercise_thread *th = &r->threads[t];
-        struct dir_outcome oc;
-        dir_outcome(X->dir, t, &oc);
-        th->name = p->threads[t].src->id;
-        th->took_s = oc.done ? (double)oc.took_us * 1e-6 : -1;
-        th->deadline_s = (double)oc.deadline_us * 1e-6;
-        th->met = oc.met;
-        th->why = oc.infeasible ? oc.why : NULL;
-        th->stopped_step = oc.stopped_step;
-        int64_t legal = 0, most = 0;
-        for (size_t n = 0; n < nn; n++) {
-            int64_t us = dir_legal_us(X->dir, t, (int)n);
-            legal += us;
-            if (us > most) {
-                most = us;
-                th->legal_node = m->nodes[n].id;
-            }
-        }
-        th->legal_s = (double)legal * 1e-6;
-    }
+    fold(X, r);
     r->nthreads = p->nthreads;
     r->nnodes = (int)nn;
 stop:
@@ -416,10 +430,19 @@ out:
         return rc;
     }
     /* the thread names and reasons point into the plan and the director: copy them */
+    bool copied = true;
     for (int t = 0; t < r->nthreads; t++) {
-        r->threads[t].name = strdup(r->threads[t].name);
-        r->threads[t].why = r->threads[t].why ? strdup(r->threads[t].why) : NULL;
-        r->threads[t].legal_node = r->threads[t].legal_node ? strdup(r->threads[t].legal_node) : NULL;
+        struct kz_exercise_thread *th = &r->threads[t];
+        const char *why = th->why, *legal = th->legal_node;
+        th->name = strdup(th->name);
+        th->why = why ? strdup(why) : NULL;
+        th->legal_node = legal ? strdup(legal) : NULL;
+        copied = copied && th->name && (th->why || !why) && (th->legal_node || !legal);
+    }
+    if (!copied) {
+        kz_exercise_result_free(r);
+        plan_free(p);
+        return KZ_ENOMEM;
     }
     plan_free(p);
     *out = r;

@@ -240,3 +240,21 @@ int kz_scenario_bind_check(const kz_scenario *s, const kz_model *m, kz_diags *d)
     plan_free(p);
     return rc;
 }
+
+int plan_build_err(const struct kz_model *m, const struct kz_scenario *s, struct plan **out,
+                   char *err, size_t errlen)
+{
+    *out = NULL;
+    kz_diags *d;
+    if (kz_diags_create(&d))
+        return KZ_ENOMEM;
+    int rc = plan_build(m, s, out, d);
+    if (rc == KZ_ECHECK && kz_diags_count(d) > 0) {
+        const struct kz_diag *g = kz_diags_get(d, 0);
+        snprintf(err, errlen, "%s:%d:%d: %s", g->file, g->line, g->col, g->msg);
+    } else if (rc) {
+        snprintf(err, errlen, "%s", kz_strerror(rc));
+    }
+    kz_diags_destroy(d);
+    return rc;
+}

@@ -66,6 +66,10 @@ struct plan {
  * (K040) at their place in the scenario. Returns 0, KZ_ECHECK or KZ_ENOMEM. */
 int plan_build(const struct kz_model *m, const struct kz_scenario *s, struct plan **out,
                kz_diags *d);
+/* The same for a caller with no diagnostics list: the first problem goes to err as
+ * FILE:LINE:COL: message. Returns 0, KZ_ECHECK or KZ_ENOMEM. */
+int plan_build_err(const struct kz_model *m, const struct kz_scenario *s, struct plan **out,
+                   char *err, size_t errlen);
 void plan_free(struct plan *p);
 
 #endif

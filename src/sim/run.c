@@ -579,29 +579,12 @@ static int build_result(const struct plan *p, const struct acc *a, long runs,
 }
 
 /* Binds the scenario; on failure the first problem, with its place, goes to err. */
-static int plan_for(const kz_model *m, const kz_scenario *s, struct plan **p, char *err,
-                    size_t errlen)
-{
-    kz_diags *d;
-    if (kz_diags_create(&d))
-        return KZ_ENOMEM;
-    int rc = plan_build(m, s, p, d);
-    if (rc == KZ_ECHECK && kz_diags_count(d) > 0) {
-        const struct kz_diag *g = kz_diags_get(d, 0);
-        snprintf(err, errlen, "%s:%d:%d: %s", g->file, g->line, g->col, g->msg);
-    } else if (rc) {
-        snprintf(err, errlen, "%s", kz_strerror(rc));
-    }
-    kz_diags_destroy(d);
-    return rc;
-}
-
 int kz_sim_run(const kz_model *m, const kz_scenario *s, const struct kz_sim_options *o,
                kz_sim_result **out, char *err, size_t errlen)
 {
     *out = NULL;
     struct plan *p = NULL;
-    int rc = plan_for(m, s, &p, err, errlen);
+    int rc = plan_build_err(m, s, &p, err, errlen);
     if (rc)
         return rc;
     long runs = o && o->runs > 0 ? o->runs : s->runs;
@@ -751,7 +734,7 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
                  char *err, size_t errlen)
 {
     struct plan *p = NULL;
-    int rc = plan_for(m, s, &p, err, errlen);
+    int rc = plan_build_err(m, s, &p, err, errlen);
     if (rc)
         return rc;
     struct worker w;
