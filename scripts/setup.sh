@@ -13,6 +13,7 @@ packages=(
   cyclonedds-dev cyclonedds-tools libddsc0debian  # the live network (DDS, idlc, ddsperf)
   libssl-dev                              # PKI for DDS Security (OpenSSL)
   libsqlite3-dev sqlite3                  # the node journal
+  libjansson-dev                          # JSON output (--json, results.json)
 )
 # Extra packages for a target, e.g. `setup.sh fuzz` adds clang and its libFuzzer runtime.
 for extra in "$@"; do

@@ -8,7 +8,7 @@
 #include "kizuna/kizuna.h"
 #include "kizuna/sim.h"
 
-/* Exit codes (design.md): 0 success, 1 invalid input, 2 usage, 3+ runtime failures. */
+/* Exit codes (README.md): 0 success, 1 invalid input, 2 usage, 3+ runtime failures. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
 int cmd_check(int argc, char **argv);
