@@ -56,6 +56,16 @@ static void earlier_decisions(const struct sthread *t, size_t upto, char *buf, s
         memcpy(buf + n - 4, "...", 4);
 }
 
+/* The line of a decide step after step `i` that takes `decision`, or 0. */
+static int later_decide(const struct sthread *t, size_t i, const char *decision)
+{
+    for (size_t j = i + 1; j < t->nsteps; j++)
+        if (t->steps[j].kind == ST_DECIDE && t->steps[j].decision.id &&
+            !strcmp(t->steps[j].decision.id, decision))
+            return t->steps[j].decision.pos.line;
+    return 0;
+}
+
 static void check_thread(struct chk *C, const struct sthread *t, const struct kz_model *m)
 {
     for (size_t i = 0; i < t->nsteps; i++)
@@ -83,7 +93,12 @@ static void check_thread(struct chk *C, const struct sthread *t, const struct kz
         if (found || (m && (unknown || !has_decision(m, st->decision.id))))
             continue;
         char also[400], msg[600];
-        earlier_decisions(t, i, also, sizeof also);
+        int later = later_decide(t, i, st->decision.id);
+        if (later > 0)
+            snprintf(also, sizeof also, "; the decide step that takes it (line %d) comes after it",
+                     later);
+        else
+            earlier_decisions(t, i, also, sizeof also);
         snprintf(msg, sizeof msg,
                  "order '%.64s' has no 'by' and no earlier decide step for that decision%s",
                  st->decision.id, also);

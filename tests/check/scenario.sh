@@ -59,6 +59,16 @@ no-decider)
   line "$f:138:16: error: [K041] order 'us-bmd-engage' has no 'by' and no earlier decide step for that decision"
   $E 1 want.txt "$K" check -q --structure jfhq "$f"
   $E 1 want.txt "$K" check -q "$f" ;;
+order-before-decide)
+  f=$SEED/K041-order-before-decide.yaml
+  line "$f:138:16: error: [K041] order 'us-bmd-engage' has no 'by' and no earlier decide step for that decision; the decide step that takes it (line 141) comes after it"
+  $E 1 want.txt "$K" check -q --structure jfhq "$f"
+  $E 1 want.txt "$K" check -q "$f" ;;
+duplicate-step)
+  f=$SEED/K010-duplicate-step.yaml
+  line "$f:73:9: error: [K010] duplicate step id 'rok-acquire' in thread 'trilateral-track'"
+  $E 1 want.txt "$K" check -q "$f"
+  $E 1 want.txt "$K" check -q --structure jfhq "$f" ;;
 usage)
   $E 2 - "$K" check --structure
   grep -q "option '--structure' needs a value" expect-err.txt
