@@ -16,7 +16,8 @@ extern "C" {
  * A loaded structure: nations, phases, decision types, nodes (headquarters,
  * ministries, sensors, shooters ...), command and coordination relations,
  * authorities and networks. Opaque and immutable once loaded; one allocation
- * tree, freed by kz_model_free. The format is docs/structure.md; the rules
+ * tree, owned by the caller and freed by kz_model_free; every string an
+ * accessor returns lives as long as the model. The format is docs/structure.md; the rules
  * kz_model_check applies are docs/checks.md.
  */
 typedef struct kz_model kz_model;

@@ -21,6 +21,8 @@ extern "C" {
  * structure that defines them. Opaque and immutable once loaded.
  */
 typedef struct kz_scenario kz_scenario;
+/* Owned by the caller (kz_scenario_free). The strings the accessors return live as long as
+ * the scenario. A scenario holds no pointer into any structure: it may outlive them. */
 
 /* Loads a scenario file; problems go to `d` with their line and column.
  * Returns 0, KZ_EIO, KZ_EPARSE, KZ_ECHECK or KZ_ENOMEM (*out NULL unless 0). */

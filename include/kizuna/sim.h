@@ -28,6 +28,13 @@ struct kz_sim_options {
     void *progress_ctx;
 };
 
+/*
+ * A result, owned by the caller (kz_sim_result_free). It borrows: every
+ * string in it (structure, scenario and thread names, ids, the infeasible
+ * reason, node ids) points into the structure and the scenario it was run on,
+ * so both must stay loaded while the result is read. The structs returned by
+ * the accessors below live as long as the result.
+ */
 typedef struct kz_sim_result kz_sim_result;
 
 /*
