@@ -156,6 +156,9 @@ struct kz_exercise_result {
     struct kz_audit audit;
 };
 
+/* Plays the scenario live. On 0, *out is the caller's (kz_exercise_result_free) and owns
+ * every string in it (copies: it outlives the structure and the scenario). Returns 0 or a
+ * negative KZ_E code with err. */
 int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scenario *s,
                     const struct kz_exercise_options *o, struct kz_exercise_result **out,
                     char *err, size_t errlen);
