@@ -11,3 +11,13 @@ foreach(t test_director test_engine)
   kz_unit(${t})
   target_link_libraries(${t} PRIVATE kz_test_support)
 endforeach()
+
+# The node-command encoder against the parser (round trip).
+add_executable(test_command live/test_command.c)
+target_include_directories(test_command PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(test_command PRIVATE _POSIX_C_SOURCE=200809L
+  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(test_command PRIVATE kizuna_live kz_test_support)
+kz_warnings(test_command)
+add_test(NAME test_command COMMAND test_command)
+set_tests_properties(test_command PROPERTIES TIMEOUT 60)

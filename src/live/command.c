@@ -90,6 +90,107 @@ static void copy_text(struct yread *L, const struct ynode *n, const char *what, 
     strcpy(dst, s);
 }
 
+static void parse_share(struct yread *L, const struct ynode *root, const struct kz_model *m,
+                        struct command *c)
+{
+    const struct ynode *n;
+    double x;
+    c->msg = KZ_MSG_TRACK;
+    if ((n = ymap_get(root, "kind"))) {
+        int s = yr_enum_of(L, n, "kind", share_kinds, 3);
+        c->msg = s == 1 ? KZ_MSG_ALERT : s == 2 ? KZ_MSG_REPORT : KZ_MSG_TRACK;
+    }
+    if ((n = yr_required(L, root, "to", "share")))
+        c->nto = id_list(L, n, "node", m->nnodes, node_id, m, c->to, CMD_MAX_IDS);
+    if ((n = ymap_get(root, "track")))
+        copy_text(L, n, "track", c->body.track_id, sizeof c->body.track_id);
+    else if (c->msg == KZ_MSG_TRACK)
+        yr_report(L, root, 6, "a track needs `track` (its id)");
+    if ((n = ymap_get(root, "lat")) && yr_number_of(L, n, "lat", -90, 90, &x))
+        c->body.lat = x;
+    if ((n = ymap_get(root, "lon")) && yr_number_of(L, n, "lon", -180, 180, &x))
+        c->body.lon = x;
+    if ((n = ymap_get(root, "alt")) && yr_number_of(L, n, "alt", -1e4, 1e7, &x))
+        c->body.alt_m = x;
+    c->repeat = 1;
+    if ((n = ymap_get(root, "repeat")) && yr_number_of(L, n, "repeat", 1, 1e9, &x))
+        c->repeat = (long)x;
+    if ((n = ymap_get(root, "rate")) && yr_number_of(L, n, "rate", 0, 1e7, &x))
+        c->rate = x;
+    if ((n = ymap_get(root, "update")))
+        yr_bool_of(L, n, "update", &c->update);
+    if (c->repeat > 1 && !c->update && strlen(c->body.track_id) + 11 > sizeof c->body.track_id)
+        yr_report(L, ymap_get(root, "track"), 13,
+                  "a repeated track's id is at most %zu bytes (a -N suffix is added)",
+                  sizeof c->body.track_id - 12);
+}
+
+static void parse_decision(struct yread *L, const struct ynode *root, const struct kz_model *m,
+                           struct command *c)
+{
+    const struct ynode *n;
+    if ((n = yr_required(L, root, "decision", kinds[c->kind])))
+        c->decision = find_id(L, n, "decision", m->ndecisions, decision_id, m);
+    if ((n = ymap_get(root, "assets")))
+        c->assets = find_id(L, n, "nation", m->nnations, nation_id, m);
+    if (c->kind == C_ORDER && (n = yr_required(L, root, "to", "order")))
+        c->nto = id_list(L, n, "node", m->nnodes, node_id, m, c->to, CMD_MAX_IDS);
+}
+
+static void parse_phase(struct yread *L, const struct ynode *root, const struct kz_model *m,
+                        struct command *c)
+{
+    const struct ynode *n;
+    if ((n = yr_required(L, root, "phase", "phase")))
+        c->phase = find_id(L, n, "phase", m->nphases, phase_id, m);
+}
+
+static void parse_outage(struct yread *L, const struct ynode *root, const struct kz_model *m,
+                         struct command *c)
+{
+    const struct ynode *n;
+    double x;
+    if ((n = yr_required(L, root, "id", "outage")) && yr_number_of(L, n, "id", 0, 63, &x))
+        c->outage_id = (int)x;
+    int ok2 = -1;
+    if ((n = yr_required(L, root, "kind", "outage")))
+        ok2 = yr_enum_of(L, n, "kind", outage_kinds, 4);
+    if (ok2 >= 0) {
+        c->okind = (enum outage_kind)ok2;
+        if ((n = yr_required(L, root, "ids", "outage")))
+            c->nids = c->okind == OUT_NETWORK
+                          ? id_list(L, n, "network", m->nnetworks, network_id, m, c->ids,
+                                    CMD_MAX_IDS)
+                          : id_list(L, n, "node", m->nnodes, node_id, m, c->ids,
+                                    CMD_MAX_IDS);
+        if (c->okind == OUT_LINK && c->nids != 2 && n)
+            yr_report(L, n, 12, "a link outage names its two nodes");
+    }
+    c->down = true;
+    if ((n = ymap_get(root, "down")))
+        yr_bool_of(L, n, "down", &c->down);
+}
+
+static void parse_decide(struct yread *L, const struct ynode *root, struct command *c)
+{
+    const struct ynode *n;
+    double x;
+    if ((n = yr_required(L, root, "key", "decide")) &&
+        yr_number_of(L, n, "key", 1, 9.0e15, &x))
+        c->key = (int64_t)x;
+    if ((n = yr_required(L, root, "answer", "decide"))) {
+        int a = yr_enum_of(L, n, "answer", answers, 2);
+        c->approve = a == 1;
+    }
+}
+
+static void parse_load(struct yread *L, const struct ynode *root, struct command *c)
+{
+    const struct ynode *n;
+    if ((n = yr_required(L, root, "action", "load")))
+        c->action = yr_enum_of(L, n, "action", kz_action_names, ACT_COUNT);
+}
+
 int cmd_parse(const struct kz_model *m, const char *file, const char *text, size_t len,
               struct command *c, kz_diags *d)
 {
@@ -153,84 +254,25 @@ int cmd_parse(const struct kz_model *m, const char *file, const char *text, size
         copy_text(&L, n, "text", c->body.text, sizeof c->body.text);
     switch (c->kind) {
     case C_SHARE:
-        c->msg = KZ_MSG_TRACK;
-        if ((n = ymap_get(root, "kind"))) {
-            int s = yr_enum_of(&L, n, "kind", share_kinds, 3);
-            c->msg = s == 1 ? KZ_MSG_ALERT : s == 2 ? KZ_MSG_REPORT : KZ_MSG_TRACK;
-        }
-        if ((n = yr_required(&L, root, "to", "share")))
-            c->nto = id_list(&L, n, "node", m->nnodes, node_id, m, c->to, CMD_MAX_IDS);
-        if ((n = ymap_get(root, "track")))
-            copy_text(&L, n, "track", c->body.track_id, sizeof c->body.track_id);
-        else if (c->msg == KZ_MSG_TRACK)
-            yr_report(&L, root, 6, "a track needs `track` (its id)");
-        if ((n = ymap_get(root, "lat")) && yr_number_of(&L, n, "lat", -90, 90, &x))
-            c->body.lat = x;
-        if ((n = ymap_get(root, "lon")) && yr_number_of(&L, n, "lon", -180, 180, &x))
-            c->body.lon = x;
-        if ((n = ymap_get(root, "alt")) && yr_number_of(&L, n, "alt", -1e4, 1e7, &x))
-            c->body.alt_m = x;
-        c->repeat = 1;
-        if ((n = ymap_get(root, "repeat")) && yr_number_of(&L, n, "repeat", 1, 1e9, &x))
-            c->repeat = (long)x;
-        if ((n = ymap_get(root, "rate")) && yr_number_of(&L, n, "rate", 0, 1e7, &x))
-            c->rate = x;
-        if ((n = ymap_get(root, "update")))
-            yr_bool_of(&L, n, "update", &c->update);
-        if (c->repeat > 1 && !c->update && strlen(c->body.track_id) + 11 > sizeof c->body.track_id)
-            yr_report(&L, ymap_get(root, "track"), 13,
-                      "a repeated track's id is at most %zu bytes (a -N suffix is added)",
-                      sizeof c->body.track_id - 12);
+        parse_share(&L, root, m, c);
         break;
     case C_REQUEST:
     case C_ORDER:
-        if ((n = yr_required(&L, root, "decision", kinds[c->kind])))
-            c->decision = find_id(&L, n, "decision", m->ndecisions, decision_id, m);
-        if ((n = ymap_get(root, "assets")))
-            c->assets = find_id(&L, n, "nation", m->nnations, nation_id, m);
-        if (c->kind == C_ORDER && (n = yr_required(&L, root, "to", "order")))
-            c->nto = id_list(&L, n, "node", m->nnodes, node_id, m, c->to, CMD_MAX_IDS);
+        parse_decision(&L, root, m, c);
         break;
     case C_PHASE:
-        if ((n = yr_required(&L, root, "phase", "phase")))
-            c->phase = find_id(&L, n, "phase", m->nphases, phase_id, m);
+        parse_phase(&L, root, m, c);
         break;
-    case C_OUTAGE: {
-        if ((n = yr_required(&L, root, "id", "outage")) && yr_number_of(&L, n, "id", 0, 63, &x))
-            c->outage_id = (int)x;
-        int ok2 = -1;
-        if ((n = yr_required(&L, root, "kind", "outage")))
-            ok2 = yr_enum_of(&L, n, "kind", outage_kinds, 4);
-        if (ok2 >= 0) {
-            c->okind = (enum outage_kind)ok2;
-            if ((n = yr_required(&L, root, "ids", "outage")))
-                c->nids = c->okind == OUT_NETWORK
-                              ? id_list(&L, n, "network", m->nnetworks, network_id, m, c->ids,
-                                        CMD_MAX_IDS)
-                              : id_list(&L, n, "node", m->nnodes, node_id, m, c->ids,
-                                        CMD_MAX_IDS);
-            if (c->okind == OUT_LINK && c->nids != 2 && n)
-                yr_report(&L, n, 12, "a link outage names its two nodes");
-        }
-        c->down = true;
-        if ((n = ymap_get(root, "down")))
-            yr_bool_of(&L, n, "down", &c->down);
+    case C_OUTAGE:
+        parse_outage(&L, root, m, c);
         break;
-    }
     case C_DECIDE:
-        if ((n = yr_required(&L, root, "key", "decide")) &&
-            yr_number_of(&L, n, "key", 1, 9.0e15, &x))
-            c->key = (int64_t)x;
-        if ((n = yr_required(&L, root, "answer", "decide"))) {
-            int a = yr_enum_of(&L, n, "answer", answers, 2);
-            c->approve = a == 1;
-        }
+        parse_decide(&L, root, c);
         break;
     case C_STOP:
         break;
     case C_LOAD:
-        if ((n = yr_required(&L, root, "action", "load")))
-            c->action = yr_enum_of(&L, n, "action", kz_action_names, ACT_COUNT);
+        parse_load(&L, root, c);
         break;
     }
     (void)ok;
