@@ -180,6 +180,90 @@ static bool text_ok(const char *s, size_t cap)
 
 static bool idx_ok(int v, size_t n) { return v >= 0 && (size_t)v < n; }
 
+/* A request goes to, and comes from, the nodes its purpose names. */
+static int check_request(const struct kz_model *m, const kz_Msg *in, char *why, size_t whylen)
+{
+    /* A request goes to the node its purpose names: at its destination the engine acts as
+     * that node (the holder asks the next approver or decides), so any other destination
+     * would make the receiver act for a node it is not. */
+    const struct authority *au = &m->authorities[in->auth];
+    size_t k = (size_t)in->opdst;
+    int want = in->purpose == 3 || in->purpose == 5 ? au->holder
+               : in->purpose == 7                   ? au->delegate
+               : k < au->approvals.n                ? au->approvals.v[k].idx
+                                                    : -1;
+    if ((in->purpose == 4 || in->purpose == 5) && k >= au->approvals.n)
+        FAIL("approval index %d out of range", in->opdst);
+    if (want < 0 || in->dst != want)
+        FAIL("a request for %s sent to %s, which is not its %s",
+             m->decisions[au->decision].id, m->nodes[in->dst].id,
+             in->purpose == 3 || in->purpose == 5 ? "holder"
+             : in->purpose == 7                   ? "delegate"
+                                                  : "approver");
+    /* ... and comes from the node that step belongs to: the requester asks the holder,
+     * the holder asks approver k and hands over to the delegate, approver k answers. */
+    int from = in->purpose == 3                  ? in->requester
+               : in->purpose == 4 || in->purpose == 7 ? au->holder
+                                                      : au->approvals.v[k].idx;
+    if (in->origin != from)
+        FAIL("a request for %s from %s, which is not its %s", m->decisions[au->decision].id,
+             m->nodes[in->origin].id,
+             in->purpose == 3   ? "requester"
+             : in->purpose == 5 ? "approver at that step"
+                                : "holder");
+    return 0;
+}
+
+/* The decoded form of a sample that passed every check. */
+static void fill(const kz_Msg *in, bool req, bool ord, struct eng_wire *w, struct wire_hop *hop,
+                 struct wire_body *b)
+{
+    memset(w, 0, sizeof *w);
+    w->h.id = 0;
+    w->h.thread = in->thread;
+    w->h.kind = in->kind;
+    w->h.precedence = in->prec;
+    w->h.classification = in->cls;
+    w->h.releasable = in->releasable;
+    w->h.origin = in->origin;
+    w->h.destination = in->dst;
+    w->h.created.us = in->created_us;
+    w->dst = in->dst;
+    w->aux = in->opdst;
+    w->purpose = in->purpose;
+    w->saved = in->saved;
+    w->graph = in->graph;
+    w->reviewed = in->reviewed;
+    w->delegated = in->delegated;
+    w->opkind = in->opkind;
+    w->tag = in->tag;
+    w->opaux = in->aux;
+    w->attr.thread = in->thread;
+    w->attr.prec = (enum kz_precedence)in->prec;
+    w->attr.cls = (enum classif)in->cls;
+    w->attr.releasable = in->rel0;
+    w->attr.disclosable = in->disclosable;
+    w->decision = req || ord ? in->decision : -1;
+    w->assets = req ? in->assets : -1;
+    w->requester = req ? in->requester : -1;
+    w->auth = req ? in->auth : -1;
+
+    hop->id = in->id;
+    hop->op = in->op;
+    hop->oid = in->oid;
+    hop->from = in->from;
+    hop->to = in->to;
+    hop->net = in->net;
+    hop->sent_ns = in->sent_ns;
+    if (b) {
+        memcpy(b->track_id, in->track_id, sizeof b->track_id);
+        b->lat = in->lat;
+        b->lon = in->lon;
+        b->alt_m = in->alt_m;
+        memcpy(b->text, in->text, sizeof b->text);
+    }
+}
+
 int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, struct eng_wire *w,
                 struct wire_hop *hop, struct wire_body *b, char *why, size_t whylen)
 {
@@ -256,36 +340,8 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
         FAIL("approval index %d out of range", in->opdst);
     if (req && (size_t)in->opdst > m->authorities[in->auth].approvals.n)
         FAIL("approval index %d out of range", in->opdst);
-    if (req) {
-        /* A request goes to the node its purpose names: at its destination the engine acts as
-         * that node (the holder asks the next approver or decides), so any other destination
-         * would make the receiver act for a node it is not. */
-        const struct authority *au = &m->authorities[in->auth];
-        size_t k = (size_t)in->opdst;
-        int want = in->purpose == 3 || in->purpose == 5 ? au->holder
-                   : in->purpose == 7                   ? au->delegate
-                   : k < au->approvals.n                ? au->approvals.v[k].idx
-                                                        : -1;
-        if ((in->purpose == 4 || in->purpose == 5) && k >= au->approvals.n)
-            FAIL("approval index %d out of range", in->opdst);
-        if (want < 0 || in->dst != want)
-            FAIL("a request for %s sent to %s, which is not its %s",
-                 m->decisions[au->decision].id, m->nodes[in->dst].id,
-                 in->purpose == 3 || in->purpose == 5 ? "holder"
-                 : in->purpose == 7                   ? "delegate"
-                                                      : "approver");
-        /* ... and comes from the node that step belongs to: the requester asks the holder,
-         * the holder asks approver k and hands over to the delegate, approver k answers. */
-        int from = in->purpose == 3                  ? in->requester
-                   : in->purpose == 4 || in->purpose == 7 ? au->holder
-                                                          : au->approvals.v[k].idx;
-        if (in->origin != from)
-            FAIL("a request for %s from %s, which is not its %s", m->decisions[au->decision].id,
-                 m->nodes[in->origin].id,
-                 in->purpose == 3   ? "requester"
-                 : in->purpose == 5 ? "approver at that step"
-                                    : "holder");
-    }
+    if (req && check_request(m, in, why, whylen))
+        return -1;
     if (!text_ok(in->track_id, sizeof in->track_id) || !text_ok(in->text, sizeof in->text))
         FAIL("text field is not terminated or holds control characters");
     if (!isfinite(in->lat) || !isfinite(in->lon) || !isfinite(in->alt_m) || fabs(in->lat) > 90 ||
@@ -294,50 +350,7 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
     if (in->created_us < 0)
         FAIL("creation time is negative");
 
-    memset(w, 0, sizeof *w);
-    w->h.id = 0;
-    w->h.thread = in->thread;
-    w->h.kind = in->kind;
-    w->h.precedence = in->prec;
-    w->h.classification = in->cls;
-    w->h.releasable = in->releasable;
-    w->h.origin = in->origin;
-    w->h.destination = in->dst;
-    w->h.created.us = in->created_us;
-    w->dst = in->dst;
-    w->aux = in->opdst;
-    w->purpose = in->purpose;
-    w->saved = in->saved;
-    w->graph = in->graph;
-    w->reviewed = in->reviewed;
-    w->delegated = in->delegated;
-    w->opkind = in->opkind;
-    w->tag = in->tag;
-    w->opaux = in->aux;
-    w->attr.thread = in->thread;
-    w->attr.prec = (enum kz_precedence)in->prec;
-    w->attr.cls = (enum classif)in->cls;
-    w->attr.releasable = in->rel0;
-    w->attr.disclosable = in->disclosable;
-    w->decision = req || ord ? in->decision : -1;
-    w->assets = req ? in->assets : -1;
-    w->requester = req ? in->requester : -1;
-    w->auth = req ? in->auth : -1;
-
-    hop->id = in->id;
-    hop->op = in->op;
-    hop->oid = in->oid;
-    hop->from = in->from;
-    hop->to = in->to;
-    hop->net = in->net;
-    hop->sent_ns = in->sent_ns;
-    if (b) {
-        memcpy(b->track_id, in->track_id, sizeof b->track_id);
-        b->lat = in->lat;
-        b->lon = in->lon;
-        b->alt_m = in->alt_m;
-        memcpy(b->text, in->text, sizeof b->text);
-    }
+    fill(in, req, ord, w, hop, b);
     return 0;
 }
 
