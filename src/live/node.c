@@ -267,6 +267,47 @@ static int find_node(const struct kz_model *m, const char *id)
     return -1;
 }
 
+/* What a node refuses to start with: a bad speed; no authentication unless asked for; no
+ * authentication on a network that carries more than UNCLASSIFIED unless forced. */
+static int check_options(const struct kz_model *m, const struct kz_node_options *o, int me,
+                         char *err, size_t errlen)
+{
+    if (o->speed <= 0 || o->speed > 1e6) {
+        snprintf(err, errlen, "speed must be in (0, 1e6]");
+        return KZ_EINVAL;
+    }
+    if (!o->secure_dir && !o->insecure) {
+        snprintf(err, errlen, "a node runs authenticated: give --secure DIR (kizuna pki init), or "
+                              "--insecure for a lab");
+        return KZ_EINVAL;
+    }
+    if (!o->secure_dir && !o->force)
+        for (size_t n = 0; n < m->nnetworks; n++)
+            if (wire_member(m, (int)n, me) && m->networks[n].ceiling > CL_U) {
+                snprintf(err, errlen,
+                         "--insecure refused: network %s carries up to %s (add --force for a "
+                         "lab)",
+                         m->networks[n].id, kz_classif_names[m->networks[n].ceiling]);
+                return KZ_EINVAL;
+            }
+    return 0;
+}
+
+/* Names for readers of the journal, and the structure's path for kizuna send. */
+static int journal_names(struct live *L, const char *structure_path)
+{
+    const struct kz_model *m = L->m;
+    char real[4096];
+    int rc = jr_begin(L->j);
+    for (size_t i = 0; i < m->nnodes && !rc; i++)
+        rc = jr_name(L->j, 0, (int)i, m->nodes[i].id);
+    for (size_t i = 0; i < m->nnetworks && !rc; i++)
+        rc = jr_name(L->j, 1, (int)i, m->networks[i].id);
+    if (!rc && realpath(structure_path, real))
+        rc = jr_meta_set(L->j, "structure", real);
+    return rc ? rc : jr_commit(L->j);
+}
+
 int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_options *o,
             bool dds, struct live **out, char *err, size_t errlen)
 {
@@ -283,27 +324,8 @@ int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_
         rc = KZ_ENOTFOUND;
         goto out;
     }
-    if (o->speed <= 0 || o->speed > 1e6) {
-        snprintf(err, errlen, "speed must be in (0, 1e6]");
-        rc = KZ_EINVAL;
+    if ((rc = check_options(m, o, L->me, err, errlen)))
         goto out;
-    }
-    if (!o->secure_dir && !o->insecure) {
-        snprintf(err, errlen, "a node runs authenticated: give --secure DIR (kizuna pki init), or "
-                              "--insecure for a lab");
-        rc = KZ_EINVAL;
-        goto out;
-    }
-    if (!o->secure_dir && !o->force)
-        for (size_t n = 0; n < m->nnetworks; n++)
-            if (wire_member(m, (int)n, L->me) && m->networks[n].ceiling > CL_U) {
-                snprintf(err, errlen,
-                         "--insecure refused: network %s carries up to %s (add --force for a "
-                         "lab)",
-                         m->networks[n].id, kz_classif_names[m->networks[n].ceiling]);
-                rc = KZ_EINVAL;
-                goto out;
-            }
     if ((rc = read_digest(structure_path, L->sha, err, errlen)))
         goto out;
     L->digest = wire_digest(L->sha);
@@ -335,21 +357,8 @@ int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_
     }
     if ((rc = jr_open(path, o->node, L->digest, true, &L->j, err, errlen)))
         goto out;
-    {
-        /* names for readers of the journal, and the structure for kizuna send */
-        char real[4096];
-        rc = jr_begin(L->j);
-        for (size_t i = 0; i < m->nnodes && !rc; i++)
-            rc = jr_name(L->j, 0, (int)i, m->nodes[i].id);
-        for (size_t i = 0; i < m->nnetworks && !rc; i++)
-            rc = jr_name(L->j, 1, (int)i, m->networks[i].id);
-        if (!rc && realpath(structure_path, real))
-            rc = jr_meta_set(L->j, "structure", real);
-        if (!rc)
-            rc = jr_commit(L->j);
-        if (rc)
-            goto fail_j;
-    }
+    if ((rc = journal_names(L, structure_path)))
+        goto fail_j;
     /* DDS configuration: the caller's, else the environment's, else loopback; with
      * --secure, the node's <Security> element is added as a second fragment. */
     char *cfg = NULL;
