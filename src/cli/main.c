@@ -37,7 +37,8 @@ static void usage(FILE *out)
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nRun 'kizuna COMMAND --help' for a command's options.\n"
+    fputs("\nRun 'kizuna COMMAND --help' (or 'kizuna help COMMAND') for a command's options;\n"
+          "--json on the commands that report is described in docs/json.md.\n"
           "Exit status: 0 success, 1 invalid input, 2 usage error, 3 runtime failure.\n",
           out);
 }
@@ -71,6 +72,13 @@ int main(int argc, char **argv)
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "help") && argc > 2) { /* kizuna help CMD: kizuna CMD --help */
+        char help[] = "--help", *args[] = {argv[2], help, NULL};
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (!strcmp(argv[2], commands[i].name))
+                return commands[i].fn(2, args);
+        return unknown_command(argv[2]);
     }
     if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
         usage(stdout);

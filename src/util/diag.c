@@ -1,6 +1,7 @@
 /* diag.c - the located-diagnostics list behind kizuna/diag.h. */
 #include "kizuna/diag.h"
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -46,14 +47,10 @@ int kz_diags_add(kz_diags *d, const char *file, int line, int col, enum kz_sever
         d->dropped++;
         return KZ_OK;
     }
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        struct kz_diag *v = realloc(d->v, cap * sizeof *v);
-        if (!v)
-            goto fail;
-        d->v = v;
-        d->cap = cap;
-    }
+    struct kz_diag *v = kz_grow(d->v, &d->cap, d->n + 1, sizeof *v);
+    if (!v)
+        goto fail;
+    d->v = v;
     char buf[512];
     va_list ap;
     va_start(ap, fmt);

@@ -95,6 +95,8 @@ case_help_each() {
   expect_in "$T/out" docs/json.md
   expect_not_in "$T/out" design.md
   kz compare --help; expect_in "$T/out" docs/json.md
+  kz help trace; expect_rc 0 "help trace"; expect_in "$T/out" "usage: kizuna trace"
+  kz help smi; usage_error ""; expect_in "$T/err" "did you mean 'sim'?"
 }
 
 run_case "$@"
