@@ -74,7 +74,8 @@ set_tests_properties(fuzz_node_regressions PROPERTIES TIMEOUT 120)
 # cost of the commit counter and its sidecar.
 add_executable(test_journal live/test_journal.c
   ${PROJECT_SOURCE_DIR}/src/live/journal.c ${PROJECT_SOURCE_DIR}/src/live/journal_check.c
-  ${PROJECT_SOURCE_DIR}/src/live/tools.c ${PROJECT_SOURCE_DIR}/src/live/command.c
+  ${PROJECT_SOURCE_DIR}/src/live/tools.c ${PROJECT_SOURCE_DIR}/src/live/journal_audit.c
+  ${PROJECT_SOURCE_DIR}/src/live/command.c ${PROJECT_SOURCE_DIR}/src/live/command_enc.c
   $<TARGET_OBJECTS:kizuna_idl>)
 target_include_directories(test_journal PRIVATE ${PROJECT_SOURCE_DIR}/src ${KZ_IDL_OUT})
 target_compile_definitions(test_journal PRIVATE _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)

@@ -74,18 +74,130 @@ int kz_live_command(const kz_model *m, const char *journal_dir, const char *node
                     const char *who, const char *file, const char *text, size_t len,
                     kz_diags *d, int64_t *seq, char *err, size_t errlen);
 
+/* kizuna send's flags and kizuna decide's answer, as a command (kz_live_command_text). */
+struct kz_command_args {
+    const char *kind;        /* track, alert, report, request, order, phase or decide */
+    const char *to;          /* node ids, comma-separated; NULL: none */
+    const char *track, *text, *decision, *assets, *phase; /* NULL: none */
+    const char *precedence;     /* one of kz_live_precedences, NULL: immediate */
+    const char *classification; /* one of kz_live_classifications, NULL: S */
+    const char *releasable, *disclosable; /* nation ids, comma-separated; NULL: the defaults */
+    double lat, lon, alt;    /* a track's position */
+    long repeat;             /* a stream of this many shares (0 or 1: one) */
+    double rate;             /* per second; 0: as fast as the node goes */
+    bool update;             /* a stream of updates of one track */
+    int64_t key;             /* decide: the inbox key, and the answer */
+    bool approve;
+};
+extern const char *const kz_live_precedences[];     /* NULL-terminated */
+extern const char *const kz_live_classifications[]; /* NULL-terminated */
+
+/*
+ * The command `a` describes as the text kz_live_command queues (JSON, malloc'd in *text: the
+ * caller frees it). Ids are looked up in the structure: KZ_EINVAL with err naming the flag and
+ * the closest id ("unknown node 'jjco' for --to; did you mean 'jjoc'?"). Else 0 or KZ_ENOMEM.
+ */
+int kz_live_command_text(const kz_model *m, const struct kz_command_args *a, char **text,
+                         char *err, size_t errlen);
+
+/*
+ * The node's verdict on a command it took, recorded in the transaction that takes it
+ * (docs/live.md, "Commands"): refused when the node refused it or found it infeasible
+ * while taking it (it cannot be parsed, nothing waits under a decide's key, no chain of
+ * command to an order's executor, no route past the release gate, the legal gate...),
+ * else accepted. What happens after that step (a far node's refusal, an operator's
+ * denial, an action of modelled duration with --auto) is in the journal, not the verdict.
+ */
+enum kz_verdict_state {
+    KZ_VERDICT_QUEUED,   /* not taken yet */
+    KZ_VERDICT_TAKEN,    /* taken by a node that records no verdicts (an older kizuna) */
+    KZ_VERDICT_ACCEPTED,
+    KZ_VERDICT_REFUSED   /* `reason` says why */
+};
+struct kz_verdict {
+    enum kz_verdict_state state;
+    int64_t t_ns;     /* when the node gave it (CLOCK_REALTIME), 0 when not taken */
+    char reason[400]; /* KZ_VERDICT_REFUSED: the first refusal's reason */
+};
+
+/* The verdict on command `seq` of DIR/NODE.db as it is now. Returns 0 or KZ_EIO with err. */
+int kz_live_verdict(const char *journal_dir, const char *node, int64_t seq, struct kz_verdict *v,
+                    char *err, size_t errlen);
+/* Waits at most timeout_s for a verdict (state QUEUED when the time ran out). 0 or KZ_EIO. */
+int kz_live_wait(const char *journal_dir, const char *node, int64_t seq, double timeout_s,
+                 struct kz_verdict *v, char *err, size_t errlen);
+
+/*
+ * 0 when DIR/NODE.db exists. Else, with err saying what is wrong: KZ_EINVAL when `node` is
+ * not a node of the structure (m, or the node names of the journals in DIR when m is NULL),
+ * naming the closest id ("no node 'usf' in structure jfhq; did you mean 'usfj'?"), or
+ * KZ_ENOTFOUND when it is but has no journal there yet (a node makes its journal when it
+ * first starts), or when DIR holds no journal to tell.
+ */
+int kz_live_node_check(const char *journal_dir, const char *node, const kz_model *m, char *err,
+                       size_t errlen);
+
+/* The values of kz_journal_filter's `what` and `kind`, NULL-terminated. */
+extern const char *const kz_journal_whats[];
+extern const char *const kz_journal_kinds[];
+
 struct kz_journal_filter {
-    const char *what; /* sent, received, refused, done, ... or NULL */
-    const char *kind; /* track, alert, request, ... or NULL */
+    const char *what; /* one of kz_journal_whats, or NULL */
+    const char *kind; /* one of kz_journal_kinds, or NULL */
     int thread;       /* -1: any */
 };
 
-/* Prints the events of one journal (a NODE.db) after *last_seq, and updates it. */
-int kz_journal_print(const char *path, FILE *out, const struct kz_journal_filter *f,
-                     int64_t *last_seq, char *err, size_t errlen);
+/* One event of a journal, decoded. Every pointer is valid during the callback only. */
+struct kz_journal_event {
+    int64_t seq;
+    int64_t wall_ns;        /* when it happened, CLOCK_REALTIME */
+    double sim_s;           /* the node's scenario time then */
+    const char *what;       /* one of kz_journal_whats */
+    const char *kind;       /* the message's kind, NULL for none */
+    const char *cls;        /* its classification, U C S TS, or NULL */
+    uint64_t id;            /* the sample's id, 0 for none */
+    const char *node, *peer, *net; /* ids, NULL for none */
+    int thread;             /* scenario thread, -1 for none */
+    int tag, step;          /* done, infeasible: the operation's owner tag and step; else -1 */
+    const char *text;       /* the event's text (a refusal's reason ...), NULL for none */
+    bool has_msg;           /* sent and received: the journal keeps the message's bytes */
+    const char *track_id;   /* a track's id and position, NULL for other kinds */
+    double lat, lon, alt_m;
+    const char *msg_text;   /* an alert's or report's text, NULL when empty */
+    const char *marking;    /* "S//REL TO USA, JPN" (nations by number without a model) */
+};
+typedef int (*kz_journal_fn)(void *ctx, const struct kz_journal_event *e);
 
-/* Prints the decisions waiting for an operator; *count is how many. */
-int kz_inbox_print(const char *path, FILE *out, int *count, char *err, size_t errlen);
+/* Calls fn for each event of one journal (a NODE.db) after *last_seq that passes f (NULL:
+ * all), updating *last_seq; stops at fn's first non-zero result, which it returns. `m`, the
+ * structure, names the nations of a marking; NULL numbers them. 0, fn's result or KZ_EIO. */
+int kz_journal_each(const char *path, const kz_model *m, const struct kz_journal_filter *f,
+                    int64_t *last_seq, kz_journal_fn fn, void *ctx, char *err, size_t errlen);
+/* One event as `kizuna journal` prints it (one line, no newline). */
+void kz_journal_event_text(const struct kz_journal_event *e, char *buf, size_t n);
+/* Prints the events of one journal after *last_seq, one line each, and updates it. */
+int kz_journal_print(const char *path, const kz_model *m, FILE *out,
+                     const struct kz_journal_filter *f, int64_t *last_seq, char *err,
+                     size_t errlen);
+
+/* A decision waiting for an operator (valid during the callback). */
+struct kz_inbox_item {
+    int64_t key;      /* what kizuna decide --key answers */
+    int64_t t_ns;     /* since when, CLOCK_REALTIME */
+    const char *what; /* "decide order-x for USA, requested by c ..." */
+};
+typedef int (*kz_inbox_fn)(void *ctx, const struct kz_inbox_item *it);
+/* Calls fn for each decision waiting in the journal at `path`, by key; stops at fn's first
+ * non-zero result, which it returns. 0, that result or KZ_EIO with err. */
+int kz_inbox_each(const char *path, kz_inbox_fn fn, void *ctx, char *err, size_t errlen);
+
+/* The nodes with a journal in DIR (NODE of every NODE.db), sorted, malloc'd: 0, KZ_ENOTFOUND
+ * (no such directory, err says so) or KZ_ENOMEM. Freed with kz_journal_nodes_free. */
+int kz_journal_nodes(const char *dir, char ***nodes, size_t *n, char *err, size_t errlen);
+void kz_journal_nodes_free(char **nodes, size_t n);
+
+/* A wall time (CLOCK_REALTIME ns) as the journal prints it: "HH:MM:SS.mmmZ" (UTC). */
+void kz_wall_text(int64_t ns, char *buf, size_t n);
 
 /* Every journal of a directory against the others: what was sent, received, lost, doubled. */
 struct kz_audit {

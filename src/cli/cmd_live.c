@@ -1,6 +1,7 @@
-/* cmd_live.c - `kizuna node`, `send`, `watch`, `inbox`, `decide` and `journal`. */
+/* cmd_live.c - `kizuna node`, `send` and `decide`: a headquarters live, and commands to it. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,8 +11,9 @@
 
 #include "cli.h"
 #include "kizuna/live.h"
+#include "live_cli.h"
+#include "opt.h"
 
-#define DEFAULT_JOURNAL "kizuna-journal"
 
 static volatile sig_atomic_t stop_flag;
 
@@ -28,25 +30,6 @@ static void catch_signals(void)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-}
-
-/* "--name value" or "--name=value": the value, advancing *i; NULL when absent. */
-static const char *opt(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n))
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] == '\0' && *i + 1 < argc)
-        return argv[++*i];
-    return NULL;
-}
-
-static int bad_usage(const char *cmd, const char *what)
-{
-    fprintf(stderr, "kizuna %s: %s (see kizuna %s --help)\n", cmd, what, cmd);
-    return EXIT_USAGE;
 }
 
 /* ---- kizuna node ------------------------------------------------------------------------ */
@@ -89,76 +72,57 @@ int cmd_node(int argc, char **argv)
     o.phase = -1;
     o.seed = 1;
     o.log = stdout;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        double d;
-        if (cli_is_help(argv[i])) {
-            fputs(node_help, stdout);
-            return EXIT_OK;
-        } else if ((v = opt(argc, argv, &i, "--structure"))) {
-            structure = v;
-        } else if ((v = opt(argc, argv, &i, "--as"))) {
-            o.node = v;
-        } else if ((v = opt(argc, argv, &i, "--journal"))) {
-            o.journal_dir = v;
-        } else if (!strcmp(argv[i], "--auto")) {
-            o.automatic = true;
-        } else if (!strcmp(argv[i], "--quiet")) {
-            o.log = NULL;
-        } else if (!strcmp(argv[i], "--emulate-links")) {
-            o.emulate_links = true;
-        } else if ((v = opt(argc, argv, &i, "--speed"))) {
-            if (!cli_number(v, &o.speed) || o.speed <= 0 || o.speed > 1e6)
-                return bad_usage("node", "--speed wants a number in (0, 1e6]");
-        } else if ((v = opt(argc, argv, &i, "--secure"))) {
-            o.secure_dir = v;
-        } else if (!strcmp(argv[i], "--insecure")) {
-            o.insecure = true;
-        } else if (!strcmp(argv[i], "--force")) {
-            o.force = true;
-        } else if ((v = opt(argc, argv, &i, "--dds-config"))) {
-            o.dds_config = v;
-        } else if ((v = opt(argc, argv, &i, "--domain"))) {
-            if (!cli_number(v, &d) || d < 0 || d > 230 || d != (int)d)
-                return bad_usage("node", "--domain wants an integer 0..230");
-            o.domain = (uint32_t)d;
-        } else if ((v = opt(argc, argv, &i, "--phase"))) {
-            phase = v;
-        } else if ((v = opt(argc, argv, &i, "--epoch"))) {
-            if (!cli_number(v, &d) || d < 0)
-                return bad_usage("node", "--epoch wants nanoseconds since 1970");
-            o.epoch_ns = (int64_t)d;
-        } else if ((v = opt(argc, argv, &i, "--week-minute"))) {
-            if (!cli_number(v, &d) || d < 0 || d >= 7 * 1440)
-                return bad_usage("node", "--week-minute wants 0..10079");
-            o.week_min_utc = (int)d;
-        } else if ((v = opt(argc, argv, &i, "--seed"))) {
-            if (!cli_number(v, &d) || d < 0)
-                return bad_usage("node", "--seed wants a non-negative integer");
-            o.seed = (uint64_t)d;
-        } else if ((v = opt(argc, argv, &i, "--for"))) {
-            if (!cli_number(v, &o.run_s) || o.run_s <= 0)
-                return bad_usage("node", "--for wants seconds > 0");
-        } else {
-            fprintf(stderr, "kizuna node: unknown argument '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (!structure || !o.node)
-        return bad_usage("node", "--structure and --as are required");
+    bool quiet = false;
+    long domain = 0, week = -1, seed = 1;
+    double epoch = 0;
+    const struct cli_opt opts[] = {
+        CLI_STR_OPT("--structure", &structure, CLI_REQUIRED),
+        CLI_STR_OPT("--as", &o.node, CLI_REQUIRED),
+        CLI_STR_OPT("--journal", &o.journal_dir, 0),
+        CLI_FLAG_OPT("--auto", &o.automatic),
+        CLI_FLAG_OPT("--quiet", &quiet),
+        CLI_FLAG_OPT("--emulate-links", &o.emulate_links),
+        {.name = "--speed", .kind = CLI_DOUBLE, .dst = &o.speed, .dlo = 0, .dhi = 1e6,
+         .flags = CLI_ABOVE_LO},
+        CLI_STR_OPT("--secure", &o.secure_dir, 0),
+        CLI_FLAG_OPT("--insecure", &o.insecure),
+        CLI_FLAG_OPT("--force", &o.force),
+        CLI_STR_OPT("--dds-config", &o.dds_config, 0),
+        CLI_LONG_OPT("--domain", &domain, 0, 230),
+        CLI_STR_OPT("--phase", &phase, 0),
+        CLI_DOUBLE_OPT("--epoch", &epoch, 0, 9.2e18),
+        CLI_LONG_OPT("--week-minute", &week, 0, 7 * 1440 - 1),
+        CLI_LONG_OPT("--seed", &seed, 0, LONG_MAX),
+        {.name = "--for", .kind = CLI_DOUBLE, .dst = &o.run_s, .dlo = 0, .dhi = 1e9,
+         .flags = CLI_ABOVE_LO},
+        {0}};
+    const struct cli_cmd cmd = {.name = "node", .help = node_help, .opts = opts};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
+        return code;
+    if (quiet)
+        o.log = NULL;
+    o.domain = (uint32_t)domain;
+    o.week_min_utc = (int)week;
+    o.seed = (uint64_t)seed;
+    o.epoch_ns = (int64_t)epoch;
     if (!o.secure_dir && !o.insecure)
-        return bad_usage("node", "a node runs authenticated: give --secure DIR (kizuna pki "
+        return cli_usage("node", "a node runs authenticated: give --secure DIR (kizuna pki "
                                  "init), or --insecure for a lab");
     if (o.secure_dir && o.insecure)
-        return bad_usage("node", "--secure and --insecure exclude each other");
+        return cli_usage("node", "--secure and --insecure exclude each other");
     if (o.insecure)
         fprintf(stderr, "kizuna node: WARNING: --insecure: nothing this node sends or receives "
                         "is authenticated; any process that reaches the DDS domain can write "
                         "as any node. Lab use only.\n");
-    int code;
     kz_model *m = cli_load_checked(structure, true, &code);
     if (!m)
         return code;
+    char err[512] = "";
+    if (kz_live_node_check(o.journal_dir, o.node, m, err, sizeof err) == KZ_EINVAL) {
+        kz_model_free(m);
+        return cli_usage("node", "%s", err);
+    }
     if (phase) {
         o.phase = cli_phase(m, phase);
         if (o.phase < 0) {
@@ -168,7 +132,6 @@ int cmd_node(int argc, char **argv)
     }
     catch_signals();
     o.stop = &stop_flag;
-    char err[512] = "";
     int rc = kz_node_run(m, structure, &o, err, sizeof err);
     kz_model_free(m);
     if (rc) {
@@ -182,8 +145,26 @@ int cmd_node(int argc, char **argv)
 
 /* ---- kizuna send / decide ------------------------------------------------------------------- */
 
+#define WAIT_HELP                                                                                  \
+    "  --wait SECS  wait at most this long for the node's verdict (default 5)\n"                \
+    "  --no-wait    queue it and return at once: nothing is known of the verdict yet\n\n"       \
+    "The node gives its verdict in the step that takes the command (it looks every 5 ms):\n"     \
+    "refused, with the reason, when it cannot carry the command out as it takes it (a key\n"     \
+    "nothing waits under, an order to a node it has no command over, no route past the\n"      \
+    "release gate, a decision the phase does not permit), else accepted. What happens later\n"  \
+    "(a far node's refusal, an operator's denial, --auto's modelled times) is in the journal:\n" \
+    "kizuna watch --as NODE.\n\n"                                                               \
+    "Exit status:\n"                                                                            \
+    "  0  the node accepted the command (with --no-wait: it is queued)\n"                      \
+    "  1  not accepted: the command is invalid, or the node refused it (the reason on stderr)\n" \
+    "  2  usage error (an unknown option, value or node)\n"                                     \
+    "  3  runtime failure (the journal cannot be read or written)\n"                           \
+    "  4  queued, but the node did not take it within the wait (is it running?); it stays\n"  \
+    "     queued and a node takes it when it starts\n"
+
 static const char send_help[] =
-    "usage: kizuna send --as NODE [--journal DIR] [--structure FILE] --file FILE\n"
+    "usage: kizuna send --as NODE [--journal DIR] [--structure FILE] [--wait SECS | --no-wait]\n"
+    "                   --file FILE\n"
     "       kizuna send --as NODE [...] track --to IDS --track ID [--lat D --lon D --alt M]\n"
     "       kizuna send --as NODE [...] alert|report --to IDS [--text T]\n"
     "       kizuna send --as NODE [...] request --decision ID [--assets NATION]\n"
@@ -193,67 +174,51 @@ static const char send_help[] =
     "              --releasable NATIONS, --disclosable NATIONS (comma-separated ids)\n"
     "  a stream:   --repeat N [--rate PER_SECOND] (track ids get -0, -1 ... appended;\n"
     "              --update: N updates of the one track instead)\n\n"
-    "Queues a command at node NODE (its journal DIR/NODE.db): the running node takes it at\n"
-    "once, a stopped node when it starts. The command is checked against the structure first\n"
-    "(the one the node's journal names, or --structure); a file (YAML or JSON) gets its\n"
-    "errors at FILE:LINE:COL. The command format is in docs/live.md.\n";
+    "Queues a command at node NODE (its journal DIR/NODE.db) and waits for the node's\n"
+    "verdict. The command is checked against the structure first (the one the node's journal\n"
+    "names, or --structure); a file (YAML or JSON) gets its errors at FILE:LINE:COL. The\n"
+    "command format is in docs/live.md.\n" WAIT_HELP;
 
-/* Appends `"key": value` to a JSON object being built; lists are split at commas. */
-static void json_add(char *buf, size_t cap, const char *key, const char *val, bool list,
-                     bool quote)
+static const char decide_help[] =
+    "usage: kizuna decide --as NODE [--journal DIR] [--wait SECS | --no-wait] --key K\n"
+    "                     approve|deny [--text WHY]\n\n"
+    "Answers a decision waiting at NODE (see kizuna inbox) and waits for the node's verdict.\n"
+    "An approval lets the decision go on; a denial ends the request, journaled with WHY.\n"
+    "A key nothing waits under is refused.\n" WAIT_HELP;
+
+/* The structure of node `node`: --structure, else the one its journal names. An unknown node
+ * is a usage error with the closest id. */
+static kz_model *model_for(const char *cmd, const char *structure, const char *dir,
+                           const char *node, int *code)
 {
-    size_t n = strlen(buf);
-    snprintf(buf + n, cap - n, "%s\"%s\": ", n > 1 ? ", " : "", key);
-    n = strlen(buf);
-    if (list) {
-        snprintf(buf + n, cap - n, "[");
-        const char *p = val;
-        bool first = true;
-        while (*p) {
-            size_t l = strcspn(p, ",");
-            n = strlen(buf);
-            snprintf(buf + n, cap - n, "%s\"%.*s\"", first ? "" : ", ", (int)l, p);
-            first = false;
-            p += l;
-            if (*p == ',')
-                p++;
-        }
-        n = strlen(buf);
-        snprintf(buf + n, cap - n, "]");
-        return;
+    char path[4096], err[512];
+    kz_model *m = NULL;
+    if (structure && !(m = cli_load_checked(structure, true, code)))
+        return NULL;
+    int rc = kz_live_node_check(dir, node, m, err, sizeof err);
+    if (rc) {
+        kz_model_free(m);
+        *code = live_bad_node(cmd, rc, err);
+        return NULL;
     }
-    if (!quote) {
-        snprintf(buf + n, cap - n, "%s", val);
-        return;
+    if (m)
+        return m;
+    if (kz_live_structure_of(dir, node, path, sizeof path, err, sizeof err)) {
+        fprintf(stderr, "kizuna %s: %s\n", cmd, err);
+        *code = EXIT_INPUT;
+        return NULL;
     }
-    /* a JSON string: escape quotes and backslashes */
-    buf[n++] = '"';
-    for (const char *p = val; *p && n + 3 < cap; p++) {
-        if (*p == '"' || *p == '\\')
-            buf[n++] = '\\';
-        buf[n++] = *p;
-    }
-    buf[n++] = '"';
-    buf[n] = '\0';
+    return cli_load_checked(path, true, code);
 }
 
-static kz_model *model_for(const char *structure, const char *dir, const char *node, int *code)
-{
-    char path[4096];
-    if (!structure) {
-        char err[512];
-        if (kz_live_structure_of(dir, node, path, sizeof path, err, sizeof err)) {
-            fprintf(stderr, "kizuna: %s\n", err);
-            *code = EXIT_INPUT;
-            return NULL;
-        }
-        structure = path;
-    }
-    return cli_load_checked(structure, true, code);
-}
+struct waiting {
+    double secs;
+    bool none;
+};
 
+/* Queues the command text at the node, then waits for its verdict (see WAIT_HELP). */
 static int queue(const char *cmd, kz_model *m, const char *dir, const char *node,
-                 const char *file, const char *text, size_t len)
+                 const char *file, const char *text, size_t len, const struct waiting *w)
 {
     kz_diags *d;
     if (kz_diags_create(&d))
@@ -268,411 +233,164 @@ static int queue(const char *cmd, kz_model *m, const char *dir, const char *node
         fprintf(stderr, "kizuna %s: %s\n", cmd, err);
         return rc == KZ_ECHECK || rc == KZ_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
     }
-    printf("queued command %" PRId64 " at %s\n", seq, node);
+    if (w->none) {
+        printf("queued command %" PRId64 " at %s (not yet taken by the node)\n", seq, node);
+        return EXIT_OK;
+    }
+    struct kz_verdict v;
+    if (kz_live_wait(dir, node, seq, w->secs, &v, err, sizeof err)) {
+        fprintf(stderr, "kizuna %s: queued command %" PRId64 " at %s, but its verdict cannot "
+                        "be read: %s\n", cmd, seq, node, err);
+        return EXIT_RUNTIME;
+    }
+    switch (v.state) {
+    case KZ_VERDICT_QUEUED:
+        fprintf(stderr, "kizuna %s: queued command %" PRId64 "; node %s has not taken it within "
+                        "%g s: is it running? (It stays queued: %s takes it when it starts.)\n",
+                cmd, seq, node, w->secs, node);
+        return EXIT_TIMEOUT;
+    case KZ_VERDICT_REFUSED:
+        fprintf(stderr, "kizuna %s: %s refused command %" PRId64 ": %s\n", cmd, node, seq,
+                v.reason);
+        return EXIT_INPUT;
+    case KZ_VERDICT_TAKEN:
+        printf("%s took command %" PRId64 " (its kizuna records no verdict: kizuna watch --as %s "
+               "shows what follows)\n", node, seq, node);
+        return EXIT_OK;
+    case KZ_VERDICT_ACCEPTED:
+        break;
+    }
+    printf("%s accepted command %" PRId64 "\n", node, seq);
     return EXIT_OK;
 }
+
+/* Reads a command file whole (at most the journal's bound): 0, or an exit code after saying
+ * why. */
+static int read_command(const char *file, char **text, size_t *len)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        fprintf(stderr, "%s:0:0: error: [K001] cannot read: %s\n", file, strerror(errno));
+        return EXIT_INPUT;
+    }
+    /* one byte more than the journal takes, to tell a file that is too long */
+    *text = malloc((size_t)KZ_COMMAND_MAX + 2);
+    *len = *text ? fread(*text, 1, (size_t)KZ_COMMAND_MAX + 1, f) : 0;
+    fclose(f);
+    if (!*text || *len > KZ_COMMAND_MAX) {
+        fprintf(stderr, "%s:0:0: error: [K003] a command file is at most %d bytes (64 KiB)\n",
+                file, KZ_COMMAND_MAX);
+        free(*text);
+        *text = NULL;
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+static const char *const send_kinds[] = {"track", "alert", "report", "request", "order",
+                                         "phase", NULL};
 
 int cmd_send(int argc, char **argv)
 {
     const char *node = NULL, *dir = DEFAULT_JOURNAL, *structure = NULL, *file = NULL,
                *kind = NULL;
-    char json[8192] = "{";
-    static const struct {
-        const char *flag, *key;
-        bool list, quote;
-    } flags[] = {
-        {"--to", "to", true, true},           {"--track", "track", false, true},
-        {"--lat", "lat", false, false},       {"--lon", "lon", false, false},
-        {"--alt", "alt", false, false},       {"--text", "text", false, true},
-        {"--decision", "decision", false, true}, {"--assets", "assets", false, true},
-        {"--phase", "phase", false, true},    {"--precedence", "precedence", false, true},
-        {"--classification", "classification", false, true},
-        {"--releasable", "releasable", true, true}, {"--disclosable", "disclosable", true, true},
-        {"--repeat", "repeat", false, false}, {"--rate", "rate", false, false},
-    };
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            fputs(send_help, stdout);
-            return EXIT_OK;
-        }
-        if ((v = opt(argc, argv, &i, "--as"))) {
-            node = v;
-            continue;
-        }
-        if ((v = opt(argc, argv, &i, "--journal"))) {
-            dir = v;
-            continue;
-        }
-        if ((v = opt(argc, argv, &i, "--structure"))) {
-            structure = v;
-            continue;
-        }
-        if ((v = opt(argc, argv, &i, "--file"))) {
-            file = v;
-            continue;
-        }
-        if (!strcmp(argv[i], "--update")) {
-            json_add(json, sizeof json, "update", "true", false, false);
-            continue;
-        }
-        bool found = false;
-        for (size_t k = 0; k < sizeof flags / sizeof *flags && !found; k++)
-            if ((v = opt(argc, argv, &i, flags[k].flag))) {
-                if (flags[k].quote == false) {
-                    double d;
-                    if (!cli_number(v, &d)) {
-                        fprintf(stderr, "kizuna send: %s wants a number\n", flags[k].flag);
-                        return EXIT_USAGE;
-                    }
-                }
-                json_add(json, sizeof json, flags[k].key, v, flags[k].list, flags[k].quote);
-                found = true;
-            }
-        if (found)
-            continue;
-        if (argv[i][0] != '-' && !kind) {
-            kind = argv[i];
-            continue;
-        }
-        fprintf(stderr, "kizuna send: unknown argument '%s'\n", argv[i]);
-        return EXIT_USAGE;
-    }
-    if (!node)
-        return bad_usage("send", "--as NODE is required");
-    if (!file == !kind)
-        return bad_usage("send", "give either --file FILE or a kind (track, alert, ...)");
-    int code;
-    kz_model *m = model_for(structure, dir, node, &code);
-    if (!m)
+    struct kz_command_args a = {0};
+    struct waiting w = {5, false};
+    const struct cli_opt opts[] = {
+        CLI_STR_OPT("--as", &node, CLI_REQUIRED),
+        CLI_STR_OPT("--journal", &dir, 0),
+        CLI_STR_OPT("--structure", &structure, 0),
+        CLI_STR_OPT("--file", &file, 0),
+        CLI_DOUBLE_OPT("--wait", &w.secs, 0, 3600),
+        CLI_FLAG_OPT("--no-wait", &w.none),
+        CLI_STR_OPT("--to", &a.to, 0),
+        CLI_STR_OPT("--track", &a.track, 0),
+        CLI_DOUBLE_OPT("--lat", &a.lat, -90, 90),
+        CLI_DOUBLE_OPT("--lon", &a.lon, -180, 180),
+        CLI_DOUBLE_OPT("--alt", &a.alt, -1e4, 1e7),
+        CLI_STR_OPT("--text", &a.text, 0),
+        CLI_STR_OPT("--decision", &a.decision, 0),
+        CLI_STR_OPT("--assets", &a.assets, 0),
+        CLI_STR_OPT("--phase", &a.phase, 0),
+        CLI_CHOICE_OPT("--precedence", &a.precedence, kz_live_precedences),
+        CLI_CHOICE_OPT("--classification", &a.classification, kz_live_classifications),
+        CLI_STR_OPT("--releasable", &a.releasable, 0),
+        CLI_STR_OPT("--disclosable", &a.disclosable, 0),
+        CLI_LONG_OPT("--repeat", &a.repeat, 1, 1000000000),
+        CLI_DOUBLE_OPT("--rate", &a.rate, 0, 1e7),
+        CLI_FLAG_OPT("--update", &a.update),
+        {0}};
+    const struct cli_cmd cmd = {.name = "send", .help = send_help, .opts = opts, .pos = &kind,
+                                .maxpos = 1, .posname = "kind"};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
         return code;
-    char *text = NULL;
+    if (!file == !kind)
+        return cli_usage("send", "give either --file FILE or a kind (track, alert, ...)");
+    if (kind && cli_choice("send", "the kind", kind, send_kinds, 6) < 0)
+        return EXIT_USAGE;
+    char *text = NULL, err[512] = "";
     size_t len = 0;
-    if (file) {
-        FILE *f = fopen(file, "rb");
-        if (!f) {
-            fprintf(stderr, "%s:0:0: error: [K001] cannot read: %s\n", file, strerror(errno));
-            kz_model_free(m);
-            return EXIT_INPUT;
-        }
-        /* one byte more than the journal takes, to tell a file that is too long */
-        text = malloc((size_t)KZ_COMMAND_MAX + 2);
-        len = text ? fread(text, 1, (size_t)KZ_COMMAND_MAX + 1, f) : 0;
-        fclose(f);
-        if (!text || len > KZ_COMMAND_MAX) {
-            fprintf(stderr, "%s:0:0: error: [K003] a command file is at most %d bytes (64 KiB)\n",
-                    file, KZ_COMMAND_MAX);
-            free(text);
-            kz_model_free(m);
-            return EXIT_INPUT;
-        }
-    } else {
-        /* flags to a JSON command; `track` etc. are shares */
-        char head[8400];
-        bool share = !strcmp(kind, "track") || !strcmp(kind, "alert") || !strcmp(kind, "report");
-        snprintf(head, sizeof head, "{\"cmd\": \"%s\"%s%s%s%s%s}", share ? "share" : kind,
-                 share ? ", \"kind\": \"" : "", share ? kind : "", share ? "\"" : "",
-                 json[1] ? ", " : "", json + 1);
-        text = strdup(head);
+    if (file && (code = read_command(file, &text, &len)))
+        return code;
+    kz_model *m = model_for("send", structure, dir, node, &code);
+    if (!m) {
+        free(text);
+        return code;
+    }
+    if (!file) {
+        a.kind = kind;
+        int rc = kz_live_command_text(m, &a, &text, err, sizeof err);
+        code = rc == KZ_EINVAL ? cli_usage("send", "%s", err) : rc ? EXIT_RUNTIME : 0;
         len = text ? strlen(text) : 0;
         file = "command";
+    } else {
+        code = 0;
     }
-    int rc = text ? queue("send", m, dir, node, file, text, len) : EXIT_RUNTIME;
+    if (!code)
+        code = queue("send", m, dir, node, file, text, len, &w);
     free(text);
     kz_model_free(m);
-    return rc;
+    return code;
 }
-
-static const char decide_help[] =
-    "usage: kizuna decide --as NODE [--journal DIR] --key K approve|deny [--text WHY]\n\n"
-    "Answers a decision waiting at NODE (see kizuna inbox). An approval lets the decision\n"
-    "go on; a denial ends the request, journaled with WHY.\n";
 
 int cmd_decide(int argc, char **argv)
 {
-    const char *node = NULL, *dir = DEFAULT_JOURNAL, *key = NULL, *answer = NULL, *text = "";
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            fputs(decide_help, stdout);
-            return EXIT_OK;
-        } else if ((v = opt(argc, argv, &i, "--as"))) {
-            node = v;
-        } else if ((v = opt(argc, argv, &i, "--journal"))) {
-            dir = v;
-        } else if ((v = opt(argc, argv, &i, "--key"))) {
-            key = v;
-        } else if ((v = opt(argc, argv, &i, "--text"))) {
-            text = v;
-        } else if (!strcmp(argv[i], "approve") || !strcmp(argv[i], "deny")) {
-            answer = argv[i];
-        } else {
-            fprintf(stderr, "kizuna decide: unknown argument '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    double k;
-    if (!node || !key || !answer || !cli_number(key, &k))
-        return bad_usage("decide", "--as NODE, --key K and approve|deny are required");
-    int code;
-    kz_model *m = model_for(NULL, dir, node, &code);
+    static const char *const answers[] = {"approve", "deny", NULL};
+    const char *node = NULL, *dir = DEFAULT_JOURNAL, *answer = NULL;
+    struct kz_command_args a = {.kind = "decide"};
+    struct waiting w = {5, false};
+    long key = 0;
+    const struct cli_opt opts[] = {
+        CLI_STR_OPT("--as", &node, CLI_REQUIRED),
+        CLI_STR_OPT("--journal", &dir, 0),
+        {.name = "--key", .kind = CLI_LONG, .dst = &key, .lo = 0, .hi = LONG_MAX,
+         .flags = CLI_REQUIRED},
+        CLI_STR_OPT("--text", &a.text, 0),
+        CLI_DOUBLE_OPT("--wait", &w.secs, 0, 3600),
+        CLI_FLAG_OPT("--no-wait", &w.none),
+        {0}};
+    const struct cli_cmd cmd = {.name = "decide", .help = decide_help, .opts = opts,
+                                .pos = &answer, .maxpos = 1, .minpos = 1,
+                                .posname = "approve|deny"};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
+        return code;
+    int k = cli_choice("decide", "the answer", answer, answers, 2);
+    if (k < 0)
+        return EXIT_USAGE;
+    a.key = key;
+    a.approve = k == 0;
+    kz_model *m = model_for("decide", NULL, dir, node, &code);
     if (!m)
         return code;
-    char json[1024] = "{";
-    json_add(json, sizeof json, "cmd", "decide", false, true);
-    json_add(json, sizeof json, "key", key, false, false);
-    json_add(json, sizeof json, "answer", answer, false, true);
-    if (*text)
-        json_add(json, sizeof json, "text", text, false, true);
-    strcat(json, "}");
-    int rc = queue("decide", m, dir, node, "decide", json, strlen(json));
+    char *text = NULL, err[512] = "";
+    int rc = kz_live_command_text(m, &a, &text, err, sizeof err);
+    if (rc)
+        fprintf(stderr, "kizuna decide: %s\n", err);
+    else
+        code = queue("decide", m, dir, node, "decide", text, strlen(text), &w);
+    free(text);
     kz_model_free(m);
-    return rc;
-}
-
-/* ---- kizuna inbox / watch / journal ---------------------------------------------------------- */
-
-int cmd_inbox(int argc, char **argv)
-{
-    const char *node = NULL, *dir = DEFAULT_JOURNAL;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            puts("usage: kizuna inbox --as NODE [--journal DIR]\n\n"
-                 "Lists the decisions waiting for an operator at NODE: KEY, since when, what.\n"
-                 "Answer with kizuna decide --as NODE --key KEY approve|deny.");
-            return EXIT_OK;
-        } else if ((v = opt(argc, argv, &i, "--as"))) {
-            node = v;
-        } else if ((v = opt(argc, argv, &i, "--journal"))) {
-            dir = v;
-        } else {
-            fprintf(stderr, "kizuna inbox: unknown argument '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (!node)
-        return bad_usage("inbox", "--as NODE is required");
-    char path[4096], err[512];
-    snprintf(path, sizeof path, "%s/%s.db", dir, node);
-    int n;
-    if (kz_inbox_print(path, stdout, &n, err, sizeof err)) {
-        fprintf(stderr, "kizuna inbox: %s\n", err);
-        return EXIT_INPUT;
-    }
-    if (!n)
-        printf("nothing waits at %s\n", node);
-    return EXIT_OK;
-}
-
-static const char watch_help[] =
-    "usage: kizuna watch --as NODE [--journal DIR] [--what W] [--kind K] [--thread N]\n"
-    "                    [--from-start] [--for SECONDS]\n\n"
-    "Follows NODE's journal as it is written: what it sends, receives, refuses and decides.\n"
-    "  --what W     only events of this kind: sent, received, refused, done, infeasible,\n"
-    "               decided, executed, delegated, blocked, waiting, phase, outage ...\n"
-    "  --kind K     only messages of this kind: track, alert, request, decision, order, report\n"
-    "  --from-start show the journal so far first (default: only what comes next)\n";
-
-static int parse_filter(int argc, char **argv, int *i, struct kz_journal_filter *f)
-{
-    const char *v;
-    double d;
-    if ((v = opt(argc, argv, i, "--what"))) {
-        f->what = v;
-        return 1;
-    }
-    if ((v = opt(argc, argv, i, "--kind"))) {
-        f->kind = v;
-        return 1;
-    }
-    if ((v = opt(argc, argv, i, "--thread"))) {
-        if (!cli_number(v, &d))
-            return -1;
-        f->thread = (int)d;
-        return 1;
-    }
-    return 0;
-}
-
-int cmd_watch(int argc, char **argv)
-{
-    const char *node = NULL, *dir = DEFAULT_JOURNAL;
-    struct kz_journal_filter f = {NULL, NULL, -1};
-    bool from_start = false;
-    double for_s = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int k;
-        if (cli_is_help(argv[i])) {
-            fputs(watch_help, stdout);
-            return EXIT_OK;
-        } else if ((v = opt(argc, argv, &i, "--as"))) {
-            node = v;
-        } else if ((v = opt(argc, argv, &i, "--journal"))) {
-            dir = v;
-        } else if (!strcmp(argv[i], "--from-start")) {
-            from_start = true;
-        } else if ((v = opt(argc, argv, &i, "--for"))) {
-            if (!cli_number(v, &for_s) || for_s <= 0)
-                return bad_usage("watch", "--for wants seconds > 0");
-        } else if ((k = parse_filter(argc, argv, &i, &f)) != 0) {
-            if (k < 0)
-                return bad_usage("watch", "--thread wants a number");
-        } else {
-            fprintf(stderr, "kizuna watch: unknown argument '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (!node)
-        return bad_usage("watch", "--as NODE is required");
-    char path[4096], err[512];
-    snprintf(path, sizeof path, "%s/%s.db", dir, node);
-    int64_t seq = 0;
-    if (!from_start) {
-        /* skip what is there: print into nothing, keep the position */
-        FILE *null = fopen("/dev/null", "w");
-        if (!null || kz_journal_print(path, null, NULL, &seq, err, sizeof err)) {
-            if (null)
-                fclose(null);
-            fprintf(stderr, "kizuna watch: %s\n", err);
-            return EXIT_INPUT;
-        }
-        fclose(null);
-    }
-    catch_signals();
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (!stop_flag) {
-        if (kz_journal_print(path, stdout, &f, &seq, err, sizeof err)) {
-            fprintf(stderr, "kizuna watch: %s\n", err);
-            return EXIT_INPUT;
-        }
-        fflush(stdout);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (for_s > 0 && (double)(now.tv_sec - t0.tv_sec) +
-                                 (double)(now.tv_nsec - t0.tv_nsec) * 1e-9 >=
-                             for_s)
-            break;
-        struct timespec nap = {0, 200 * 1000000L};
-        nanosleep(&nap, NULL);
-    }
-    return EXIT_OK;
-}
-
-static const char journal_help[] =
-    "usage: kizuna journal DIR|FILE.db [--node NODE] [--what W] [--kind K] [--thread N]\n"
-    "                      [--audit]\n"
-    "       kizuna journal DIR --repair NODE [--yes]\n\n"
-    "Prints the journals of DIR (every NODE.db, in node order) or of one file: who sent,\n"
-    "received, refused (with the reason) and decided what, when (UTC wall time, then\n"
-    "scenario time). --audit checks the journals of DIR against each other: every sample\n"
-    "acknowledged is journaled by its receiver with the same content, and nothing is kept\n"
-    "that no journal here sent; exit 1 if not.\n"
-    "--repair NODE checks DIR/NODE.db (a node refuses to start on a damaged journal) and says\n"
-    "what is wrong; once the loss is accepted (asked on a terminal, or --yes) it keeps the\n"
-    "damaged files aside, rebuilds the journal from what can be read, and records a\n"
-    "`repaired` event (docs/live.md). Exit 0 when sound or repaired, 1 when not repaired.\n";
-
-/* kizuna journal DIR --repair NODE: the diagnosis, then the repair once the loss is accepted
- * (--yes, or asked on a terminal). */
-static int repair(const char *dir, const char *node, bool yes)
-{
-    char err[512];
-    bool damaged;
-    int rc = kz_journal_repair(dir, node, yes, false, stdout, &damaged, err, sizeof err);
-    if (!rc && damaged && !yes) {
-        char line[16] = "";
-        if (isatty(STDIN_FILENO)) {
-            printf("Accept the loss and repair %s/%s.db? [y/N] ", dir, node);
-            fflush(stdout);
-            if (!fgets(line, sizeof line, stdin))
-                line[0] = '\0';
-        }
-        if (line[0] != 'y' && line[0] != 'Y') {
-            printf("Nothing changed. Run again with --yes to accept the loss and repair.\n");
-            return EXIT_INPUT;
-        }
-        rc = kz_journal_repair(dir, node, true, true, stdout, &damaged, err, sizeof err);
-    }
-    if (rc) {
-        fprintf(stderr, "kizuna journal: %s\n", err);
-        return rc == KZ_EIO || rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
-    }
-    return EXIT_OK;
-}
-
-int cmd_journal(int argc, char **argv)
-{
-    const char *target = NULL, *node = NULL;
-    struct kz_journal_filter f = {NULL, NULL, -1};
-    const char *fix = NULL;
-    bool audit = false, yes = false;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int k;
-        if (cli_is_help(argv[i])) {
-            fputs(journal_help, stdout);
-            return EXIT_OK;
-        } else if ((v = opt(argc, argv, &i, "--node"))) {
-            node = v;
-        } else if ((v = opt(argc, argv, &i, "--repair"))) {
-            fix = v;
-        } else if (!strcmp(argv[i], "--yes")) {
-            yes = true;
-        } else if (!strcmp(argv[i], "--audit")) {
-            audit = true;
-        } else if ((k = parse_filter(argc, argv, &i, &f)) != 0) {
-            if (k < 0)
-                return bad_usage("journal", "--thread wants a number");
-        } else if (argv[i][0] != '-' && !target) {
-            target = argv[i];
-        } else {
-            fprintf(stderr, "kizuna journal: unknown argument '%s'\n", argv[i]);
-            return EXIT_USAGE;
-        }
-    }
-    if (!target)
-        return bad_usage("journal", "give the journal directory");
-    if (fix)
-        return audit || node ? bad_usage("journal", "--repair NODE goes alone")
-                             : repair(target, fix, yes);
-    if (yes)
-        return bad_usage("journal", "--yes goes with --repair NODE");
-    char err[512];
-    size_t tl = strlen(target);
-    if (audit) {
-        struct kz_audit a;
-        if (kz_journal_audit(target, stdout, &a, err, sizeof err)) {
-            fprintf(stderr, "kizuna journal: %s\n", err);
-            return EXIT_INPUT;
-        }
-        return a.missing || a.duplicated || a.unknown ? EXIT_INPUT : EXIT_OK;
-    }
-    if (tl > 3 && !strcmp(target + tl - 3, ".db")) {
-        int64_t seq = 0;
-        if (kz_journal_print(target, stdout, &f, &seq, err, sizeof err)) {
-            fprintf(stderr, "kizuna journal: %s\n", err);
-            return EXIT_INPUT;
-        }
-        return EXIT_OK;
-    }
-    /* a directory: the audit table first, then each node's journal */
-    struct kz_audit a;
-    if (kz_journal_audit(target, node ? NULL : stdout, &a, err, sizeof err)) {
-        fprintf(stderr, "kizuna journal: %s\n", err);
-        return EXIT_INPUT;
-    }
-    if (node) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s.db", target, node);
-        int64_t seq = 0;
-        if (kz_journal_print(path, stdout, &f, &seq, err, sizeof err)) {
-            fprintf(stderr, "kizuna journal: %s\n", err);
-            return EXIT_INPUT;
-        }
-    } else {
-        printf("\nkizuna journal %s --node NODE prints one node's journal.\n", target);
-    }
-    return EXIT_OK;
+    return rc ? EXIT_RUNTIME : code;
 }

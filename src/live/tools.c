@@ -1,4 +1,4 @@
-/* tools.c - operators' tools on node journals: queue commands, watch, inbox, journal, audit. */
+/* tools.c - operators' tools on node journals: queue commands and their verdicts, watch, inbox. */
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -14,11 +14,18 @@
 #include "engine/engine.h"
 #include "journal.h"
 #include "journal_check.h"
+#include "tools_impl.h"
 #include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
+#include "kizuna/util.h"
 
-static void db_path(char *buf, size_t n, const char *dir, const char *node)
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void tl_db_path(char *buf, size_t n, const char *dir, const char *node)
 {
     snprintf(buf, n, "%s/%s.db", dir, node);
 }
@@ -27,7 +34,7 @@ int kz_live_structure_of(const char *journal_dir, const char *node, char *path, 
                          char *err, size_t errlen)
 {
     char p[4096];
-    db_path(p, sizeof p, journal_dir, node);
+    tl_db_path(p, sizeof p, journal_dir, node);
     struct journal *j;
     int rc = jr_open(p, NULL, 0, false, &j, err, errlen);
     if (rc)
@@ -59,7 +66,7 @@ int kz_live_command(const kz_model *m, const char *journal_dir, const char *node
         return rc;
     }
     char p[4096];
-    db_path(p, sizeof p, journal_dir, node);
+    tl_db_path(p, sizeof p, journal_dir, node);
     struct journal *j;
     if ((rc = jr_open(p, NULL, 0, false, &j, err, errlen)))
         return rc;
@@ -78,14 +85,9 @@ int kz_live_command(const kz_model *m, const char *journal_dir, const char *node
     return rc;
 }
 
-/* ---- reading ---------------------------------------------------------------------------- */
+/* ---- journals, read-only (tools_impl.h) -------------------------------------------------- */
 
-struct names {
-    char **node, **net;
-    int nnode, nnet;
-};
-
-static void names_free(struct names *n)
+void tl_names_free(struct tl_names *n)
 {
     for (int i = 0; i < n->nnode; i++)
         free(n->node[i]);
@@ -96,7 +98,7 @@ static void names_free(struct names *n)
     memset(n, 0, sizeof *n);
 }
 
-static int names_load(sqlite3 *db, struct names *n)
+static int names_load(sqlite3 *db, struct tl_names *n)
 {
     memset(n, 0, sizeof *n);
     sqlite3_stmt *s;
@@ -126,7 +128,7 @@ static int names_load(sqlite3 *db, struct names *n)
     return 0;
 }
 
-static const char *nm(char **v, int n, int i, char *buf, size_t len)
+const char *tl_nm(char **v, int n, int i, char *buf, size_t len)
 {
     if (i >= 0 && i < n && v[i])
         return v[i];
@@ -134,7 +136,336 @@ static const char *nm(char **v, int n, int i, char *buf, size_t len)
     return buf;
 }
 
+/* A journal opened read-only for a report, with its names; NULL with err when it cannot be. */
+sqlite3 *tl_open_report(const char *path, struct tl_names *n, char *err, size_t errlen)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    names_load(db, n);
+    return db;
+}
+
+/* The names of DIR's journals (NODE of every NODE.db), sorted; *n of them, malloc'd. */
+int tl_journal_files(const char *dir, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return KZ_ENOTFOUND;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d)) && !rc) {
+        size_t l = strlen(de->d_name);
+        if (l <= 3 || strcmp(de->d_name + l - 3, ".db"))
+            continue;
+        char **w = realloc(*out, (*n + 1) * sizeof *w);
+        if (!w) {
+            rc = KZ_ENOMEM;
+            break;
+        }
+        *out = w;
+        if (!(w[*n] = strdup(de->d_name)))
+            rc = KZ_ENOMEM;
+        else
+            (*n)++;
+    }
+    closedir(d);
+    if (*out)
+        qsort(*out, *n, sizeof **out, cmp_str);
+    return rc;
+}
+
+void tl_strs_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* ---- commands from flags ---------------------------------------------------------------- */
+
+const char *const kz_live_precedences[] = {"flash", "immediate", "priority", "routine", NULL};
+const char *const kz_live_classifications[] = {"U", "C", "S", "TS", NULL};
+
+/* Ids [0, n) by name (id(m, i)), for a lookup with "did you mean". */
+typedef const char *(*id_fn)(const kz_model *m, size_t i);
+static const char *node_id(const kz_model *m, size_t i) { return m->nodes[i].id; }
+static const char *nation_id(const kz_model *m, size_t i) { return m->nations[i].id; }
+static const char *decision_id(const kz_model *m, size_t i) { return m->decisions[i].id; }
+static const char *phase_id(const kz_model *m, size_t i) { return m->phases[i].id; }
+
+/* The index of `v` among n ids, or -1 with err: "unknown WHAT 'v' for FLAG; did you mean ..". */
+static int find(const kz_model *m, size_t n, id_fn id, const char *v, size_t len,
+                const char *what, const char *flag, char *err, size_t errlen)
+{
+    const char **c = calloc(n ? n : 1, sizeof *c);
+    for (size_t i = 0; c && i < n; i++) {
+        c[i] = id(m, i);
+        if (strlen(c[i]) == len && !strncmp(c[i], v, len)) {
+            free(c);
+            return (int)i;
+        }
+    }
+    char word[128];
+    snprintf(word, sizeof word, "%.*s", (int)len, v);
+    const char *near = c ? kz_suggest(word, c, n) : NULL;
+    snprintf(err, errlen, "unknown %s '%s' for %s%s%s%s", what, word, flag,
+             near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    free(c);
+    return -1;
+}
+
+/* A comma-separated list of ids: their indices into v (at most max), or -1 with err. */
+static int find_list(const kz_model *m, size_t n, id_fn id, const char *list, const char *what,
+                     const char *flag, int *v, int max, char *err, size_t errlen)
+{
+    int k = 0;
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, ",");
+        if (k == max) {
+            snprintf(err, errlen, "%s: at most %d ids", flag, max);
+            return -1;
+        }
+        if ((v[k++] = find(m, n, id, p, l, what, flag, err, errlen)) < 0)
+            return -1;
+        p += l + (p[l] == ',');
+    }
+    return k;
+}
+
+static int mask(const kz_model *m, const char *list, const char *flag, uint64_t *out, char *err,
+                size_t errlen)
+{
+    int v[64];
+    int k = find_list(m, m->nnations, nation_id, list, "nation", flag, v, 64, err, errlen);
+    *out = 0;
+    for (int i = 0; i < k; i++)
+        *out |= (uint64_t)1 << v[i];
+    return k < 0 ? KZ_EINVAL : 0;
+}
+
+static int one_of(const char *const *names, const char *v)
+{
+    for (int i = 0; v && names[i]; i++)
+        if (!strcmp(names[i], v))
+            return i;
+    return -1;
+}
+
+/* The command `a` describes, checked against the structure. */
+static int build(const kz_model *m, const struct kz_command_args *a, struct command *c, char *err,
+                 size_t errlen)
+{
+    static const char *const kinds[] = {"track", "alert", "report", "request", "order",
+                                        "phase", "decide", NULL};
+    memset(c, 0, sizeof *c);
+    c->decision = c->assets = c->phase = -1;
+    c->attr.thread = -1;
+    c->attr.prec = KZ_PREC_IMMEDIATE;
+    c->attr.cls = CL_S;
+    c->attr.releasable = m->nnations >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << m->nnations) - 1);
+    c->repeat = 1;
+    int k = one_of(kinds, a->kind), x;
+    if (k < 0) {
+        const char *near = kz_suggest(a->kind, kinds, 7);
+        snprintf(err, errlen, "unknown kind '%s'%s%s%s: one of track, alert, report, request, "
+                              "order, phase", a->kind, near ? "; did you mean '" : "",
+                 near ? near : "", near ? "'?" : "");
+        return KZ_EINVAL;
+    }
+    static const enum cmd_kind ck[] = {C_SHARE, C_SHARE, C_SHARE, C_REQUEST, C_ORDER, C_PHASE,
+                                       C_DECIDE};
+    static const enum kz_msg_kind mk[] = {KZ_MSG_TRACK, KZ_MSG_ALERT, KZ_MSG_REPORT};
+    c->kind = ck[k];
+    c->msg = k < 3 ? mk[k] : KZ_MSG_TRACK;
+    if ((x = one_of(kz_live_precedences, a->precedence)) >= 0)
+        c->attr.prec = (enum kz_precedence)x;
+    if ((x = one_of(kz_live_classifications, a->classification)) >= 0)
+        c->attr.cls = (enum classif)x;
+    if ((a->releasable && mask(m, a->releasable, "--releasable", &c->attr.releasable, err,
+                               errlen)) ||
+        (a->disclosable && mask(m, a->disclosable, "--disclosable", &c->attr.disclosable, err,
+                                errlen)))
+        return KZ_EINVAL;
+    if (a->to && (c->nto = find_list(m, m->nnodes, node_id, a->to, "node", "--to", c->to,
+                                     CMD_MAX_IDS, err, errlen)) < 0)
+        return KZ_EINVAL;
+    if (a->decision && (c->decision = find(m, m->ndecisions, decision_id, a->decision,
+                                           strlen(a->decision), "decision", "--decision", err,
+                                           errlen)) < 0)
+        return KZ_EINVAL;
+    if (a->assets && (c->assets = find(m, m->nnations, nation_id, a->assets, strlen(a->assets),
+                                       "nation", "--assets", err, errlen)) < 0)
+        return KZ_EINVAL;
+    if (a->phase && (c->phase = find(m, m->nphases, phase_id, a->phase, strlen(a->phase),
+                                     "phase", "--phase", err, errlen)) < 0)
+        return KZ_EINVAL;
+    snprintf(c->body.track_id, sizeof c->body.track_id, "%s", a->track ? a->track : "");
+    snprintf(c->body.text, sizeof c->body.text, "%s", a->text ? a->text : "");
+    c->body.lat = a->lat;
+    c->body.lon = a->lon;
+    c->body.alt_m = a->alt;
+    if (a->repeat > 1)
+        c->repeat = a->repeat;
+    c->rate = a->rate;
+    c->update = a->update;
+    c->key = a->key;
+    c->approve = a->approve;
+    return 0;
+}
+
+int kz_live_command_text(const kz_model *m, const struct kz_command_args *a, char **text,
+                         char *err, size_t errlen)
+{
+    *text = NULL;
+    struct command c;
+    int rc = build(m, a, &c, err, errlen);
+    /* what the flags leave out, cmd_parse says when kz_live_command checks the text */
+    return rc ? rc : cmd_encode(m, &c, text, err, errlen);
+}
+
+/* ---- verdicts ----------------------------------------------------------------------------- */
+
+int kz_live_verdict(const char *journal_dir, const char *node, int64_t seq, struct kz_verdict *v,
+                    char *err, size_t errlen)
+{
+    memset(v, 0, sizeof *v);
+    char p[4096];
+    tl_db_path(p, sizeof p, journal_dir, node);
+    sqlite3 *db;
+    if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", p, db ? sqlite3_errmsg(db) : "cannot open");
+        sqlite3_close(db);
+        return KZ_EIO;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt *s;
+    int rc = 0;
+    /* a journal whose node never ran this kizuna has no verdicts: taken or not, then */
+    bool verdicts = sqlite3_prepare_v2(db, "SELECT taken, verdict, reason, verdict_ns FROM "
+                                           "command WHERE seq = ?1",
+                                       -1, &s, NULL) == SQLITE_OK;
+    if (!verdicts &&
+        sqlite3_prepare_v2(db, "SELECT taken FROM command WHERE seq = ?1", -1, &s, NULL) !=
+            SQLITE_OK) {
+        snprintf(err, errlen, "%s: not a kizuna journal (%s)", p, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return KZ_EIO;
+    }
+    sqlite3_bind_int64(s, 1, seq);
+    int st = sqlite3_step(s);
+    if (st == SQLITE_ROW && sqlite3_column_int(s, 0)) {
+        const char *what = verdicts ? (const char *)sqlite3_column_text(s, 1) : NULL;
+        const char *why = verdicts ? (const char *)sqlite3_column_text(s, 2) : NULL;
+        v->state = !what                      ? KZ_VERDICT_TAKEN
+                   : !strcmp(what, "refused") ? KZ_VERDICT_REFUSED
+                                              : KZ_VERDICT_ACCEPTED;
+        v->t_ns = verdicts ? sqlite3_column_int64(s, 3) : 0;
+        snprintf(v->reason, sizeof v->reason, "%s", why ? why : "");
+    } else if (st == SQLITE_DONE) {
+        snprintf(err, errlen, "%s: no command %" PRId64, p, seq);
+        rc = KZ_ENOTFOUND;
+    } else if (st != SQLITE_ROW) {
+        snprintf(err, errlen, "%s: %s", p, sqlite3_errmsg(db));
+        rc = KZ_EIO;
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return rc;
+}
+
+int kz_live_wait(const char *journal_dir, const char *node, int64_t seq, double timeout_s,
+                 struct kz_verdict *v, char *err, size_t errlen)
+{
+    int64_t give_up = wall_ns() + (int64_t)(timeout_s * 1e9);
+    for (;;) {
+        int rc = kz_live_verdict(journal_dir, node, seq, v, err, errlen);
+        if (rc || v->state != KZ_VERDICT_QUEUED || wall_ns() >= give_up)
+            return rc;
+        struct timespec nap = {0, 20 * 1000000L}; /* a node looks for commands every 5 ms */
+        nanosleep(&nap, NULL);
+    }
+}
+
+/* ---- which node ----------------------------------------------------------------------------- */
+
+
+
+int kz_live_node_check(const char *journal_dir, const char *node, const kz_model *m, char *err,
+                       size_t errlen)
+{
+    char p[4096];
+    tl_db_path(p, sizeof p, journal_dir, node);
+    struct stat st;
+    if (!stat(p, &st))
+        return 0;
+    char **files = NULL;
+    size_t nf = 0;
+    struct tl_names nn = {0};
+    int rc = tl_journal_files(journal_dir, &files, &nf);
+    if (rc == KZ_ENOMEM)
+        return rc;
+    /* the structure's node ids: the model's, else those any journal here names */
+    const char **ids = NULL;
+    size_t nid = 0;
+    const char *where = m ? m->name : journal_dir;
+    if (m) {
+        ids = calloc(m->nnodes + 1, sizeof *ids);
+        for (size_t i = 0; ids && i < m->nnodes; i++)
+            ids[nid++] = m->nodes[i].id;
+    } else {
+        for (size_t i = 0; i < nf && !nn.nnode; i++) {
+            char fp[4096];
+            snprintf(fp, sizeof fp, "%s/%s", journal_dir, files[i]);
+            sqlite3 *db = tl_open_report(fp, &nn, err, errlen);
+            sqlite3_close(db);
+        }
+        ids = calloc((size_t)nn.nnode + 1, sizeof *ids);
+        for (int i = 0; ids && i < nn.nnode; i++)
+            if (nn.node[i])
+                ids[nid++] = nn.node[i];
+    }
+    bool known = false;
+    for (size_t i = 0; i < nid; i++)
+        known = known || !strcmp(ids[i], node);
+    const char *near = known ? NULL : kz_suggest(node, ids, nid);
+    char hint[300] = "";
+    if (near)
+        snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+    if (known)
+        snprintf(err, errlen, "node '%s' has no journal in %s yet: a node makes its journal "
+                              "when it first starts (kizuna node --as %s --journal %s)",
+                 node, journal_dir, node, journal_dir);
+    else if (nid)
+        snprintf(err, errlen, "no node '%s' in %s%s%s", node, m ? "structure " : "the journals of ",
+                 where, hint);
+    else
+        snprintf(err, errlen, "no journal for node '%s' in %s: %s", node, journal_dir,
+                 rc == KZ_ENOTFOUND ? "no such directory" : "no node has run there");
+    free(ids);
+    tl_names_free(&nn);
+    tl_strs_free(files, nf);
+    return nid && !known ? KZ_EINVAL : KZ_ENOTFOUND;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+
+
 static const char *const classes[] = {"U", "C", "S", "TS"};
+
+const char *const kz_journal_whats[] = {
+    "sent",    "received", "refused", "done",      "infeasible", "decided", "executed",
+    "delegated", "blocked", "unblocked", "waiting", "recall",    "phase",   "outage",
+    "stream",  "started",  "stopped", "repaired",  NULL};
+const char *const kz_journal_kinds[] = {"track", "alert", "request", "decision", "order",
+                                        "report", NULL};
 
 static void fmt_wall(int64_t ns, char *buf, size_t n)
 {
@@ -158,87 +489,167 @@ static bool want(const struct kz_journal_filter *f, const char *what, int kind, 
     return true;
 }
 
-/* A journal opened read-only for a report, with its names; NULL with err when it cannot be. */
-static sqlite3 *open_report(const char *path, struct names *n, char *err, size_t errlen)
+
+static int col_int(sqlite3_stmt *s, int i)
 {
-    sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    names_load(db, n);
-    return db;
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int(s, i);
 }
 
-int kz_journal_print(const char *path, FILE *out, const struct kz_journal_filter *f,
-                     int64_t *last_seq, char *err, size_t errlen)
+/* The marking of a message: "S//REL TO USA, JPN" (nations by index without the structure). */
+static void marking(const kz_Msg *msg, const kz_model *m, char *buf, size_t n)
 {
-    struct names n;
-    sqlite3 *db = open_report(path, &n, err, errlen);
+    size_t l = (size_t)snprintf(buf, n, "%s//REL TO", msg->cls < 4 ? classes[msg->cls] : "?");
+    const char *sep = " ";
+    for (int i = 0; i < 64 && l < n; i++) {
+        if (!(msg->releasable >> i & 1))
+            continue;
+        if (m && (size_t)i < m->nnations)
+            l += (size_t)snprintf(buf + l, n - l, "%s%s", sep, m->nations[i].id);
+        else if (!m)
+            l += (size_t)snprintf(buf + l, n - l, "%s#%d", sep, i);
+        sep = ", ";
+    }
+    if (*sep == ' ' && l < n)
+        buf[l - 8] = '\0'; /* releasable to no nation: the classification alone */
+}
+
+/* The message an event is about, from the bytes the journal keeps of it (the outbox for what
+ * was sent, `work` for what was received); false when it keeps none. */
+static bool event_msg(sqlite3_stmt *s, kz_Msg *msg)
+{
+    const void *b = sqlite3_column_blob(s, 14);
+    if (!b || sqlite3_column_bytes(s, 14) != (int)sizeof *msg)
+        return false;
+    memcpy(msg, b, sizeof *msg);
+    msg->track_id[sizeof msg->track_id - 1] = '\0';
+    msg->text[sizeof msg->text - 1] = '\0';
+    return true;
+}
+
+int kz_journal_each(const char *path, const kz_model *m, const struct kz_journal_filter *f,
+                    int64_t *last_seq, kz_journal_fn fn, void *ctx, char *err, size_t errlen)
+{
+    struct tl_names n;
+    sqlite3 *db = tl_open_report(path, &n, err, errlen);
     if (!db)
         return KZ_EIO;
     sqlite3_stmt *s;
     int rc = 0;
     if (sqlite3_prepare_v2(db,
-                           "SELECT seq, t_ns, t_sim_us, what, id, thread, tag, aux, node, peer, "
-                           "net, kind, cls, text FROM event WHERE seq > ?1 ORDER BY seq",
+                           "SELECT e.seq, e.t_ns, e.t_sim_us, e.what, e.id, e.thread, e.tag, e.aux, "
+                           "e.node, e.peer, e.net, e.kind, e.cls, e.text, CASE e.what "
+                           "WHEN 'sent' THEN (SELECT sample FROM outbox WHERE id = e.id) "
+                           "WHEN 'received' THEN (SELECT sample FROM work WHERE id = e.id) END "
+                           "FROM event e WHERE e.seq > ?1 ORDER BY e.seq",
                            -1, &s, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: not a kizuna journal (%s)", path, sqlite3_errmsg(db));
-        names_free(&n);
+        tl_names_free(&n);
         sqlite3_close(db);
         return KZ_EIO;
     }
     sqlite3_bind_int64(s, 1, last_seq ? *last_seq : 0);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    int st;
+    while (!rc && (st = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t seq = sqlite3_column_int64(s, 0);
         if (last_seq)
             *last_seq = seq;
-        const char *what = (const char *)sqlite3_column_text(s, 3);
-        int kind = sqlite3_column_type(s, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 11);
-        int thread = sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 5);
-        if (!what || !want(f, what, kind, thread))
+        struct kz_journal_event e = {.seq = seq, .thread = col_int(s, 5), .tag = -1, .step = -1};
+        e.what = (const char *)sqlite3_column_text(s, 3);
+        int kind = col_int(s, 11), cls = col_int(s, 12);
+        if (!e.what || !want(f, e.what, kind, e.thread))
             continue;
-        char t[32], b1[16], b2[16], b3[16];
-        fmt_wall(sqlite3_column_int64(s, 1), t, sizeof t);
-        int node = sqlite3_column_type(s, 8) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 8);
-        int peer = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 9);
-        int net = sqlite3_column_type(s, 10) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 10);
-        int cls = sqlite3_column_type(s, 12) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 12);
-        const char *text = (const char *)sqlite3_column_text(s, 13);
-        fprintf(out, "%s %10.3fs %-10s", t, (double)sqlite3_column_int64(s, 2) * 1e-6, what);
-        if (kind >= 0 && kind <= 6)
-            fprintf(out, " %s", eng_msg_kind_names[kind]);
-        if (cls >= 0 && cls <= 3)
-            fprintf(out, " (%s)", classes[cls]);
-        if (sqlite3_column_type(s, 4) != SQLITE_NULL)
-            fprintf(out, " %016" PRIx64, (uint64_t)sqlite3_column_int64(s, 4));
-        if (node >= 0)
-            fprintf(out, " at %s", nm(n.node, n.nnode, node, b1, sizeof b1));
-        if (peer >= 0)
-            fprintf(out, " %s %s", !strcmp(what, "received") ? "from" : "->",
-                    nm(n.node, n.nnode, peer, b2, sizeof b2));
-        if (net >= 0)
-            fprintf(out, " over %s", nm(n.net, n.nnet, net, b3, sizeof b3));
-        if (thread >= 0)
-            fprintf(out, " thread %d", thread);
-        if (!strcmp(what, "done") || !strcmp(what, "infeasible"))
-            fprintf(out, " tag %d step %d", sqlite3_column_int(s, 6), sqlite3_column_int(s, 7));
-        if (text && *text)
-            fprintf(out, ": %s", text);
-        fputc('\n', out);
+        char b1[16], b2[16], b3[16], mark[256];
+        e.wall_ns = sqlite3_column_int64(s, 1);
+        e.sim_s = (double)sqlite3_column_int64(s, 2) * 1e-6;
+        e.kind = kind >= 0 && kind <= 6 ? eng_msg_kind_names[kind] : NULL;
+        e.cls = cls >= 0 && cls <= 3 ? classes[cls] : NULL;
+        e.id = (uint64_t)sqlite3_column_int64(s, 4);
+        int node = col_int(s, 8), peer = col_int(s, 9), net = col_int(s, 10);
+        e.node = node >= 0 ? tl_nm(n.node, n.nnode, node, b1, sizeof b1) : NULL;
+        e.peer = peer >= 0 ? tl_nm(n.node, n.nnode, peer, b2, sizeof b2) : NULL;
+        e.net = net >= 0 ? tl_nm(n.net, n.nnet, net, b3, sizeof b3) : NULL;
+        if (!strcmp(e.what, "done") || !strcmp(e.what, "infeasible")) {
+            e.tag = sqlite3_column_int(s, 6);
+            e.step = sqlite3_column_int(s, 7);
+        }
+        e.text = (const char *)sqlite3_column_text(s, 13);
+        if (e.text && !*e.text)
+            e.text = NULL;
+        kz_Msg msg;
+        if ((e.has_msg = event_msg(s, &msg))) {
+            if (msg.kind == KZ_MSG_TRACK) {
+                e.track_id = msg.track_id;
+                e.lat = msg.lat;
+                e.lon = msg.lon;
+                e.alt_m = msg.alt_m;
+            }
+            e.msg_text = msg.text[0] ? msg.text : NULL;
+            marking(&msg, m, mark, sizeof mark);
+            e.marking = mark;
+        }
+        rc = fn(ctx, &e);
+    }
+    if (!rc && st != SQLITE_DONE) {
+        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+        rc = KZ_EIO;
     }
     sqlite3_finalize(s);
-    names_free(&n);
+    tl_names_free(&n);
     sqlite3_close(db);
     return rc;
 }
 
-int kz_inbox_print(const char *path, FILE *out, int *count, char *err, size_t errlen)
+void kz_journal_event_text(const struct kz_journal_event *e, char *buf, size_t n)
+{
+    char t[32];
+    fmt_wall(e->wall_ns, t, sizeof t);
+    size_t l = (size_t)snprintf(buf, n, "%s %10.3fs %-10s", t, e->sim_s, e->what);
+#define ADD(...) (l += l < n ? (size_t)snprintf(buf + l, n - l, __VA_ARGS__) : 0)
+    if (e->kind)
+        ADD(" %s", e->kind);
+    if (e->track_id)
+        ADD(" %s at %.4f, %.4f, %.0f m", e->track_id, e->lat, e->lon, e->alt_m);
+    if (e->msg_text)
+        ADD(" \"%s\"", e->msg_text);
+    if (e->marking)
+        ADD(" (%s)", e->marking);
+    else if (e->cls)
+        ADD(" (%s)", e->cls);
+    if (e->id)
+        ADD(" %016" PRIx64, e->id);
+    if (e->node)
+        ADD(" at %s", e->node);
+    if (e->peer)
+        ADD(" %s %s", !strcmp(e->what, "received") ? "from" : "->", e->peer);
+    if (e->net)
+        ADD(" over %s", e->net);
+    if (e->thread >= 0)
+        ADD(" thread %d", e->thread);
+    if (e->tag >= 0)
+        ADD(" tag %d step %d", e->tag, e->step);
+    if (e->text)
+        ADD(": %s", e->text);
+#undef ADD
+}
+
+static int print_one(void *out, const struct kz_journal_event *e)
+{
+    char line[1024];
+    kz_journal_event_text(e, line, sizeof line);
+    fprintf(out, "%s\n", line);
+    return 0;
+}
+
+int kz_journal_print(const char *path, const kz_model *m, FILE *out,
+                     const struct kz_journal_filter *f, int64_t *last_seq, char *err,
+                     size_t errlen)
+{
+    return kz_journal_each(path, m, f, last_seq, print_one, out, err, errlen);
+}
+
+int kz_inbox_each(const char *path, kz_inbox_fn fn, void *ctx, char *err, size_t errlen)
 {
     sqlite3 *db;
-    *count = 0;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
         sqlite3_close(db);
@@ -246,23 +657,38 @@ int kz_inbox_print(const char *path, FILE *out, int *count, char *err, size_t er
     }
     sqlite3_busy_timeout(db, 5000);
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(db, "SELECT key, t_ns, what FROM pending WHERE state = 'open' ORDER BY key",
+    if (sqlite3_prepare_v2(db, "SELECT key, t_ns, what FROM pending WHERE state = 'open' "
+                               "ORDER BY key",
                            -1, &s, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: not a kizuna journal", path);
         sqlite3_close(db);
         return KZ_EIO;
     }
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        char t[32];
-        fmt_wall(sqlite3_column_int64(s, 1), t, sizeof t);
-        fprintf(out, "%-10" PRId64 " %s  %s\n", (int64_t)sqlite3_column_int64(s, 0), t,
-                (const char *)sqlite3_column_text(s, 2));
-        (*count)++;
+    int rc = 0;
+    while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+        const char *what = (const char *)sqlite3_column_text(s, 2);
+        struct kz_inbox_item it = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                                   what ? what : ""};
+        rc = fn(ctx, &it);
     }
     sqlite3_finalize(s);
     sqlite3_close(db);
-    return 0;
+    return rc;
 }
+
+void kz_wall_text(int64_t ns, char *buf, size_t n) { fmt_wall(ns, buf, n); }
+
+int kz_journal_nodes(const char *dir, char ***nodes, size_t *n, char *err, size_t errlen)
+{
+    int rc = tl_journal_files(dir, nodes, n);
+    if (rc == KZ_ENOTFOUND)
+        snprintf(err, errlen, "%s: cannot open the directory", dir);
+    for (size_t i = 0; i < *n; i++)
+        (*nodes)[i][strlen((*nodes)[i]) - 3] = '\0';
+    return rc;
+}
+
+void kz_journal_nodes_free(char **nodes, size_t n) { tl_strs_free(nodes, n); }
 
 /* ---- repair ------------------------------------------------------------------------------ */
 
@@ -271,7 +697,7 @@ int kz_journal_repair(const char *dir, const char *node, bool accept, bool shown
 {
     *damaged = false;
     char p[4096];
-    db_path(p, sizeof p, dir, node);
+    tl_db_path(p, sizeof p, dir, node);
     struct stat st;
     if (stat(p, &st)) {
         snprintf(err, errlen, "%s: no such journal%s", p,
@@ -312,225 +738,4 @@ int kz_journal_repair(const char *dir, const char *node, bool accept, bool shown
         return rc;
     fprintf(out, "%s\n", done);
     return 0;
-}
-
-/* ---- the audit: every journal of a directory, against each other --------------------------- */
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int64_t count_of(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *s;
-    int64_t n = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
-struct audit {
-    FILE *out;
-    int64_t collide, missing, nobody; /* shown, each on its own */
-};
-
-/* Samples node S sent to R (S's outbox) against what R kept (R's work), on R's connection with
- * S attached as `s`: every acknowledged, not superseded sample is in R's journal under its id
- * with the same bytes; what R holds under an id S sent is what S sent. Ids found go to acc. */
-static int audit_pair(struct audit *A, sqlite3 *db, int r, const struct names *n,
-                      const char *sender)
-{
-    sqlite3_stmt *s = NULL, *acc = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT o.id, o.acked_ns IS NOT NULL, o.superseded_by IS NOT NULL, "
-                           "w.root IS NOT NULL, w.sample IS o.sample, o.net FROM s.outbox o "
-                           "LEFT JOIN main.work w ON w.id = o.id WHERE o.to_node = ?1",
-                           -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.acc VALUES(?1)", -1, &acc, NULL) !=
-            SQLITE_OK) {
-        sqlite3_finalize(s);
-        return 0; /* not a journal of this format: its counts said so */
-    }
-    sqlite3_bind_int(s, 1, r);
-    char b1[16], b2[16];
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        uint64_t id = (uint64_t)sqlite3_column_int64(s, 0);
-        bool acked = sqlite3_column_int(s, 1), superseded = sqlite3_column_int(s, 2),
-             there = sqlite3_column_int(s, 3), same = sqlite3_column_int(s, 4);
-        const char *to = nm(n->node, n->nnode, r, b2, sizeof b2);
-        if (there) {
-            sqlite3_bind_int64(acc, 1, (int64_t)id);
-            sqlite3_step(acc);
-            sqlite3_reset(acc);
-            if (!same && A->collide++ < 10 && A->out)
-                fprintf(A->out, "collide: %016" PRIx64 " sent by %s to %s: %s holds other "
-                                "content under this id\n",
-                        id, sender, to, to);
-        } else if (acked && !superseded) {
-            if (A->missing++ < 10 && A->out)
-                fprintf(A->out, "missing: %016" PRIx64 " sent by %s to %s over %s, acknowledged, "
-                                "never journaled by its receiver\n",
-                        id, sender, to,
-                        nm(n->net, n->nnet, sqlite3_column_int(s, 5), b1, sizeof b1));
-        }
-    }
-    sqlite3_finalize(s);
-    sqlite3_finalize(acc);
-    return 0;
-}
-
-/* Everything receiver `path` (node index r) kept, against the outboxes of the others. */
-static int audit_receiver(struct audit *A, const char *path, int r, char **files, size_t nf,
-                          const char *dir, char *err, size_t errlen)
-{
-    struct names n;
-    sqlite3 *db = open_report(path, &n, err, errlen);
-    if (!db)
-        return KZ_EIO;
-    int rc = 0;
-    if (sqlite3_exec(db, "CREATE TEMP TABLE acc(id INTEGER PRIMARY KEY)", NULL, NULL, NULL) !=
-        SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
-        rc = KZ_EIO;
-        goto out;
-    }
-    for (size_t i = 0; i < nf && !rc; i++) {
-        char p[4096], sender[256];
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        if (!strcmp(p, path))
-            continue;
-        snprintf(sender, sizeof sender, "%.*s", (int)strlen(files[i]) - 3, files[i]);
-        sqlite3_stmt *at;
-        if (sqlite3_prepare_v2(db, "ATTACH ?1 AS s", -1, &at, NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
-            rc = KZ_EIO;
-            break;
-        }
-        /* attached with the flags of this connection: read-only */
-        sqlite3_bind_text(at, 1, p, -1, SQLITE_STATIC);
-        int st = sqlite3_step(at);
-        sqlite3_finalize(at);
-        if (st != SQLITE_DONE) {
-            snprintf(err, errlen, "%s: %s", p, sqlite3_errmsg(db));
-            rc = KZ_EIO;
-            break;
-        }
-        rc = audit_pair(A, db, r, &n, sender);
-        sqlite3_exec(db, "DETACH s", NULL, NULL, NULL);
-    }
-    /* what this node kept that no journal here sent to it */
-    sqlite3_stmt *s;
-    char b1[16], b2[16];
-    if (!rc && sqlite3_prepare_v2(db, "SELECT id, from_node FROM work WHERE id IS NOT NULL AND "
-                                      "id NOT IN (SELECT id FROM temp.acc) ORDER BY id",
-                                  -1, &s, NULL) == SQLITE_OK) {
-        while (sqlite3_step(s) == SQLITE_ROW)
-            if (A->nobody++ < 10 && A->out)
-                fprintf(A->out, "nobody sent: %016" PRIx64 " in %s's journal, from %s: no journal "
-                                "here sent it to %s\n",
-                        (uint64_t)sqlite3_column_int64(s, 0), nm(n.node, n.nnode, r, b1, sizeof b1),
-                        nm(n.node, n.nnode, sqlite3_column_int(s, 1), b2, sizeof b2),
-                        nm(n.node, n.nnode, r, b1, sizeof b1));
-        sqlite3_finalize(s);
-    }
-out:
-    names_free(&n);
-    sqlite3_close(db);
-    return rc;
-}
-
-int kz_journal_audit(const char *dir, FILE *out, struct kz_audit *res, char *err, size_t errlen)
-{
-    memset(res, 0, sizeof *res);
-    DIR *d = opendir(dir);
-    if (!d) {
-        snprintf(err, errlen, "%s: cannot open the directory", dir);
-        return KZ_EIO;
-    }
-    char **files = NULL;
-    size_t nf = 0;
-    struct dirent *de;
-    int rc = 0;
-    while ((de = readdir(d))) {
-        size_t l = strlen(de->d_name);
-        if (l > 3 && !strcmp(de->d_name + l - 3, ".db")) {
-            char **w = realloc(files, (nf + 1) * sizeof *w);
-            if (!w || !(w[nf] = strdup(de->d_name))) {
-                files = w ? w : files;
-                rc = KZ_ENOMEM;
-                break;
-            }
-            files = w;
-            nf++;
-        }
-    }
-    closedir(d);
-    if (files)
-        qsort(files, nf, sizeof *files, cmp_str);
-    int *self = calloc(nf ? nf : 1, sizeof *self);
-    if (!self)
-        rc = KZ_ENOMEM;
-    if (out && !rc)
-        fprintf(out, "%-24s %9s %9s %9s %9s %9s %9s\n", "node", "sent", "superseded", "unacked",
-                "received", "refused", "events");
-    for (size_t i = 0; i < nf && !rc; i++) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        sqlite3 *db;
-        if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "%s: %s", p, db ? sqlite3_errmsg(db) : "cannot open");
-            sqlite3_close(db);
-            rc = KZ_EIO;
-            break;
-        }
-        sqlite3_busy_timeout(db, 5000);
-        int64_t c_sent = count_of(db, "SELECT count(*) FROM outbox"),
-                c_sup = count_of(db, "SELECT count(*) FROM outbox WHERE superseded_by IS NOT NULL"),
-                c_unacked = count_of(db, "SELECT count(*) FROM outbox WHERE acked_ns IS NULL AND "
-                                         "superseded_by IS NULL"),
-                c_recv = count_of(db, "SELECT count(*) FROM work WHERE id IS NOT NULL"),
-                c_ref = count_of(db, "SELECT count(*) FROM event WHERE what = 'refused'"),
-                c_ev = count_of(db, "SELECT count(*) FROM event");
-        /* ids are unique in a journal's work: twice would mean its schema was tampered with */
-        res->duplicated += count_of(db, "SELECT count(id) - count(DISTINCT id) FROM work");
-        self[i] = (int)count_of(db, "SELECT coalesce((SELECT idx FROM names WHERE kind = 0 AND "
-                                    "id = (SELECT value FROM meta WHERE key = 'node')), -1)");
-        sqlite3_close(db);
-        if (out)
-            fprintf(out, "%-24.*s %9" PRId64 " %9" PRId64 " %9" PRId64 " %9" PRId64 " %9" PRId64
-                         " %9" PRId64 "\n",
-                    (int)strlen(files[i]) - 3, files[i], c_sent, c_sup, c_unacked, c_recv, c_ref,
-                    c_ev);
-        res->journals++;
-        res->sent += c_sent;
-        res->unacked += c_unacked;
-        res->received += c_recv;
-        res->refused += c_ref;
-    }
-    struct audit A = {out, 0, 0, 0};
-    for (size_t i = 0; i < nf && !rc; i++) {
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        rc = audit_receiver(&A, p, self[i], files, nf, dir, err, errlen);
-    }
-    if (!rc) {
-        /* a collision is a sample missing too: what its receiver holds under its id is another */
-        res->missing = A.missing + A.collide;
-        res->collide = A.collide;
-        res->unknown = A.nobody;
-        if (out)
-            fprintf(out,
-                    "%d journals: %" PRId64 " sent, %" PRId64 " received, %" PRId64
-                    " collide, %" PRId64 " missing, %" PRId64 " duplicated, %" PRId64
-                    " received but sent by no journal here, %" PRId64 " unacknowledged\n",
-                    res->journals, res->sent, res->received, A.collide, A.missing,
-                    res->duplicated, res->unknown, res->unacked);
-    }
-    for (size_t i = 0; i < nf; i++)
-        free(files[i]);
-    free(files);
-    free(self);
-    return rc;
 }

@@ -25,7 +25,10 @@ wait_inbox
 k2=$("$K" inbox --as hq --journal opj | awk 'NR==1{print $1}')
 test "$k1" != "$k2"
 "$K" decide --as hq --journal opj --key "$k2" deny --text "not now" >/dev/null
-"$K" decide --as hq --journal opj --key 999999 approve >/dev/null
+# a key nothing waits under: refused, and decide says so (exit 1, the reason on stderr)
+st=0; "$K" decide --as hq --journal opj --key 999999 approve >/dev/null 2>operr.txt || st=$?
+test "$st" -eq 1
+grep -q 'hq refused command [0-9]*: decide: nothing waits under key 999999' operr.txt
 wait
 "$K" inbox --as hq --journal opj | grep -q 'nothing waits at hq'
 test "$(sqlite3 opj/hq.db "select count(*) from event where what='done'")" -eq 1

@@ -14,9 +14,17 @@ out=$("$KZ" check -q "$S") || fail "kizuna check $S: $out"
 for n in us1 jp1; do start "$n" "$S" 90; done
 for n in us1 jp1; do until_ok 30 "$n started" started "$n"; done
 
-# (a) The sender's gate: us1 does not send it at all.
+# (a) The sender's gate: us1 does not send it at all, and kizuna send says so (exit 1).
 say "us1: a USA-only track to jp1"
-send --as us1 track --to jp1 --track US-ONLY --releasable USA
+st=0
+out=$(timeout 30 "$KZ" send --journal "$J" --as us1 track --to jp1 --track US-ONLY \
+    --releasable USA 2>&1) || st=$?
+[ "$st" -eq 1 ] || fail "send of a refused track: exit $st, not 1 ($out)"
+case $out in
+*"us1 refused command 1: "*"release gate"*) ;;
+*) fail "send of a refused track does not give the reason: $out" ;;
+esac
+is us1 "SELECT verdict FROM command WHERE seq = 1" refused "us1: the command's verdict"
 until_ok 20 "us1 to refuse it" eq us1 \
     "SELECT count(*) FROM event WHERE what='refused' AND text LIKE '%release gate%'" 1
 until_ok 10 "us1 to end it infeasible" eq us1 \
