@@ -69,6 +69,38 @@ duplicate-step)
   line "$f:73:9: error: [K010] duplicate step id 'rok-acquire' in thread 'trilateral-track'"
   $E 1 want.txt "$K" check -q "$f"
   $E 1 want.txt "$K" check -q --structure jfhq "$f" ;;
+json)
+  # check --json: the check document of docs/json.md, the same findings as the text
+  f=$SEED/K041-decide-misspelt.yaml
+  rc=0; "$K" check -q --json --structure jfhq "$f" "$DS/jfhq.yaml" > doc.json || rc=$?
+  [ $rc -eq 1 ]
+  python3 - "$f" "$DS/jfhq.yaml" <<'PY'
+import json, sys
+d = json.load(open("doc.json"))
+assert list(d) == ["files", "errors", "warnings"], list(d)
+assert d["errors"] == 1 and d["warnings"] == 0, d
+f0, f1 = d["files"]
+assert list(f0) == ["file", "errors", "warnings", "diagnostics"], list(f0)
+assert f0["file"] == sys.argv[1] and f0["errors"] == 1 and f1["file"] == sys.argv[2], d
+assert f0["diagnostics"] == [{"file": sys.argv[1], "line": 105, "col": 17, "severity": "error",
+    "code": "K040", "message": "decision 'bmd-destruction-ordr' is not in structure 'jfhq'"}], f0
+assert f1["errors"] == 0 and f1["diagnostics"] == [], f1
+PY
+  # two structures lacking the same ids: each finding once, counts as the text summary's
+  rc=0; "$K" check --json --structure "$SRC/tests/data/sim/line.yaml" \
+      --structure "$SRC/tests/data/sim/line.yaml" "$SC/nk-salvo.yaml" > doc.json 2> err.txt || rc=$?
+  [ $rc -eq 1 ]
+  n=$(python3 -c "import json; d=json.load(open('doc.json')); f=d['files'][0]; assert f['errors']==len(f['diagnostics'])==d['errors']; print(d['errors'])")
+  grep -q "line.yaml, $n errors, 0 warnings" err.txt
+  # warnings: left out of the list with --no-warnings, still counted
+  "$K" check -q --json "$SRC/tests/data/check/K030-no-source.yaml" > w.json || true
+  "$K" check -q --json --no-warnings "$SRC/tests/data/check/K030-no-source.yaml" > nw.json || true
+  python3 -c "
+import json
+w, nw = json.load(open('w.json')), json.load(open('nw.json'))
+assert w['warnings'] > 0 and w['warnings'] == nw['warnings'], (w, nw)
+assert any(g['severity'] == 'warning' for g in w['files'][0]['diagnostics'])
+assert not any(g['severity'] == 'warning' for g in nw['files'][0]['diagnostics'])" ;;
 usage)
   $E 2 - "$K" check --structure
   grep -q "option '--structure' needs a value" expect-err.txt
