@@ -1,6 +1,8 @@
 /* des.c - allocation for the event set; the hot operations are inline in des.h. */
 #include "core/des.h"
 
+#include "kizuna/util.h"
+
 #include <stdlib.h>
 
 int des_init(struct des *q, size_t cap)
@@ -30,11 +32,9 @@ void des_reset(struct des *q)
 
 int des_grow(struct des *q)
 {
-    size_t cap = q->cap ? q->cap * 2 : 16;
-    struct des_ev *h = realloc(q->h, cap * sizeof *h);
+    struct des_ev *h = kz_grow(q->h, &q->cap, q->cap + 1, sizeof *h);
     if (!h)
         return -1;
     q->h = h;
-    q->cap = cap;
     return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "kizuna/error.h"
 #include "route.h"
+#include "kizuna/util.h"
 
 const char *const eng_wait_names[WAIT_COUNT] = {"queue", "off-hours", "review", "link", "legal"};
 const char *const eng_msg_kind_names[KZ_MSG_KIND_COUNT] = {"track", "alert",  "request", "decision",
@@ -16,18 +17,15 @@ enum { EV_JOB_DONE = ENG_EV_JOB_DONE, EV_RECALL_DONE = ENG_EV_RECALL_DONE, EV_DE
 
 /* ---- pools ---------------------------------------------------------------- */
 
+/* The pools count in uint32_t (a message index is 32 bits): kz_grow with that capacity. */
 static int grow(void **v, uint32_t *cap, size_t elem, uint32_t need)
 {
-    if (need <= *cap)
-        return 0;
-    uint32_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*v, (size_t)c * elem);
+    size_t c = *cap;
+    void *p = kz_grow(*v, &c, need, elem);
     if (!p)
         return KZ_ENOMEM;
     *v = p;
-    *cap = c;
+    *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 
 #define CACHE_SETS  128
 #define CACHE_WAYS  8
@@ -60,14 +61,10 @@ struct router {
 
 static int push_edge(struct rlist *l, struct redge e)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct redge *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return KZ_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    struct redge *v = kz_grow(l->v, &l->cap, l->n + 1, sizeof *v);
+    if (!v)
+        return KZ_ENOMEM;
+    l->v = v;
     l->v[l->n++] = e;
     return 0;
 }
@@ -98,18 +95,16 @@ static int common_nets(struct router *r, int a, int b, uint32_t *off, uint32_t *
             continue;
         if (nw->topology == TOPO_HUB && nw->hub != a && nw->hub != b)
             continue; /* spokes talk through the hub, not to each other */
-        if (r->nnets == r->capnets) {
-            size_t cap = r->capnets ? r->capnets * 2 : 64;
-            int32_t *v = realloc(r->nets, cap * sizeof *v);
-            if (!v)
-                return KZ_ENOMEM;
-            r->nets = v;
-            double *c = realloc(r->nets_cost, cap * sizeof *c);
-            if (!c)
-                return KZ_ENOMEM;
-            r->nets_cost = c;
-            r->capnets = cap;
-        }
+        size_t c1 = r->capnets, c2 = r->capnets; /* two arrays, one capacity */
+        int32_t *v = kz_grow(r->nets, &c1, r->nnets + 1, sizeof *v);
+        if (!v)
+            return KZ_ENOMEM;
+        r->nets = v;
+        double *c = kz_grow(r->nets_cost, &c2, r->nnets + 1, sizeof *c);
+        if (!c)
+            return KZ_ENOMEM;
+        r->nets_cost = c;
+        r->capnets = c1;
         /* insertion by mean hop time */
         size_t i = r->nnets++;
         double t = hop_mean(r, a, b, k);

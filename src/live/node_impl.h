@@ -81,12 +81,14 @@ struct live {
     int64_t last_us;
 
     int64_t *msg_root; /* engine message -> root */
-    uint32_t cap_msg, seen_msgs;
+    size_t cap_msg;
+    uint32_t seen_msgs;
     struct msg_auth *msg_auth; /* engine message -> its proof of origin */
     uint64_t *op_gid; /* engine operation -> network-wide operation id */
     int64_t *op_root;
     uint8_t (*op_ticket)[32]; /* engine operation -> the ticket its ask carried */
-    uint32_t cap_op, seen_ops;
+    size_t cap_op;
+    uint32_t seen_ops;
     int64_t cur_root;
     uint64_t cur_gid; /* for operations a command starts */
 

@@ -7,6 +7,7 @@
 #include "kizuna/error.h"
 #include "node_impl.h"
 #include "wallclock.h"
+#include "kizuna/util.h"
 
 /* What the inbox says of a decision's approvals: a decision is reached only after answer k
  * of approver k, signed by it and carrying this holder's ticket, for every k in order. */
@@ -52,14 +53,10 @@ int nd_hold(void *ctx, uint32_t mi, enum action a, int node)
     struct root *r = root ? nd_root_find(L, root) : NULL;
     if (r)
         r->jobs++; /* the root stays open while the job waits */
-    if (L->npend == L->cappend) {
-        size_t c = L->cappend ? L->cappend * 2 : 16;
-        struct pend *v = realloc(L->pend, c * sizeof *v);
-        if (!v)
-            return KZ_ENOMEM;
-        L->pend = v;
-        L->cappend = c;
-    }
+    struct pend *v = kz_grow(L->pend, &L->cappend, L->npend + 1, sizeof *v);
+    if (!v)
+        return KZ_ENOMEM;
+    L->pend = v;
     int k = 0;
     for (size_t i = 0; i < L->npend; i++)
         k += L->pend[i].root == root;

@@ -9,18 +9,15 @@
 #include "kizuna/error.h"
 #include "node_impl.h"
 #include "wallclock.h"
+#include "kizuna/util.h"
 
 int nd_outq_push(struct outq **v, size_t *n, size_t *cap, enum dx_topic t, int net,
                  const void *sample)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 256;
-        struct outq *g = realloc(*v, c * sizeof *g);
-        if (!g)
-            return KZ_ENOMEM;
-        *v = g;
-        *cap = c;
-    }
+    struct outq *g = kz_grow(*v, cap, *n + 1, sizeof *g);
+    if (!g)
+        return KZ_ENOMEM;
+    *v = g;
     struct outq *q = &(*v)[(*n)++];
     q->t = t;
     q->net = net;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 #include "node_impl.h"
 
 /* ---- roots ----------------------------------------------------------------------------- */
@@ -74,11 +75,10 @@ void nd_root_check(struct live *L, int64_t id)
 int nd_adopt(struct live *L)
 {
     uint32_t nm = eng_nmsgs(L->eng), no = eng_nops(L->eng);
+    /* parallel arrays: the first sets the capacity, the others follow it */
     if (nm > L->cap_msg) {
-        uint32_t c = L->cap_msg ? L->cap_msg : 1024;
-        while (c < nm)
-            c *= 2;
-        int64_t *v = realloc(L->msg_root, c * sizeof *v);
+        size_t c = L->cap_msg;
+        int64_t *v = kz_grow(L->msg_root, &c, nm, sizeof *v);
         if (!v)
             return KZ_ENOMEM;
         L->msg_root = v;
@@ -89,10 +89,8 @@ int nd_adopt(struct live *L)
         L->cap_msg = c;
     }
     if (no > L->cap_op) {
-        uint32_t c = L->cap_op ? L->cap_op : 1024;
-        while (c < no)
-            c *= 2;
-        uint64_t *g = realloc(L->op_gid, c * sizeof *g);
+        size_t c = L->cap_op;
+        uint64_t *g = kz_grow(L->op_gid, &c, no, sizeof *g);
         if (!g)
             return KZ_ENOMEM;
         L->op_gid = g;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 
 struct frame {
     struct ynode *node;
@@ -69,16 +70,12 @@ static int push_child(struct builder *b, struct ynode *child, int line, int col)
         return 0;
     }
     struct frame *f = &b->stack[b->depth - 1];
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        struct ynode **v = realloc(f->v, cap * sizeof *v);
-        if (!v) {
-            b->err = KZ_ENOMEM;
-            return -1;
-        }
-        f->v = v;
-        f->cap = cap;
+    struct ynode **v = kz_grow(f->v, &f->cap, f->n + 1, sizeof *v);
+    if (!v) {
+        b->err = KZ_ENOMEM;
+        return -1;
     }
+    f->v = v;
     f->v[f->n++] = child;
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "scenario/plan.h"
 #include "core/rng.h"
 #include "stats.h"
+#include "kizuna/util.h"
 
 /* The shell's own event: a message reaches the far end of a hop. */
 enum { EV_ARRIVE = KZ_EV_SHELL /* arg: message; the hop's receiver is in w->hop_to */ };
@@ -53,7 +54,7 @@ struct worker {
     struct rng rng;
     struct director *dir;
     uint32_t *hop_to;
-    uint32_t caphop;
+    size_t caphop;
     struct acc acc;
     struct eng_stats est;
     int err;
@@ -78,16 +79,10 @@ static int net_send(void *ctx, uint32_t msg, int from, int to, int net)
 {
     struct worker *w = ctx;
     const struct kz_model *m = w->p->m;
-    if (msg >= w->caphop) {
-        uint32_t cap = w->caphop ? w->caphop : 256;
-        while (cap <= msg)
-            cap *= 2;
-        uint32_t *v = realloc(w->hop_to, cap * sizeof *v);
-        if (!v)
-            return KZ_ENOMEM;
-        w->hop_to = v;
-        w->caphop = cap;
-    }
+    uint32_t *v = kz_grow(w->hop_to, &w->caphop, (size_t)msg + 1, sizeof *v);
+    if (!v)
+        return KZ_ENOMEM;
+    w->hop_to = v;
     w->hop_to[msg] = (uint32_t)to;
     double lat = eng_prop_s(w->eng, from, to, net) + rng_dist(&w->rng, &m->networks[net].overhead);
     int64_t us = (int64_t)(lat * 1e6 + 0.5);
