@@ -20,6 +20,8 @@ enum { EV_JOB_DONE = ENG_EV_JOB_DONE, EV_RECALL_DONE = ENG_EV_RECALL_DONE, EV_DE
 /* The pools count in uint32_t (a message index is 32 bits): kz_grow with that capacity. */
 static int grow(void **v, uint32_t *cap, size_t elem, uint32_t need)
 {
+    if (need <= *cap)
+        return 0; /* also for need 0 with no array yet (kz_grow returns NULL there) */
     size_t c = *cap;
     void *p = kz_grow(*v, &c, need, elem);
     if (!p)
