@@ -138,6 +138,12 @@ static int load_structures(struct run *R, char *const *paths, int n, kz_model **
 {
     for (int i = 0; i < n; i++) {
         kz_diags *d, *e = NULL;
+        bool scen;
+        if (kz_scenario_file_is(paths[i], &scen))
+            return EXIT_RUNTIME;
+        if (scen)
+            return cli_usage("check", "'%s' is a scenario; --structure takes a structure file",
+                             paths[i]);
         if (kz_diags_create(&d))
             return EXIT_RUNTIME;
         int rc = kz_model_load_file(paths[i], &ms[i], d);
@@ -264,6 +270,8 @@ int cmd_check(int argc, char **argv)
     code = load_structures(&R, structs, nstruct, ms);
     for (size_t i = 0; code == EXIT_OK && i < nfiles; i++)
         code = check_file(&R, files[i], ms, nstruct);
+    if (code == EXIT_USAGE)
+        goto out;
     if (code == EXIT_RUNTIME)
         fputs("kizuna check: out of memory\n", stderr);
     if (code == EXIT_OK && json) {

@@ -111,6 +111,9 @@ usage)
   $E 2 - "$K" check --structure jfhg "$SC/nk-salvo.yaml"
   grep -q "did you mean 'jfhq'? (kizuna check --help)\$" expect-err.txt
   $E 2 - "$K" check --frobnicate "$SC/nk-salvo.yaml"
+  grep -qx "kizuna check: unknown option '--frobnicate' (kizuna check --help)" expect-err.txt
+  $E 2 - "$K" check --structure "$SC/hawaii-cut.yaml" "$SC/nk-salvo.yaml"
+  grep -qx "kizuna check: '$SC/hawaii-cut.yaml' is a scenario; --structure takes a structure file (kizuna check --help)" expect-err.txt
   "$K" check --help | grep -q -- '--structure F' ;;
 *)
   echo "unknown case $CASE"; exit 2 ;;
