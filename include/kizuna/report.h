@@ -58,8 +58,8 @@ int kz_report_json_all(FILE *out, const struct kz_report_group *groups, size_t n
 
 /*
  * Makes `dir` ready for kz_report_write before any work is done: created
- * (one level) if missing, and it must be a directory this process can write
- * into. Returns 0, KZ_EINVAL (NULL or empty) or KZ_EIO with a message (the
+ * with any missing parents (0777 less the umask), and it must be a directory
+ * this process can write into. Returns 0, KZ_EINVAL (NULL or empty) or KZ_EIO with a message (the
  * path and the system's reason) in err[0..errlen).
  */
 int kz_report_prepare(const char *dir, char *err, size_t errlen);

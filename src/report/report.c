@@ -155,6 +155,31 @@ out_path:
     return rc;
 }
 
+/* mkdir -p: dir and any missing parents. 0, or -1 with errno. */
+static int make_dirs(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = 0;
+    for (char *q = p + 1; rc == 0 && *q; q++) {
+        if (*q != '/' || q[-1] == '/')
+            continue;
+        *q = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            rc = -1;
+        *q = '/';
+    }
+    if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
+        rc = -1;
+    int e = errno;
+    free(p);
+    errno = e;
+    return rc;
+}
+
 int kz_report_prepare(const char *dir, char *err, size_t errlen)
 {
     if (err && errlen)
@@ -163,7 +188,7 @@ int kz_report_prepare(const char *dir, char *err, size_t errlen)
         kz_set_err(err, errlen, "report: no directory");
         return KZ_EINVAL;
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    if (make_dirs(dir) != 0) {
         kz_set_err(err, errlen, "cannot create directory '%s': %s", dir, strerror(errno));
         return KZ_EIO;
     }

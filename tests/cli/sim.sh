@@ -49,6 +49,10 @@ case_sim_out_dir() {
   expect_in simout/report.html '<svg'
   expect_in simout/report.html 'no-command'
   "$PY" -c "import json; json.load(open('simout/results.json'))" || fail "results.json is not JSON"
+  # missing parents are made too
+  kz sim --structure "$SIMD/line.yaml" --scenario "$SIMD/flash.yaml" --runs 5 --out new/deep/dir
+  expect_rc 0 "sim --out with missing parents"
+  [ -s new/deep/dir/results.json ] || fail "no new/deep/dir/results.json"
 }
 
 # --out is made and checked before the simulation starts: an impossible directory fails at

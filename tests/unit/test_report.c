@@ -453,8 +453,18 @@ static void unwritable_directory(void **state)
     struct fixture *fx = *state;
     struct kz_report_group g = {fx->s, fx->r, 2};
     char err[512] = "";
-    assert_int_equal(kz_report_write("/nonexistent-kz/dir", &g, 1, err, sizeof err), KZ_EIO);
-    assert_non_null(strstr(err, "/nonexistent-kz/dir"));
+    assert_int_equal(kz_report_write("/proc/nonexistent-kz/dir", &g, 1, err, sizeof err), KZ_EIO);
+    assert_non_null(strstr(err, "cannot create directory '/proc/nonexistent-kz/dir'"));
+    /* kz_report_prepare makes missing parents, before any work. */
+    char deep[128];
+    snprintf(deep, sizeof deep, "%s/a/b", fx->dir);
+    assert_int_equal(kz_report_prepare(deep, err, sizeof err), KZ_OK);
+    struct stat st;
+    assert_int_equal(stat(deep, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    rmdir(deep);
+    snprintf(deep, sizeof deep, "%s/a", fx->dir);
+    rmdir(deep);
     /* A file where the directory should be. */
     char file[96];
     snprintf(file, sizeof file, "%s/plain-file", fx->dir);
