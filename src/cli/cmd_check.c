@@ -27,7 +27,7 @@ static const char check_help[] =
     "  -q, --quiet       no summary line\n"
     "  --no-warnings     print errors only\n"
     "  --json            print one JSON document instead (docs/json.md, \"check\")\n\n"
-    "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage.\n";
+    "Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage, 3 runtime failure.\n";
 
 void cli_print_diags(kz_diags *d, FILE *out, bool warnings)
 {
