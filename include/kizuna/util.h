@@ -46,8 +46,10 @@ void kz_set_err(char *err, size_t errlen, const char *fmt, ...)
  * Grows the array `v` of elements of `elsize` bytes, with room for *cap of
  * them, so that it holds at least `need`: the capacity doubles (from 8) until
  * it does. Returns the (possibly moved) array, with *cap updated; `v` itself
- * when it is already large enough. On overflow or allocation failure returns
- * NULL and leaves `v` and *cap as they were (the caller still owns `v`).
+ * when it is already large enough. A NULL `v` is an empty array (whatever
+ * *cap says) and always gets one, even for need 0, so NULL means failure only:
+ * on overflow or allocation failure it returns NULL and leaves `v` and *cap as
+ * they were (the caller still owns `v`).
  * New elements are not initialised. Typical use:
  *
  *     struct item *nv = kz_grow(list->v, &list->cap, list->n + 1, sizeof *nv);

@@ -8,11 +8,11 @@
 
 void *kz_grow(void *v, size_t *cap, size_t need, size_t elsize)
 {
-    if (need <= *cap && (v || need == 0))
+    if (v && need <= *cap)
         return v;
     if (elsize == 0)
         return NULL;
-    size_t c = *cap ? *cap : 8;
+    size_t c = v && *cap ? *cap : 8; /* no array yet: its capacity is 0 whatever *cap says */
     while (c < need) {
         if (c > SIZE_MAX / 2)
             return NULL;

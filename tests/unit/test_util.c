@@ -99,6 +99,12 @@ static void growing(void **state)
     assert_int_equal(cap, before);
     assert_int_equal(v[999], 999);
     free(v);
+    /* No array yet: one is made even for need 0, so NULL always means failure. */
+    cap = 0;
+    v = kz_grow(NULL, &cap, 0, sizeof *v);
+    assert_non_null(v);
+    assert_int_equal(cap, 8);
+    free(v);
 }
 
 static void error_buffer(void **state)
