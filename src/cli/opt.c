@@ -1,7 +1,6 @@
 /* opt.c - cli_parse and the usage-error wording every kizuna command shares. */
 #include <float.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +36,9 @@ int cli_bad_value(const char *cmd, const char *opt, const char *value, const cha
 {
     const char *s = kz_suggest(value, cands, n);
     char list[512] = "";
-    size_t w = 0, shown = 0;
+    size_t w = 0, shown = 0, valid = 0;
+    for (size_t i = 0; i < n; i++)
+        valid += cands[i] != NULL;
     for (size_t i = 0; i < n && shown < MAX_LISTED && w < sizeof list; i++) {
         if (!cands[i])
             continue;
@@ -49,7 +50,7 @@ int cli_bad_value(const char *cmd, const char *opt, const char *value, const cha
     }
     if (w >= sizeof list)
         list[0] = '\0';
-    bool all = shown == n && list[0];
+    bool all = shown == valid && list[0];
     if (s)
         return cli_usage(cmd, "unknown value '%s' for %s; did you mean '%s'?%s%s", value, opt, s,
                          all ? " one of: " : "", all ? list : "");
