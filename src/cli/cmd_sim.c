@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "kizuna/catalogue.h"
+#include "kizuna/data.h"
 #include "kizuna/report.h"
 #include "kizuna/sim.h"
 #include "kizuna/util.h"
@@ -298,10 +299,27 @@ static const char compare_help[] =
     "DATA/structures/ORDER) on every shipped scenario (DATA/scenarios/*.yaml) that\n"
     "fits it, prints one table per scenario and writes one report: DIR/report.html\n"
     "(default out/compare), DIR/results.json, DIR/runs.csv (one row per replication\n"
-    "only with --csv: it is large). DATA defaults to ./data, else the installed data\n"
-    "directory. DIR is made (and checked) before anything runs.\n"
+    "only with --csv: it is large). DATA defaults to $KIZUNA_DATA when it is set,\n"
+    "else ./data when there is one, else the installed data (next to the binary, then\n"
+    "the install prefix), else the source tree's. DIR is made (and checked) before\n"
+    "anything runs.\n"
     "  --json       print {\"scenarios\": [...]}, one `kizuna sim --json` document per\n"
     "               scenario, instead of the tables (docs/json.md, \"compare\")\n";
+
+/*
+ * compare's data directory without --data: ./data when it holds structures (a checkout) and
+ * $KIZUNA_DATA is not set, else where kz_data_path finds the shipped data ($KIZUNA_DATA, the
+ * installed tree next to the binary, the install prefix, the source tree).
+ */
+static int data_dir(char *buf, size_t len, char *err, size_t errlen)
+{
+    const char *env = getenv(KZ_DATA_ENV);
+    if ((!env || !*env) && access("data/structures", R_OK) == 0) {
+        snprintf(buf, len, "data");
+        return KZ_OK;
+    }
+    return kz_data_path("", buf, len, err, errlen);
+}
 
 /* The structures that define every id scenario s uses, into fit[]; their number. */
 static size_t fitting(const kz_scenario *s, kz_model *const *ms, size_t nm, kz_model **fit,
@@ -355,14 +373,18 @@ int cmd_compare(int argc, char **argv)
         {0},
     };
     const struct cli_cmd cmd = {.name = "compare", .help = compare_help, .opts = opts};
-    int code = cli_parse(&cmd, argc, argv);
+    int code = cli_parse(&cmd, argc, argv), rc;
     if (code != CLI_GO)
         return code;
+    char found[4096], err[512];
+    if (!dir && (rc = data_dir(found, sizeof found, err, sizeof err)) != 0) {
+        fprintf(stderr, "kizuna compare: %s\n", err);
+        return rc == KZ_ENOTFOUND ? EXIT_INPUT : EXIT_RUNTIME;
+    }
     if (!dir)
-        dir = access("data/structures", R_OK) == 0 ? "data" : KZ_DATA_DIR;
+        dir = found;
     struct kz_catalogue cat;
-    char err[512];
-    int rc = kz_catalogue_load(dir, &cat, err, sizeof err);
+    rc = kz_catalogue_load(dir, &cat, err, sizeof err);
     if (rc) {
         fprintf(stderr, "kizuna compare: %s\n", err);
         return rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;

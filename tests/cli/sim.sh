@@ -146,6 +146,27 @@ for st in s["structures"]:
 PYEOF
 }
 
+# Without --data, compare run from a folder with no data/ finds the shipped data (the source
+# tree's for a binary in its build directory), and $KIZUNA_DATA overrides it.
+case_compare_finds_data() {
+  KIZUNA_DATA= kz compare --runs 5 --threads 1 --json --out o1
+  expect_rc 0 "compare from a folder without data/"
+  "$PY" -c "import json,sys; assert len(json.load(open(sys.argv[1]))['scenarios'])==5" "$T/out" ||
+    fail "not the 5 shipped scenarios"
+  mkdir -p mine/structures mine/scenarios
+  cp "$SIMD/line.yaml" mine/structures/ && cp "$SIMD/flash.yaml" mine/scenarios/
+  KIZUNA_DATA=$T/mine kz compare --runs 5 --threads 1 --json --out o2
+  expect_rc 0 "compare with KIZUNA_DATA"
+  "$PY" - "$T/out" <<'PYEOF' || fail "KIZUNA_DATA not used"
+import json, sys
+d = json.load(open(sys.argv[1]))["scenarios"]
+assert [s["name"] for s in d[0]["structures"]] == ["line"] and len(d) == 1, d
+PYEOF
+  KIZUNA_DATA=$T/nowhere kz compare --runs 5 --out o3
+  expect_rc 1 "compare with a KIZUNA_DATA that does not exist"
+  expect_in "$T/err" "KIZUNA_DATA=$T/nowhere"
+}
+
 case_sim_usage() {
   kz sim --scenario x.yaml; usage_error sim
   kz sim --structure a --scenario b --runs 0; usage_error sim
