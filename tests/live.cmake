@@ -1,5 +1,5 @@
 # live.cmake - the live network on loopback: node processes over Cyclone DDS, each test with its
-# own DDS domain (21..24) and temporary directory, so they run in parallel; and the wire decoder.
+# own DDS domain (21..25, 76) and temporary directory, so they run in parallel; and the wire decoder.
 
 # The decoder and the receiver's gates on crafted samples (no DDS).
 add_executable(test_wire live/test_wire.c)
@@ -32,7 +32,8 @@ kz_warnings(kz_rogue)
 # Node processes on loopback: tests/live/NAME.sh KIZUNA KZ_ROGUE TESTS_DATA DOMAIN, each bounded
 # by --for on its nodes and timeouts on its waits (about 3 s each, kill_restart 10 s).
 set(KZ_LIVE_ARGS $<TARGET_FILE:kizuna-cli> $<TARGET_FILE:kz_rogue> ${PROJECT_SOURCE_DIR}/tests/data)
-foreach(t delivery_3:21 release_refused:22 order_unauthorised:23 kill_restart:24 load:25)
+foreach(t delivery_3:21 release_refused:22 order_unauthorised:23 kill_restart:24 load:25
+    operator_truth:76)
   string(REPLACE ":" ";" t ${t})
   list(GET t 0 name)
   list(GET t 1 domain)
@@ -84,6 +85,21 @@ target_link_libraries(test_journal PRIVATE kizuna CycloneDDS::ddsc PkgConfig::SQ
 kz_warnings(test_journal)
 add_test(NAME test_journal COMMAND test_journal)
 set_tests_properties(test_journal PROPERTIES TIMEOUT 120)
+
+# Commands' verdicts (given in the transaction that takes them, read by kizuna send/decide)
+# and an unknown --as told from a node without a journal; built like test_journal.
+add_executable(test_verdict live/test_verdict.c
+  ${PROJECT_SOURCE_DIR}/src/live/journal.c ${PROJECT_SOURCE_DIR}/src/live/journal_check.c
+  ${PROJECT_SOURCE_DIR}/src/live/tools.c ${PROJECT_SOURCE_DIR}/src/live/journal_audit.c
+  ${PROJECT_SOURCE_DIR}/src/live/command.c ${PROJECT_SOURCE_DIR}/src/live/command_enc.c
+  $<TARGET_OBJECTS:kizuna_idl>)
+target_include_directories(test_verdict PRIVATE ${PROJECT_SOURCE_DIR}/src ${KZ_IDL_OUT})
+target_compile_definitions(test_verdict PRIVATE _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)
+target_link_libraries(test_verdict PRIVATE kizuna CycloneDDS::ddsc PkgConfig::SQLITE
+  PkgConfig::CMOCKA)
+kz_warnings(test_verdict)
+add_test(NAME test_verdict COMMAND test_verdict)
+set_tests_properties(test_verdict PROPERTIES TIMEOUT 60)
 
 # kizuna journal --repair: reports, changes nothing unless the loss is accepted (--yes), then
 # the journal is sound; a file that is not a kizuna journal is refused and left as it was.

@@ -276,6 +276,15 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
                     char *err, size_t errlen);
 void kz_exercise_result_free(struct kz_exercise_result *r);
 
+/*
+ * Where a live time falls in the simulator's distribution for the same structure and
+ * scenario: the share of all of sim's replications of thread `thread` that took at most
+ * took_s (their empirical CDF there, in [0, 1]; replications that never completed count as
+ * longer). NaN when took_s < 0 (the live thread did not complete) or out of memory.
+ */
+struct kz_sim_result; /* kizuna/sim.h */
+double kz_live_percentile(const struct kz_sim_result *sim, size_t thread, double took_s);
+
 /* ---- PKI and DDS Security (src/live/pki.c) ----------------------------------------- */
 
 /*

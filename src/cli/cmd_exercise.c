@@ -1,5 +1,6 @@
 /* cmd_exercise.c - `kizuna exercise`: a scenario live over DDS, beside the simulator's answer. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +10,14 @@
 
 #include "cli.h"
 #include "kizuna/live.h"
+#include "kizuna/util.h"
+#include "live_cli.h"
+#include "opt.h"
 
 static const char help[] =
     "usage: kizuna exercise --structure FILE --scenario FILE [--speed X] [--journal DIR]\n"
     "                       [--runs N] [--seed S] [--domain N] [--secure PKI | --insecure]\n"
-    "                       [--timeout SECONDS] [--quiet]\n\n"
+    "                       [--timeout SECONDS] [--quiet] [--json]\n\n"
     "Starts one `kizuna node --auto` process per headquarters of the structure on this\n"
     "machine, plays the scenario in real time x X (default 60) as the exercise director,\n"
     "and prints each thread's live time beside the simulator's distribution for the same\n"
@@ -26,69 +30,130 @@ static const char help[] =
     "  --secure PKI   use this PKI instead (kizuna pki init --structure FILE --out PKI)\n"
     "  --insecure     lab only: the nodes run --insecure --force, with no authentication\n"
     "                 at all, whatever the networks' classification\n"
-    "  --timeout S    stop after S wall seconds of scenario (default: the horizon)\n";
+    "  --timeout S    stop after S wall seconds of scenario (default: the horizon)\n"
+    "  --json         the results as one JSON document (docs/json.md, \"exercise\"); the\n"
+    "                 progress lines then go to stderr\n";
+
+/* exercise --json: the exercise document of docs/json.md. */
+static int result_json(const kz_model *m, const kz_scenario *s, double speed, const char *dir,
+                       const struct kz_exercise_result *live, const kz_sim_result *sim)
+{
+    bool ok = true;
+    json_t *o = json_object(), *th = json_array();
+    live_json_put(o, "structure", live_json_str(kz_model_name(m)), &ok);
+    live_json_put(o, "scenario", live_json_str(kz_scenario_name(s)), &ok);
+    live_json_put(o, "speed", live_json_num(speed), &ok);
+    live_json_put(o, "nodes", json_integer(live->nnodes), &ok);
+    live_json_put(o, "commands", json_integer(live->commands), &ok);
+    live_json_put(o, "wall_s", live_json_num(live->wall_s), &ok);
+    live_json_put(o, "scenario_s", live_json_num(live->scenario_s), &ok);
+    live_json_put(o, "startup_s", live_json_num(live->startup_s), &ok);
+    for (int t = 0; ok && t < live->nthreads; t++) {
+        const struct kz_exercise_thread *lt = &live->threads[t];
+        const struct kz_thread_stats *st = kz_sim_result_thread(sim, (size_t)t);
+        json_t *x = json_object(), *sm = json_object();
+        bool done = lt->took_s >= 0;
+        live_json_put(x, "name", live_json_str(lt->name), &ok);
+        live_json_put(x, "took_s", done ? live_json_num(lt->took_s) : json_null(), &ok);
+        live_json_put(x, "deadline_s", live_json_num(lt->deadline_s), &ok);
+        live_json_put(x, "met", json_boolean(lt->met), &ok);
+        live_json_put(x, "stopped_step",
+                      lt->stopped_step >= 0 ? json_integer(lt->stopped_step) : json_null(), &ok);
+        live_json_put(x, "why", live_json_str(lt->why), &ok);
+        live_json_put(x, "legal_s", live_json_num(lt->legal_s), &ok);
+        live_json_put(x, "legal_node", live_json_str(lt->legal_node), &ok);
+        live_json_put(sm, "p50_s", live_json_num(st->p50_s), &ok);
+        live_json_put(sm, "p90_s", live_json_num(st->p90_s), &ok);
+        live_json_put(sm, "p99_s", live_json_num(st->p99_s), &ok);
+        live_json_put(sm, "deadline_met", live_json_num(st->deadline_met), &ok);
+        live_json_put(x, "sim", sm, &ok);
+        live_json_put(x, "percentile",
+                      live_json_num(kz_live_percentile(sim, (size_t)t, lt->took_s)), &ok);
+        ok = ok && !json_array_append_new(th, x);
+    }
+    live_json_put(o, "threads", th, &ok);
+    live_json_put(o, "audit", live_audit_json(dir, &live->audit), &ok);
+    return live_json_emit(o, ok, false) ? EXIT_OK : EXIT_RUNTIME;
+}
+
+static void result_text(const kz_model *m, const kz_scenario *s, double speed, long runs,
+                        const char *dir, const struct kz_exercise_result *live,
+                        const kz_sim_result *sim)
+{
+    printf("\nexercise %s on %s: %d node processes, speed %gx, %.1f s of scenario in %.1f s "
+           "(start-up %.1f s)\n",
+           kz_scenario_name(s), kz_model_name(m), live->nnodes, speed, live->scenario_s,
+           live->wall_s, live->startup_s);
+    printf("journals %s: %lld samples sent, %lld received, %lld missing, %lld duplicated, "
+           "%lld unacknowledged, %lld refused\n\n",
+           dir, (long long)live->audit.sent, (long long)live->audit.received,
+           (long long)live->audit.missing, (long long)live->audit.duplicated,
+           (long long)live->audit.unacked, (long long)live->audit.refused);
+    printf("%-24s %10s %9s %5s   %10s %10s %10s %9s %9s\n", "thread", "live", "deadline", "met",
+           "sim p50", "sim p90", "sim p99", "sim met", "live pct");
+    for (int t = 0; t < live->nthreads; t++) {
+        const struct kz_exercise_thread *lt = &live->threads[t];
+        const struct kz_thread_stats *st = kz_sim_result_thread(sim, (size_t)t);
+        char a[32], b[32], c[32], e[32], f[32], pct[16] = "-";
+        if (lt->took_s >= 0)
+            kz_fmt_dur(lt->took_s, KZ_DUR_TABLE, a, sizeof a);
+        else
+            snprintf(a, sizeof a, "n/c");
+        kz_fmt_dur(lt->deadline_s, KZ_DUR_TABLE, b, sizeof b);
+        kz_fmt_dur(st->p50_s, KZ_DUR_TABLE, c, sizeof c);
+        kz_fmt_dur(st->p90_s, KZ_DUR_TABLE, e, sizeof e);
+        kz_fmt_dur(st->p99_s, KZ_DUR_TABLE, f, sizeof f);
+        double q = kz_live_percentile(sim, (size_t)t, lt->took_s);
+        if (q == q)
+            snprintf(pct, sizeof pct, "%.0f%%", q * 100);
+        printf("%-24s %10s %9s %5s   %10s %10s %10s %8.1f%% %9s\n", lt->name, a, b,
+               lt->met ? "yes" : "no", c, e, f, st->deadline_met * 100, pct);
+        if (lt->why)
+            printf("%-24s stopped: %s\n", "", lt->why);
+    }
+    printf("\nlive: one replication in real time x %g over DDS; sim: %ld replications. "
+           "`live pct` is where the live time falls in the simulated distribution.\n",
+           speed, runs);
+}
 
 int cmd_exercise(int argc, char **argv)
 {
     const char *structure = NULL, *scenario = NULL, *dir = NULL;
     struct kz_exercise_options o = {0};
     o.speed = 60;
-    o.seed = 1;
-    o.progress = stdout;
-    double runs = 1000, d;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (cli_is_help(a)) {
-            fputs(help, stdout);
-            return EXIT_OK;
-        } else if (!strcmp(a, "--quiet")) {
-            o.progress = NULL;
-            continue;
-        } else if (!strcmp(a, "--insecure")) {
-            o.insecure = true;
-            continue;
-        }
-        if (!v) {
-            fprintf(stderr, "kizuna exercise: %s needs a value\n", a);
-            return EXIT_USAGE;
-        }
-        i++;
-        if (!strcmp(a, "--structure")) {
-            structure = v;
-        } else if (!strcmp(a, "--scenario")) {
-            scenario = v;
-        } else if (!strcmp(a, "--journal")) {
-            dir = v;
-        } else if (!strcmp(a, "--secure")) {
-            o.secure_dir = v;
-        } else if (!strcmp(a, "--speed") && cli_number(v, &o.speed) && o.speed > 0 && o.speed <= 1e5) {
-        } else if (!strcmp(a, "--runs") && cli_number(v, &runs) && runs >= 1 && runs <= 1e7) {
-        } else if (!strcmp(a, "--seed") && cli_number(v, &d) && d >= 0) {
-            o.seed = (uint64_t)d;
-        } else if (!strcmp(a, "--domain") && cli_number(v, &d) && d >= 0 && d <= 230 && d == (int)d) {
-            o.domain = (uint32_t)d;
-        } else if (!strcmp(a, "--timeout") && cli_number(v, &o.timeout_s) && o.timeout_s > 0) {
-        } else {
-            fprintf(stderr, "kizuna exercise: bad argument %s %s (see --help)\n", a, v);
-            return EXIT_USAGE;
-        }
-    }
-    if (!structure || !scenario) {
-        fprintf(stderr, "kizuna exercise: --structure and --scenario are required\n");
-        return EXIT_USAGE;
-    }
-    if (o.insecure && o.secure_dir) {
-        fprintf(stderr, "kizuna exercise: --secure and --insecure exclude each other\n");
-        return EXIT_USAGE;
-    }
+    bool quiet = false, json = false;
+    long runs = 1000, seed = 1, domain = 0;
+    const struct cli_opt opts[] = {
+        CLI_STR_OPT("--structure", &structure, CLI_REQUIRED),
+        CLI_STR_OPT("--scenario", &scenario, CLI_REQUIRED),
+        CLI_STR_OPT("--journal", &dir, 0),
+        CLI_STR_OPT("--secure", &o.secure_dir, 0),
+        CLI_FLAG_OPT("--insecure", &o.insecure),
+        {.name = "--speed", .kind = CLI_DOUBLE, .dst = &o.speed, .dlo = 0, .dhi = 1e5,
+         .flags = CLI_ABOVE_LO},
+        CLI_LONG_OPT("--runs", &runs, 1, 10000000),
+        CLI_LONG_OPT("--seed", &seed, 0, LONG_MAX),
+        CLI_LONG_OPT("--domain", &domain, 0, 230),
+        {.name = "--timeout", .kind = CLI_DOUBLE, .dst = &o.timeout_s, .dlo = 0, .dhi = 1e9,
+         .flags = CLI_ABOVE_LO},
+        CLI_FLAG_OPT("--quiet", &quiet),
+        CLI_FLAG_OPT("--json", &json),
+        {0}};
+    const struct cli_cmd cmd = {.name = "exercise", .help = help, .opts = opts};
+    int code = cli_parse(&cmd, argc, argv);
+    if (code != CLI_GO)
+        return code;
+    o.seed = (uint64_t)seed;
+    o.domain = (uint32_t)domain;
+    o.progress = quiet ? NULL : json ? stderr : stdout;
+    if (o.insecure && o.secure_dir)
+        return cli_usage("exercise", "--secure and --insecure exclude each other");
     if (o.insecure)
         fprintf(stderr,
                 "kizuna exercise: WARNING: --insecure: every node runs --insecure --force.\n"
                 "  Nothing the nodes send or receive is authenticated or encrypted, whatever\n"
                 "  the classification of their networks: any process that reaches the DDS\n"
                 "  domain can read everything and write as any headquarters. Lab use only.\n");
-    int code;
     kz_model *m = cli_load_checked(structure, true, &code);
     if (!m)
         return code;
@@ -131,65 +196,23 @@ int cmd_exercise(int argc, char **argv)
         return rc == KZ_ENOTFOUND ? EXIT_INPUT : EXIT_RUNTIME; /* e.g. --secure: no such PKI */
     }
     struct kz_sim_options so = {0};
-    so.runs = (long)runs;
+    so.runs = runs;
     so.seed = o.seed;
     so.has_seed = true;
     kz_sim_result *sim = NULL;
     rc = kz_sim_run(m, s, &so, &sim, err, sizeof err);
     if (rc) {
         fprintf(stderr, "kizuna exercise: simulation: %s\n", err);
-        kz_exercise_result_free(live);
-        kz_scenario_free(s);
-        kz_model_free(m);
-        return EXIT_RUNTIME;
+        code = EXIT_RUNTIME;
+    } else if (json) {
+        code = result_json(m, s, o.speed, dir, live, sim);
+    } else {
+        result_text(m, s, o.speed, so.runs, dir, live, sim);
+        code = EXIT_OK;
     }
-    printf("\nexercise %s on %s: %d node processes, speed %gx, %.1f s of scenario in %.1f s "
-           "(start-up %.1f s)\n",
-           kz_scenario_name(s), kz_model_name(m), live->nnodes, o.speed, live->scenario_s,
-           live->wall_s, live->startup_s);
-    printf("journals %s: %lld samples sent, %lld received, %lld missing, %lld duplicated, "
-           "%lld unacknowledged, %lld refused\n\n",
-           dir, (long long)live->audit.sent, (long long)live->audit.received,
-           (long long)live->audit.missing, (long long)live->audit.duplicated,
-           (long long)live->audit.unacked, (long long)live->audit.refused);
-    printf("%-24s %10s %9s %5s   %10s %10s %10s %9s %9s\n", "thread", "live", "deadline", "met",
-           "sim p50", "sim p90", "sim p99", "sim met", "live pct");
-    for (int t = 0; t < live->nthreads; t++) {
-        const struct kz_exercise_thread *lt = &live->threads[t];
-        const struct kz_thread_stats *st = kz_sim_result_thread(sim, (size_t)t);
-        char a[32], b[32], c[32], e[32], f[32];
-        if (lt->took_s >= 0)
-            cli_fmt_s(lt->took_s, a, sizeof a);
-        else
-            snprintf(a, sizeof a, "n/c");
-        cli_fmt_s(lt->deadline_s, b, sizeof b);
-        cli_fmt_s(st->p50_s, c, sizeof c);
-        cli_fmt_s(st->p90_s, e, sizeof e);
-        cli_fmt_s(st->p99_s, f, sizeof f);
-        /* where the live time falls in the simulated distribution */
-        char pct[16] = "-";
-        if (lt->took_s >= 0) {
-            static double xs[1024], fr[1024];
-            size_t k = kz_sim_result_cdf(sim, (size_t)t, xs, fr, 1024);
-            double q = 1.0;
-            for (size_t i = 0; i < k; i++)
-                if (xs[i] >= lt->took_s) {
-                    q = fr[i];
-                    break;
-                }
-            snprintf(pct, sizeof pct, "%.0f%%", q * 100);
-        }
-        printf("%-24s %10s %9s %5s   %10s %10s %10s %8.1f%% %9s\n", lt->name, a, b,
-               lt->met ? "yes" : "no", c, e, f, st->deadline_met * 100, pct);
-        if (lt->why)
-            printf("%-24s stopped: %s\n", "", lt->why);
-    }
-    printf("\nlive: one replication in real time x %g over DDS; sim: %ld replications. "
-           "`live pct` is where the live time falls in the simulated distribution.\n",
-           o.speed, so.runs);
     kz_sim_result_free(sim);
     kz_exercise_result_free(live);
     kz_scenario_free(s);
     kz_model_free(m);
-    return EXIT_OK;
+    return code;
 }

@@ -37,90 +37,50 @@ static kz_model *model_of(const char *dir, const char *node)
     return m;
 }
 
-/* "2026-12-02T01:53:25.289Z" */
-static void iso_time(int64_t ns, char *buf, size_t n)
-{
-    time_t t = (time_t)(ns / 1000000000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    size_t k = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + k, n - k, ".%03dZ", (int)(ns / 1000000 % 1000));
-}
-
-/* jansson's setters fail only when out of memory; one flag collects it. */
-static void put(json_t *o, const char *k, json_t *v, bool *ok)
-{
-    if (!v || json_object_set_new(o, k, v))
-        *ok = false;
-}
-
-static void put_str(json_t *o, const char *k, const char *v, bool *ok)
-{
-    if (v)
-        put(o, k, json_string(v), ok);
-}
-
-/* Writes one JSON document on a line of its own; false when out of memory. */
-static bool emit(json_t *o, bool ok)
-{
-    char *s = ok ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
-                 : NULL;
-    json_decref(o);
-    if (!s)
-        return false;
-    puts(s);
-    free(s);
-    return true;
-}
-
-/* One event as a JSON object (docs/json.md, "Live"). */
+/* One event as a JSON object (docs/json.md, "Journal event"); `journal`: its node. */
 static json_t *event_json(const char *journal, const struct kz_journal_event *e, bool *ok)
 {
     json_t *o = json_object();
     char t[40], id[24];
-    iso_time(e->wall_ns, t, sizeof t);
     if (!o) {
         *ok = false;
         return NULL;
     }
-    put_str(o, "journal", journal, ok);
-    put(o, "seq", json_integer(e->seq), ok);
-    put(o, "time", json_string(t), ok);
-    put(o, "sim_s", json_real(e->sim_s), ok);
-    put(o, "event", json_string(e->what), ok);
-    put_str(o, "kind", e->kind, ok);
-    put_str(o, "classification", e->cls, ok);
-    put_str(o, "marking", e->marking, ok);
-    if (e->id) {
-        snprintf(id, sizeof id, "%016" PRIx64, e->id);
-        put(o, "id", json_string(id), ok);
-    }
-    put_str(o, "node", e->node, ok);
-    put_str(o, "peer", e->peer, ok);
-    put_str(o, "network", e->net, ok);
-    if (e->thread >= 0)
-        put(o, "thread", json_integer(e->thread), ok);
-    if (e->tag >= 0) {
-        put(o, "tag", json_integer(e->tag), ok);
-        put(o, "step", json_integer(e->step), ok);
-    }
+    kz_wall_text(e->wall_ns, t, sizeof t);
+    snprintf(id, sizeof id, "%016" PRIx64, e->id);
+    live_json_put(o, "seq", json_integer(e->seq), ok);
+    live_json_put(o, "wall_ns", json_integer(e->wall_ns), ok);
+    live_json_put(o, "wall", json_string(t), ok);
+    live_json_put(o, "sim_s", live_json_num(e->sim_s), ok);
+    live_json_put(o, "node", live_json_str(journal ? journal : e->node), ok);
+    live_json_put(o, "what", json_string(e->what), ok);
+    live_json_put(o, "kind", live_json_str(e->kind), ok);
+    live_json_put(o, "id", live_json_str(e->id ? id : NULL), ok);
+    live_json_put(o, "peer", live_json_str(e->peer), ok);
+    live_json_put(o, "net", live_json_str(e->net), ok);
+    live_json_put(o, "thread", e->thread >= 0 ? json_integer(e->thread) : json_null(), ok);
+    live_json_put(o, "step", e->step >= 0 ? json_integer(e->step) : json_null(), ok);
+    live_json_put(o, "tag", e->tag >= 0 ? json_integer(e->tag) : json_null(), ok);
+    live_json_put(o, "classification", live_json_str(e->cls), ok);
+    live_json_put(o, "marking", live_json_str(e->marking), ok);
+    live_json_put(o, "text", live_json_str(e->text), ok);
+    json_t *tr = json_null();
     if (e->track_id) {
-        json_t *tr = json_object();
-        put(tr, "id", json_string(e->track_id), ok);
-        put(tr, "lat", json_real(e->lat), ok);
-        put(tr, "lon", json_real(e->lon), ok);
-        put(tr, "alt_m", json_real(e->alt_m), ok);
-        put(o, "track", tr, ok);
+        tr = json_object();
+        live_json_put(tr, "id", live_json_str(e->track_id), ok);
+        live_json_put(tr, "lat", live_json_num(e->lat), ok);
+        live_json_put(tr, "lon", live_json_num(e->lon), ok);
+        live_json_put(tr, "alt_m", live_json_num(e->alt_m), ok);
     }
-    put_str(o, "message", e->msg_text, ok);
-    put_str(o, "text", e->text, ok);
+    live_json_put(o, "track", tr, ok);
+    live_json_put(o, "message_text", live_json_str(e->msg_text), ok);
     return o;
 }
 
 struct out {
     bool json;
     const char *journal; /* the node whose journal it is */
-    bool nomem;
+    json_t *events;      /* journal --json: collected, else each is a JSON line */
 };
 
 static int out_event(void *ctx, const struct kz_journal_event *e)
@@ -134,17 +94,18 @@ static int out_event(void *ctx, const struct kz_journal_event *e)
     }
     bool ok = true;
     json_t *o = event_json(c->journal, e, &ok);
-    if (!emit(o, ok))
-        c->nomem = true;
-    return c->nomem ? KZ_ENOMEM : 0;
+    if (c->events)
+        return ok && !json_array_append_new(c->events, o) ? 0 : KZ_ENOMEM;
+    return live_json_emit(o, ok, true) ? 0 : KZ_ENOMEM;
 }
 
-/* The events of DIR/NODE.db (or the file `path`) after *seq that pass f. */
+/* The events of DIR/NODE.db (or the file `path`) after *seq that pass f: printed, or added
+ * to `events` (JSON). */
 static int show(const char *path, const char *node, const kz_model *m,
-                const struct kz_journal_filter *f, int64_t *seq, bool json, char *err,
-                size_t errlen)
+                const struct kz_journal_filter *f, int64_t *seq, bool json, json_t *events,
+                char *err, size_t errlen)
 {
-    struct out c = {json, node, false};
+    struct out c = {json, node, events};
     int rc = kz_journal_each(path, m, f, seq, out_event, &c, err, errlen);
     if (rc == KZ_ENOMEM)
         snprintf(err, errlen, "out of memory");
@@ -157,7 +118,8 @@ static const char inbox_help[] =
     "usage: kizuna inbox --as NODE [--journal DIR] [--json]\n\n"
     "Lists the decisions waiting for an operator at NODE: KEY, since when, what.\n"
     "Answer with kizuna decide --as NODE --key KEY approve|deny.\n"
-    "  --json   one JSON document: {\"node\": NODE, \"waiting\": [{\"key\", \"since\", \"what\"}]}\n";
+    "  --json   one JSON document: {\"node\": NODE, \"waiting\": [{\"key\", \"wall_ns\", \"wall\",\n"
+    "           \"what\"}]} (docs/json.md)\n";
 
 struct inbox_ctx {
     bool json;
@@ -177,10 +139,11 @@ static int inbox_one(void *ctx, const struct kz_inbox_item *it)
     }
     bool ok = true;
     json_t *o = json_object();
-    iso_time(it->t_ns, t, sizeof t);
-    put(o, "key", json_integer(it->key), &ok);
-    put(o, "since", json_string(t), &ok);
-    put(o, "what", json_string(it->what), &ok);
+    kz_wall_text(it->t_ns, t, sizeof t);
+    live_json_put(o, "key", json_integer(it->key), &ok);
+    live_json_put(o, "wall_ns", json_integer(it->t_ns), &ok);
+    live_json_put(o, "wall", json_string(t), &ok);
+    live_json_put(o, "what", live_json_str(it->what), &ok);
     return ok && !json_array_append_new(c->list, o) ? 0 : KZ_ENOMEM;
 }
 
@@ -211,9 +174,9 @@ int cmd_inbox(int argc, char **argv)
     if (json) {
         bool ok = true;
         json_t *o = json_object();
-        put(o, "node", json_string(node), &ok);
-        put(o, "waiting", c.list, &ok);
-        return emit(o, ok) ? EXIT_OK : EXIT_RUNTIME;
+        live_json_put(o, "node", live_json_str(node), &ok);
+        live_json_put(o, "waiting", c.list, &ok);
+        return live_json_emit(o, ok, false) ? EXIT_OK : EXIT_RUNTIME;
     }
     if (!c.n)
         printf("nothing waits at %s\n", node);
@@ -289,7 +252,7 @@ int cmd_watch(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     code = EXIT_OK;
     while (!stop_flag) {
-        if ((rc = show(path, node, m, &f, &seq, json, err, sizeof err))) {
+        if ((rc = show(path, node, m, &f, &seq, json, NULL, err, sizeof err))) {
             fprintf(stderr, "kizuna watch: %s\n", err);
             code = rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
             break;
@@ -315,8 +278,8 @@ static const char journal_help[] =
     "Prints the journals of DIR (the audit table, then every NODE.db in node order; --node:\n"
     "that node's alone) or of one file: who sent, received, refused (with the reason) and\n"
     "decided what, when (UTC wall time, then scenario time).\n" FILTER_HELP
-    "  --json       one JSON object per event and line (JSON lines; docs/json.md), each\n"
-    "               naming its journal; with --audit, one object with the counts\n"
+    "  --json       one JSON document (docs/json.md): {\"journal\": DIR, \"events\": [...]},\n"
+    "               every selected node's events in time order; with --audit, the counts\n"
     "--audit checks the journals of DIR against each other: every sample acknowledged is\n"
     "journaled by its receiver with the same content, and nothing is kept that no journal\n"
     "here sent; exit 1 if not.\n"
@@ -353,20 +316,55 @@ static int repair(const char *dir, const char *node, bool yes)
     return EXIT_OK;
 }
 
-static int audit_json(const struct kz_audit *a)
+json_t *live_audit_json(const char *dir, const struct kz_audit *a)
 {
     bool ok = true;
     json_t *o = json_object();
-    put(o, "journals", json_integer(a->journals), &ok);
-    put(o, "sent", json_integer(a->sent), &ok);
-    put(o, "received", json_integer(a->received), &ok);
-    put(o, "refused", json_integer(a->refused), &ok);
-    put(o, "unacknowledged", json_integer(a->unacked), &ok);
-    put(o, "missing", json_integer(a->missing), &ok);
-    put(o, "collide", json_integer(a->collide), &ok);
-    put(o, "duplicated", json_integer(a->duplicated), &ok);
-    put(o, "unknown", json_integer(a->unknown), &ok);
-    return emit(o, ok) ? 0 : EXIT_RUNTIME;
+    live_json_put(o, "journal", live_json_str(dir), &ok);
+    live_json_put(o, "journals", json_integer(a->journals), &ok);
+    live_json_put(o, "sent", json_integer(a->sent), &ok);
+    live_json_put(o, "received", json_integer(a->received), &ok);
+    live_json_put(o, "refused", json_integer(a->refused), &ok);
+    live_json_put(o, "unacked", json_integer(a->unacked), &ok);
+    live_json_put(o, "missing", json_integer(a->missing), &ok);
+    live_json_put(o, "collide", json_integer(a->collide), &ok);
+    live_json_put(o, "duplicated", json_integer(a->duplicated), &ok);
+    live_json_put(o, "unknown", json_integer(a->unknown), &ok);
+    live_json_put(o, "clean", json_boolean(!a->missing && !a->duplicated && !a->unknown), &ok);
+    if (!ok)
+        json_decref(o);
+    return ok ? o : NULL;
+}
+
+/* Events of several journals in time order (stable: a journal's own order is kept). */
+static int by_wall(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t p = json_integer_value(json_object_get(x, "wall_ns")),
+               q = json_integer_value(json_object_get(y, "wall_ns"));
+    if (p != q)
+        return p < q ? -1 : 1;
+    return x < y ? -1 : x > y; /* never equal objects: the order they were added in */
+}
+
+/* journal --json: {"journal": DIR, "events": [...]}, every node's in time order. */
+static int events_json(const char *dir, json_t *events)
+{
+    size_t n = json_array_size(events);
+    json_t **v = malloc((n ? n : 1) * sizeof *v), *sorted = json_array();
+    bool ok = v && sorted;
+    for (size_t i = 0; ok && i < n; i++)
+        v[i] = json_array_get(events, i);
+    if (ok)
+        qsort(v, n, sizeof *v, by_wall);
+    for (size_t i = 0; ok && i < n; i++)
+        ok = !json_array_append(sorted, v[i]);
+    free(v);
+    json_decref(events);
+    json_t *o = json_object();
+    live_json_put(o, "journal", live_json_str(dir), &ok);
+    live_json_put(o, "events", sorted, &ok);
+    return live_json_emit(o, ok, false) ? 0 : EXIT_RUNTIME;
 }
 
 /* NODE of DIR/NODE.db, and DIR, into buffers */
@@ -380,7 +378,7 @@ static void split(const char *path, char *dir, size_t dn, char *node, size_t nn)
 
 /* Every journal of DIR (or --node's), in node order, filtered. */
 static int show_dir(const char *dir, const char *only, const struct kz_journal_filter *f,
-                    bool json, char *err, size_t errlen)
+                    json_t *events, char *err, size_t errlen)
 {
     char **nodes = NULL;
     size_t n = 0;
@@ -391,10 +389,10 @@ static int show_dir(const char *dir, const char *only, const struct kz_journal_f
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s.db", dir, nodes[i]);
-        if (!json && !only)
+        if (!events && !only)
             printf("\n%s:\n", path);
         int64_t seq = 0;
-        rc = show(path, nodes[i], m, f, &seq, json, err, errlen);
+        rc = show(path, nodes[i], m, f, &seq, events != NULL, events, err, errlen);
     }
     kz_model_free(m);
     kz_journal_nodes_free(nodes, n);
@@ -432,11 +430,15 @@ int cmd_journal(int argc, char **argv)
         split(target, dir, sizeof dir, nd, sizeof nd);
         kz_model *m = model_of(dir, nd);
         int64_t seq = 0;
-        rc = show(target, nd, m, &f, &seq, json, err, sizeof err);
+        json_t *ev = json ? json_array() : NULL;
+        rc = json && !ev ? KZ_ENOMEM : show(target, nd, m, &f, &seq, json, ev, err, sizeof err);
         kz_model_free(m);
-        if (rc)
+        if (rc) {
+            json_decref(ev);
             fprintf(stderr, "kizuna journal: %s\n", err);
-        return rc == KZ_ENOMEM ? EXIT_RUNTIME : rc ? EXIT_INPUT : EXIT_OK;
+            return rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
+        }
+        return json ? events_json(target, ev) : EXIT_OK;
     }
     if (node && (rc = kz_live_node_check(target, node, NULL, err, sizeof err)))
         return live_bad_node("journal", rc, err);
@@ -448,13 +450,17 @@ int cmd_journal(int argc, char **argv)
         return EXIT_INPUT;
     }
     if (audit) {
-        if (json && (code = audit_json(&a)))
-            return code;
+        if (json && !live_json_emit(live_audit_json(target, &a), true, false))
+            return EXIT_RUNTIME;
         return a.missing || a.duplicated || a.unknown ? EXIT_INPUT : EXIT_OK;
     }
-    if ((rc = show_dir(target, node, &f, json, err, sizeof err))) {
+    json_t *ev = json ? json_array() : NULL;
+    if (json && !ev)
+        return EXIT_RUNTIME;
+    if ((rc = show_dir(target, node, &f, ev, err, sizeof err))) {
+        json_decref(ev);
         fprintf(stderr, "kizuna journal: %s\n", err);
         return rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
     }
-    return EXIT_OK;
+    return json ? events_json(target, ev) : EXIT_OK;
 }

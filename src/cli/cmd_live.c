@@ -147,7 +147,9 @@ int cmd_node(int argc, char **argv)
 
 #define WAIT_HELP                                                                                  \
     "  --wait SECS  wait at most this long for the node's verdict (default 5)\n"                \
-    "  --no-wait    queue it and return at once: nothing is known of the verdict yet\n\n"       \
+    "  --no-wait    queue it and return at once: nothing is known of the verdict yet\n"         \
+    "  --json       the verdict as one JSON document: {\"node\", \"command\", \"verdict\":\n"       \
+    "               accepted|refused|queued|not taken|taken, \"reason\"} (docs/json.md)\n\n"      \
     "The node gives its verdict in the step that takes the command (it looks every 5 ms):\n"     \
     "refused, with the reason, when it cannot carry the command out as it takes it (a key\n"     \
     "nothing waits under, an order to a node it has no command over, no route past the\n"      \
@@ -213,8 +215,21 @@ static kz_model *model_for(const char *cmd, const char *structure, const char *d
 
 struct waiting {
     double secs;
-    bool none;
+    bool none, json;
 };
+
+/* send/decide --json: {"node", "command", "verdict", "reason"} (docs/json.md). */
+static int verdict_json(const char *node, int64_t seq, const char *verdict, const char *reason,
+                        int code)
+{
+    bool ok = true;
+    json_t *o = json_object();
+    live_json_put(o, "node", live_json_str(node), &ok);
+    live_json_put(o, "command", json_integer(seq), &ok);
+    live_json_put(o, "verdict", json_string(verdict), &ok);
+    live_json_put(o, "reason", live_json_str(reason), &ok);
+    return live_json_emit(o, ok, false) ? code : EXIT_RUNTIME;
+}
 
 /* Queues the command text at the node, then waits for its verdict (see WAIT_HELP). */
 static int queue(const char *cmd, kz_model *m, const char *dir, const char *node,
@@ -234,6 +249,8 @@ static int queue(const char *cmd, kz_model *m, const char *dir, const char *node
         return rc == KZ_ECHECK || rc == KZ_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
     }
     if (w->none) {
+        if (w->json)
+            return verdict_json(node, seq, "queued", NULL, EXIT_OK);
         printf("queued command %" PRId64 " at %s (not yet taken by the node)\n", seq, node);
         return EXIT_OK;
     }
@@ -242,6 +259,12 @@ static int queue(const char *cmd, kz_model *m, const char *dir, const char *node
         fprintf(stderr, "kizuna %s: queued command %" PRId64 " at %s, but its verdict cannot "
                         "be read: %s\n", cmd, seq, node, err);
         return EXIT_RUNTIME;
+    }
+    if (w->json) {
+        static const char *const names[] = {"not taken", "taken", "accepted", "refused"};
+        static const int codes[] = {EXIT_TIMEOUT, EXIT_OK, EXIT_OK, EXIT_INPUT};
+        return verdict_json(node, seq, names[v.state],
+                            v.state == KZ_VERDICT_REFUSED ? v.reason : NULL, codes[v.state]);
     }
     switch (v.state) {
     case KZ_VERDICT_QUEUED:
@@ -295,7 +318,7 @@ int cmd_send(int argc, char **argv)
     const char *node = NULL, *dir = DEFAULT_JOURNAL, *structure = NULL, *file = NULL,
                *kind = NULL;
     struct kz_command_args a = {0};
-    struct waiting w = {5, false};
+    struct waiting w = {5, false, false};
     const struct cli_opt opts[] = {
         CLI_STR_OPT("--as", &node, CLI_REQUIRED),
         CLI_STR_OPT("--journal", &dir, 0),
@@ -303,6 +326,7 @@ int cmd_send(int argc, char **argv)
         CLI_STR_OPT("--file", &file, 0),
         CLI_DOUBLE_OPT("--wait", &w.secs, 0, 3600),
         CLI_FLAG_OPT("--no-wait", &w.none),
+        CLI_FLAG_OPT("--json", &w.json),
         CLI_STR_OPT("--to", &a.to, 0),
         CLI_STR_OPT("--track", &a.track, 0),
         CLI_DOUBLE_OPT("--lat", &a.lat, -90, 90),
@@ -359,7 +383,7 @@ int cmd_decide(int argc, char **argv)
     static const char *const answers[] = {"approve", "deny", NULL};
     const char *node = NULL, *dir = DEFAULT_JOURNAL, *answer = NULL;
     struct kz_command_args a = {.kind = "decide"};
-    struct waiting w = {5, false};
+    struct waiting w = {5, false, false};
     long key = 0;
     const struct cli_opt opts[] = {
         CLI_STR_OPT("--as", &node, CLI_REQUIRED),
@@ -369,6 +393,7 @@ int cmd_decide(int argc, char **argv)
         CLI_STR_OPT("--text", &a.text, 0),
         CLI_DOUBLE_OPT("--wait", &w.secs, 0, 3600),
         CLI_FLAG_OPT("--no-wait", &w.none),
+        CLI_FLAG_OPT("--json", &w.json),
         {0}};
     const struct cli_cmd cmd = {.name = "decide", .help = decide_help, .opts = opts,
                                 .pos = &answer, .maxpos = 1, .minpos = 1,

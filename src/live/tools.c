@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
+#include "kizuna/sim.h"
 #include "kizuna/util.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -689,6 +691,25 @@ int kz_journal_nodes(const char *dir, char ***nodes, size_t *n, char *err, size_
 }
 
 void kz_journal_nodes_free(char **nodes, size_t n) { tl_strs_free(nodes, n); }
+
+/* ---- live against simulated -------------------------------------------------------------- */
+
+double kz_live_percentile(const struct kz_sim_result *sim, size_t thread, double took_s)
+{
+    if (!(took_s >= 0))
+        return NAN;
+    size_t cap = 4096;
+    double *x = malloc(cap * sizeof *x), *fr = malloc(cap * sizeof *fr), q = 0;
+    size_t k = x && fr ? kz_sim_result_cdf(sim, thread, x, fr, cap) : 0;
+    if (!x || !fr)
+        q = NAN;
+    /* the empirical CDF at took_s: the share of all replications that took at most as long */
+    for (size_t i = 0; i < k && x[i] <= took_s; i++)
+        q = fr[i];
+    free(x);
+    free(fr);
+    return q;
+}
 
 /* ---- repair ------------------------------------------------------------------------------ */
 
