@@ -87,6 +87,14 @@ has "$T/w1" "track T9 at 35.5000, 139.2500, 9000 m (S//REL TO USA)"
 run 0 "$T/w2" watch --journal "$J" --as us2 --from-start --for 0.5 --what received --json
 has "$T/w2" '"track":{"id":"T9","lat":35.5,"lon":139.25,"alt_m":9000}'
 has "$T/w2" '"message_text":"launch detected"'
+run 0 "$T/j3" journal "$J" --json --kind alert
+has "$T/j3" '"journal": "'"$J"'",'
+has "$T/j3" '"marking": "S//REL TO USA, JPN",'
+has "$T/j3" '"message_text": "launch detected"'
+run 0 "$T/j4" journal "$J" --audit --json
+has "$T/j4" '"clean": true'
+run 0 "$T/i1" inbox --journal "$J" --as us1 --json
+has "$T/i1" '"waiting": []'
 
 for n in us1 us2 us3; do stop "$n"; done
 is us2 "SELECT count(*) FROM event e, event s WHERE s.what='started' AND e.what='stopped'
