@@ -18,6 +18,14 @@ unset KIZUNA_DATA || true
 # a shipped structure by name: found under the binary's prefix, not in the source tree
 "$P/bin/kizuna" check --structure jfhq "$P/share/kizuna/scenarios/nk-salvo.yaml" 2> err.txt
 grep -q "against $P/share/kizuna/structures/jfhq.yaml, 0 errors" err.txt
+# compare, from a folder without data/, runs the installed structures on the installed
+# scenarios: one scenario taken out of the installed tree (the source tree still has it) is
+# not run
+rm "$P/share/kizuna/scenarios/taiwan-korea.yaml"
+"$P/bin/kizuna" compare --runs 20 --threads 1 --out cmp > compare.txt
+grep -q '^scenario nk-salvo: ' compare.txt && grep -q '^jfhq ' compare.txt
+if grep -q '^scenario taiwan-korea' compare.txt; then echo "compare read the source tree"; exit 1; fi
+test "$(grep -c '^scenario ' compare.txt)" -eq 4 && test -s cmp/report.html
 # the tree still works once moved (the data is found next to the binary)
 mv "$P" "$WORK/moved"
 "$WORK/moved/bin/kizuna" check --structure jfhq-4star "$WORK/moved/share/kizuna/scenarios/nk-salvo.yaml" 2> err.txt
