@@ -69,37 +69,25 @@ add_test(NAME fuzz_node_regressions COMMAND sh -c
   "$<TARGET_FILE:fuzz_node_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/node/*")
 set_tests_properties(fuzz_node_regressions PROPERTIES TIMEOUT 120)
 
-# The journal on its own (no DDS): each kind of damage refused at open and repaired, command
-# bounds, receipts, track coalescing, duplicates and replays, the audit. Built from its sources,
-# so it does not wait for the rest of the live library. `test_journal --bench`: the per-commit
-# cost of the commit counter and its sidecar.
-add_executable(test_journal live/test_journal.c
-  ${PROJECT_SOURCE_DIR}/src/live/journal.c ${PROJECT_SOURCE_DIR}/src/live/journal_check.c
-  ${PROJECT_SOURCE_DIR}/src/live/tools.c ${PROJECT_SOURCE_DIR}/src/live/journal_audit.c
-  ${PROJECT_SOURCE_DIR}/src/live/command.c ${PROJECT_SOURCE_DIR}/src/live/command_enc.c
-  $<TARGET_OBJECTS:kizuna_idl>)
-target_include_directories(test_journal PRIVATE ${PROJECT_SOURCE_DIR}/src ${KZ_IDL_OUT})
-target_compile_definitions(test_journal PRIVATE _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)
-target_link_libraries(test_journal PRIVATE kizuna CycloneDDS::ddsc PkgConfig::SQLITE
-  PkgConfig::CMOCKA)
-kz_warnings(test_journal)
-add_test(NAME test_journal COMMAND test_journal)
-set_tests_properties(test_journal PROPERTIES TIMEOUT 120)
-
-# Commands' verdicts (given in the transaction that takes them, read by kizuna send/decide)
-# and an unknown --as told from a node without a journal; built like test_journal.
-add_executable(test_verdict live/test_verdict.c
-  ${PROJECT_SOURCE_DIR}/src/live/journal.c ${PROJECT_SOURCE_DIR}/src/live/journal_check.c
-  ${PROJECT_SOURCE_DIR}/src/live/tools.c ${PROJECT_SOURCE_DIR}/src/live/journal_audit.c
-  ${PROJECT_SOURCE_DIR}/src/live/command.c ${PROJECT_SOURCE_DIR}/src/live/command_enc.c
-  $<TARGET_OBJECTS:kizuna_idl>)
-target_include_directories(test_verdict PRIVATE ${PROJECT_SOURCE_DIR}/src ${KZ_IDL_OUT})
-target_compile_definitions(test_verdict PRIVATE _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)
-target_link_libraries(test_verdict PRIVATE kizuna CycloneDDS::ddsc PkgConfig::SQLITE
-  PkgConfig::CMOCKA)
-kz_warnings(test_verdict)
-add_test(NAME test_verdict COMMAND test_verdict)
-set_tests_properties(test_verdict PROPERTIES TIMEOUT 60)
+# The journal on its own (no DDS), built from its sources so it does not wait for the rest of
+# the live library. test_journal: each kind of damage refused at open and repaired, command
+# bounds, receipts, track coalescing, duplicates and replays, the audit (`test_journal --bench`:
+# the per-commit cost of the commit counter and its sidecar). test_verdict: commands' verdicts
+# (given in the transaction that takes them, read by kizuna send/decide) and an unknown --as
+# told from a node without a journal.
+foreach(t test_journal test_verdict)
+  add_executable(${t} live/${t}.c
+    ${PROJECT_SOURCE_DIR}/src/live/journal.c ${PROJECT_SOURCE_DIR}/src/live/journal_check.c
+    ${PROJECT_SOURCE_DIR}/src/live/tools.c ${PROJECT_SOURCE_DIR}/src/live/journal_audit.c
+    ${PROJECT_SOURCE_DIR}/src/live/command.c ${PROJECT_SOURCE_DIR}/src/live/command_enc.c
+    $<TARGET_OBJECTS:kizuna_idl>)
+  target_include_directories(${t} PRIVATE ${PROJECT_SOURCE_DIR}/src ${KZ_IDL_OUT})
+  target_compile_definitions(${t} PRIVATE _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)
+  target_link_libraries(${t} PRIVATE kizuna CycloneDDS::ddsc PkgConfig::SQLITE PkgConfig::CMOCKA)
+  kz_warnings(${t})
+  add_test(NAME ${t} COMMAND ${t})
+  set_tests_properties(${t} PROPERTIES TIMEOUT 120)
+endforeach()
 
 # kizuna journal --repair: reports, changes nothing unless the loss is accepted (--yes), then
 # the journal is sound; a file that is not a kizuna journal is refused and left as it was.

@@ -148,14 +148,11 @@ int kz_journal_audit(const char *dir, FILE *out, struct kz_audit *res, char *err
     for (size_t i = 0; i < nf && !rc; i++) {
         char p[4096];
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        sqlite3 *db;
-        if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "%s: %s", p, db ? sqlite3_errmsg(db) : "cannot open");
-            sqlite3_close(db);
+        sqlite3 *db = tl_open_report(p, NULL, err, errlen);
+        if (!db) {
             rc = KZ_EIO;
             break;
         }
-        sqlite3_busy_timeout(db, 5000);
         int64_t c_sent = count_of(db, "SELECT count(*) FROM outbox"),
                 c_sup = count_of(db, "SELECT count(*) FROM outbox WHERE superseded_by IS NOT NULL"),
                 c_unacked = count_of(db, "SELECT count(*) FROM outbox WHERE acked_ns IS NULL AND "

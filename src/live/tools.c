@@ -138,7 +138,8 @@ const char *tl_nm(char **v, int n, int i, char *buf, size_t len)
     return buf;
 }
 
-/* A journal opened read-only for a report, with its names; NULL with err when it cannot be. */
+/* A journal opened read-only for a report, with its names (n NULL: none); NULL with err when
+ * it cannot be. */
 sqlite3 *tl_open_report(const char *path, struct tl_names *n, char *err, size_t errlen)
 {
     sqlite3 *db;
@@ -148,7 +149,8 @@ sqlite3 *tl_open_report(const char *path, struct tl_names *n, char *err, size_t 
         return NULL;
     }
     sqlite3_busy_timeout(db, 5000);
-    names_load(db, n);
+    if (n)
+        names_load(db, n);
     return db;
 }
 
@@ -266,12 +268,14 @@ static int build(const kz_model *m, const struct kz_command_args *a, struct comm
 {
     static const char *const kinds[] = {"track", "alert", "report", "request", "order",
                                         "phase", "decide", NULL};
-    memset(c, 0, sizeof *c);
-    c->decision = c->assets = c->phase = -1;
-    c->attr.thread = -1;
-    c->attr.prec = KZ_PREC_IMMEDIATE;
-    c->attr.cls = CL_S;
-    c->attr.releasable = m->nnations >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << m->nnations) - 1);
+    /* the defaults are cmd_parse's (precedence, classification, releasability ...): one place */
+    kz_diags *d;
+    if (kz_diags_create(&d))
+        return KZ_ENOMEM;
+    int rc = cmd_parse(m, "defaults", "{cmd: stop}", 11, c, d);
+    kz_diags_destroy(d);
+    if (rc)
+        return rc;
     c->repeat = 1;
     int k = one_of(kinds, a->kind), x;
     if (k < 0) {
@@ -340,13 +344,9 @@ int kz_live_verdict(const char *journal_dir, const char *node, int64_t seq, stru
     memset(v, 0, sizeof *v);
     char p[4096];
     tl_db_path(p, sizeof p, journal_dir, node);
-    sqlite3 *db;
-    if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", p, db ? sqlite3_errmsg(db) : "cannot open");
-        sqlite3_close(db);
+    sqlite3 *db = tl_open_report(p, NULL, err, errlen);
+    if (!db)
         return KZ_EIO;
-    }
-    sqlite3_busy_timeout(db, 5000);
     sqlite3_stmt *s;
     int rc = 0;
     /* a journal whose node never ran this kizuna has no verdicts: taken or not, then */
@@ -651,13 +651,9 @@ int kz_journal_print(const char *path, const kz_model *m, FILE *out,
 
 int kz_inbox_each(const char *path, kz_inbox_fn fn, void *ctx, char *err, size_t errlen)
 {
-    sqlite3 *db;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
-        sqlite3_close(db);
+    sqlite3 *db = tl_open_report(path, NULL, err, errlen);
+    if (!db)
         return KZ_EIO;
-    }
-    sqlite3_busy_timeout(db, 5000);
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(db, "SELECT key, t_ns, what FROM pending WHERE state = 'open' "
                                "ORDER BY key",
