@@ -28,10 +28,6 @@ int cmd_pki(int argc, char **argv);
 
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);
-/* A whole argument as a number (no trailing text, no overflow). Kept for the commands not yet
- * on opt.h: new code uses CLI_LONG/CLI_DOUBLE options or cli_long/cli_double (opt.h), which
- * print the one wording of a bad value. */
-bool cli_number(const char *s, double *out);
 /* Prints every diagnostic, sorted, to stderr or stdout. */
 void cli_print_diags(kz_diags *d, FILE *out, bool warnings);
 /* Loads and checks a structure; prints problems to stderr. `strict` (simulation) refuses a
@@ -42,9 +38,6 @@ kz_model *cli_load_checked(const char *path, bool strict, int *exit_code);
 kz_scenario *cli_load_scenario(const char *path, int *code);
 /* Every id the scenario uses is in the structure; prints the places that are not. */
 bool cli_fits(const kz_scenario *s, const kz_model *m, int *code);
-/* Seconds as 12.3s, 4m05s or 2h10m; "-" for NaN, "n/c" for infinity: kz_fmt_dur's table
- * style (kizuna/util.h), which new code calls directly. */
-void cli_fmt_s(double s, char *buf, size_t n);
 /* Resolves --phase of command `cmd` ("show"); an unknown phase is a usage error printed with
  * a suggestion (opt.h's wording), returning -2. -1 means all. */
 int cli_phase_for(const char *cmd, const kz_model *m, const char *phase);

@@ -83,7 +83,8 @@ static void on_progress(void *ctx, long done, long total)
 
 /* ---- the table ------------------------------------------------------------------------ */
 
-void cli_fmt_s(double s, char *buf, size_t n)
+/* A duration in the table: 12.3s, 4m05s, 2h10m; "-" for none, "n/c" for not completed. */
+static void dur(double s, char *buf, size_t n)
 {
     kz_fmt_dur(s, KZ_DUR_TABLE, buf, n);
 }
@@ -101,13 +102,13 @@ static void print_table(FILE *out, const kz_scenario *s, kz_sim_result *const *r
         for (size_t k = 0; k < kz_sim_result_nthreads(res[i]); k++) {
             const struct kz_thread_stats *th = kz_sim_result_thread(res[i], k);
             char a[16], b[16], c[16], d[16], wbuf[96];
-            cli_fmt_s(th->p50_s, a, sizeof a);
-            cli_fmt_s(th->p90_s, b, sizeof b);
-            cli_fmt_s(th->p99_s, c, sizeof c);
-            cli_fmt_s(th->deadline_mean_s, d, sizeof d);
+            dur(th->p50_s, a, sizeof a);
+            dur(th->p90_s, b, sizeof b);
+            dur(th->p99_s, c, sizeof c);
+            dur(th->deadline_mean_s, d, sizeof d);
             if (th->wait_node >= 0) {
                 char ws[16];
-                cli_fmt_s(th->wait_node_s, ws, sizeof ws);
+                dur(th->wait_node_s, ws, sizeof ws);
                 snprintf(wbuf, sizeof wbuf, "%s (%s, %s/run)", th->wait_node_id, th->wait_kind, ws);
             } else {
                 snprintf(wbuf, sizeof wbuf, "-");

@@ -1,10 +1,8 @@
 /* main.c - the `kizuna` command: dispatches to subcommands. */
-#include <float.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "kizuna/error.h"
 #include "kizuna/util.h"
 #include "opt.h"
 
@@ -46,11 +44,6 @@ static void usage(FILE *out)
 bool cli_is_help(const char *arg)
 {
     return !strcmp(arg, "-h") || !strcmp(arg, "--help");
-}
-
-bool cli_number(const char *s, double *out)
-{
-    return kz_parse_double(s, -DBL_MAX, DBL_MAX, out) == KZ_OK;
 }
 
 /* "kizuna: unknown command 'smi'; did you mean 'sim'? (kizuna --help)" */

@@ -80,6 +80,21 @@ case_usage_one_wording() {
   expect_in "$T/err" "did you mean '--version'?"
 }
 
+# Every command kizuna --help lists speaks the same dialect: an unknown option is a usage
+# error in the one wording, and --help prints the command's usage and exits 0.
+case_every_command_one_wording() {
+  "$K" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{exit}' >cmds.txt
+  [ "$(wc -l <cmds.txt)" -ge 14 ] || { cat cmds.txt >&2; fail "kizuna --help lists too few commands"; }
+  while read -r c; do
+    kz "$c" --bogus-opt
+    usage_error "$c"
+    expect_in "$T/err" "unknown option '--bogus-opt'"
+    kz "$c" --help
+    expect_rc 0 "$c --help"
+    expect_in "$T/out" "usage: kizuna $c"
+  done <cmds.txt
+}
+
 case_help_each() {
   kz --help; expect_rc 0 "--help"; expect_in "$T/out" check
   for c in check show draw sim trace compare; do
