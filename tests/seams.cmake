@@ -21,3 +21,8 @@ target_link_libraries(test_command PRIVATE kizuna_live kz_test_support)
 kz_warnings(test_command)
 add_test(NAME test_command COMMAND test_command)
 set_tests_properties(test_command PROPERTIES TIMEOUT 60)
+
+# The director live: the same rules as the simulator's (legal wait, stopped step, reason).
+add_test(NAME live_director COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/live/director.sh
+  $<TARGET_FILE:kizuna-cli> ${PROJECT_SOURCE_DIR}/tests/data 89)
+set_tests_properties(live_director PROPERTIES TIMEOUT 120 LABELS live)
