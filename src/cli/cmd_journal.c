@@ -96,7 +96,10 @@ static int out_event(void *ctx, const struct kz_journal_event *e)
     json_t *o = event_json(c->journal, e, &ok);
     if (c->events)
         return ok && !json_array_append_new(c->events, o) ? 0 : KZ_ENOMEM;
-    return live_json_emit(o, ok, true) ? 0 : KZ_ENOMEM;
+    if (!live_json_emit(o, ok, true))
+        return KZ_ENOMEM;
+    fflush(stdout); /* watch --json: each line as its event comes */
+    return 0;
 }
 
 /* The events of DIR/NODE.db (or the file `path`) after *seq that pass f: printed, or added
