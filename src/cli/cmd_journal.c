@@ -431,6 +431,8 @@ int cmd_journal(int argc, char **argv)
     if (tl > 3 && !strcmp(target + tl - 3, ".db")) {
         char dir[4096], nd[256];
         split(target, dir, sizeof dir, nd, sizeof nd);
+        if ((rc = kz_live_node_check(dir, nd, NULL, err, sizeof err)))
+            return live_bad_node("journal", rc, err);
         kz_model *m = model_of(dir, nd);
         int64_t seq = 0;
         json_t *ev = json ? json_array() : NULL;

@@ -58,6 +58,8 @@ run 2 "$T/u4" send --journal "$J" --as us22 alert --to us2 --text x
 has "$T/u4" "no node 'us22'"
 has "$T/u4" "did you mean 'us2'?"
 run 2 "$T/u5" inbox --journal "$J" --as usone
+run 2 "$T/u7" journal "$J/us33.db"
+has "$T/u7" "no node 'us33' in the journals of $J; did you mean 'us3'?"
 run 2 "$T/u6" send --journal "$J" --as us1 alert --to us02 --text x
 has "$T/u6" "unknown node 'us02' for --to; did you mean 'us2'?"
 
