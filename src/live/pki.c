@@ -24,6 +24,7 @@
 #include <openssl/x509v3.h>
 
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 #include "kizuna/live.h"
 #include "model/model_impl.h"
 
@@ -44,19 +45,6 @@ static const char gov_xsd[] =
 static const char perm_xsd[] =
     "http://www.omg.org/spec/DDS-SECURITY/20170901/omg_shared_ca_permissions.xsd";
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- growable text -------------------------------------------------------- */
 
 /* A text under construction; after an allocation failure it only records `oom`. */
@@ -70,18 +58,12 @@ static void text_add(struct text *t, const char *s, size_t n)
 {
     if (t->oom)
         return;
-    if (t->n + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 1024;
-        while (cap < t->n + n + 1)
-            cap *= 2;
-        char *p = realloc(t->p, cap);
-        if (!p) {
-            t->oom = true;
-            return;
-        }
-        t->p = p;
-        t->cap = cap;
+    char *p = kz_grow(t->p, &t->cap, t->n + n + 1, 1);
+    if (!p) {
+        t->oom = true;
+        return;
     }
+    t->p = p;
     memcpy(t->p + t->n, s, n);
     t->n += n;
     t->p[t->n] = '\0';
@@ -148,13 +130,13 @@ static int ossl_fail(struct pki *P, const char *what)
     if (e)
         ERR_error_string_n(e, reason, sizeof reason);
     ERR_clear_error();
-    set_err(P->err, P->errlen, "%s: %s", what, reason);
+    kz_set_err(P->err, P->errlen, "%s: %s", what, reason);
     return KZ_EIO;
 }
 
 static int oom(struct pki *P)
 {
-    set_err(P->err, P->errlen, "out of memory");
+    kz_set_err(P->err, P->errlen, "out of memory");
     return KZ_ENOMEM;
 }
 
@@ -222,7 +204,7 @@ static int make_dirs(struct pki *P, const char *dir, mode_t mode)
             continue;
         *s = '\0';
         if (mkdir(p, last ? mode : 0755) != 0 && errno != EEXIST) {
-            set_err(P->err, P->errlen, "cannot create directory '%s': %s", p, strerror(errno));
+            kz_set_err(P->err, P->errlen, "cannot create directory '%s': %s", p, strerror(errno));
             rc = KZ_EIO;
             break;
         }
@@ -232,7 +214,7 @@ static int make_dirs(struct pki *P, const char *dir, mode_t mode)
     }
     struct stat st;
     if (rc == 0 && (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))) {
-        set_err(P->err, P->errlen, "'%s' is not a directory", dir);
+        kz_set_err(P->err, P->errlen, "'%s' is not a directory", dir);
         rc = KZ_EIO;
     }
     free(p);
@@ -254,13 +236,13 @@ static int write_file(struct pki *P, const char *rel, const void *data, size_t l
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (excl ? O_EXCL : O_TRUNC);
     int fd = open(path, flags, secret ? 0600 : 0644);
     if (fd < 0) {
-        set_err(P->err, P->errlen, "cannot create '%s': %s", path, strerror(errno));
+        kz_set_err(P->err, P->errlen, "cannot create '%s': %s", path, strerror(errno));
         rc = KZ_EIO;
         goto out_path;
     }
     /* A key file left by an earlier, failed run keeps its old mode through O_TRUNC. */
     if (secret && fchmod(fd, 0600) != 0) {
-        set_err(P->err, P->errlen, "cannot chmod '%s': %s", path, strerror(errno));
+        kz_set_err(P->err, P->errlen, "cannot chmod '%s': %s", path, strerror(errno));
         rc = KZ_EIO;
         goto out_fd;
     }
@@ -269,7 +251,7 @@ static int write_file(struct pki *P, const char *rel, const void *data, size_t l
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            set_err(P->err, P->errlen, "cannot write '%s': %s", path,
+            kz_set_err(P->err, P->errlen, "cannot write '%s': %s", path,
                     strerror(w < 0 ? errno : EIO));
             rc = KZ_EIO;
             goto out_fd;
@@ -279,7 +261,7 @@ static int write_file(struct pki *P, const char *rel, const void *data, size_t l
     }
 out_fd:
     if (close(fd) != 0 && rc == 0) {
-        set_err(P->err, P->errlen, "cannot write '%s': %s", path, strerror(errno));
+        kz_set_err(P->err, P->errlen, "cannot write '%s': %s", path, strerror(errno));
         rc = KZ_EIO;
     }
     if (rc != 0)
@@ -631,11 +613,11 @@ static int refuse_existing_ca(struct pki *P)
     int rc = KZ_EIO;
     struct stat st;
     if (lstat(ca_path, &st) == 0)
-        set_err(P->err, P->errlen,
+        kz_set_err(P->err, P->errlen,
                 "'%s' exists: refusing to replace a CA (remove it or choose another directory)",
                 ca_path);
     else if (errno != ENOENT)
-        set_err(P->err, P->errlen, "cannot check '%s': %s", ca_path, strerror(errno));
+        kz_set_err(P->err, P->errlen, "cannot check '%s': %s", ca_path, strerror(errno));
     else
         rc = 0;
     free(ca_path);
@@ -645,13 +627,13 @@ static int refuse_existing_ca(struct pki *P)
 int kz_pki_init(const kz_model *m, const char *out_dir, char *err, size_t errlen)
 {
     if (!m || !out_dir || !*out_dir) {
-        set_err(err, errlen, "kz_pki_init: no structure or no directory");
+        kz_set_err(err, errlen, "kz_pki_init: no structure or no directory");
         return KZ_EINVAL;
     }
     struct pki P = {.m = m, .dir = out_dir, .err = err, .errlen = errlen};
     for (size_t i = 0; i < m->nnodes; i++)
         if (!safe_id(m->nodes[i].id)) {
-            set_err(err, errlen, "node id '%s' cannot name a directory", m->nodes[i].id);
+            kz_set_err(err, errlen, "node id '%s' cannot name a directory", m->nodes[i].id);
             return KZ_ECHECK;
         }
     ou_of(m->name ? m->name : "", P.ou);
@@ -723,11 +705,11 @@ int kz_pki_security_xml(const char *dir, const char *node, char *buf, size_t len
                         size_t errlen)
 {
     if (!dir || !node || !buf) {
-        set_err(err, errlen, "kz_pki_security_xml: no directory, node or buffer");
+        kz_set_err(err, errlen, "kz_pki_security_xml: no directory, node or buffer");
         return KZ_EINVAL;
     }
     if (!safe_id(node)) {
-        set_err(err, errlen, "no identity for node '%s' under '%s'", node, dir);
+        kz_set_err(err, errlen, "no identity for node '%s' under '%s'", node, dir);
         return KZ_ENOTFOUND;
     }
     char *abs[NSEC] = {NULL};
@@ -737,15 +719,15 @@ int kz_pki_security_xml(const char *dir, const char *node, char *buf, size_t len
                                         : path_of(dir, sec_files[i].file, NULL);
         struct stat st;
         if (!p) {
-            set_err(err, errlen, "out of memory");
+            kz_set_err(err, errlen, "out of memory");
             rc = KZ_ENOMEM;
         } else if (!(abs[i] = realpath(p, NULL))) {
             bool gone = errno == ENOENT || errno == ENOTDIR;
-            set_err(err, errlen, "%s '%s': %s", gone ? "missing" : "cannot resolve", p,
+            kz_set_err(err, errlen, "%s '%s': %s", gone ? "missing" : "cannot resolve", p,
                     strerror(errno));
             rc = gone ? KZ_ENOTFOUND : KZ_EIO;
         } else if (stat(abs[i], &st) != 0 || !S_ISREG(st.st_mode)) {
-            set_err(err, errlen, "missing '%s': not a regular file", p);
+            kz_set_err(err, errlen, "missing '%s': not a regular file", p);
             rc = KZ_ENOTFOUND;
         }
         free(p);
@@ -768,10 +750,10 @@ int kz_pki_security_xml(const char *dir, const char *node, char *buf, size_t len
         }
         text_puts(&t, "</AccessControl></Security>");
         if (t.oom) {
-            set_err(err, errlen, "out of memory");
+            kz_set_err(err, errlen, "out of memory");
             rc = KZ_ENOMEM;
         } else if (t.n + 1 > len) {
-            set_err(err, errlen, "the <Security> element for '%s' needs %zu bytes, have %zu", node,
+            kz_set_err(err, errlen, "the <Security> element for '%s' needs %zu bytes, have %zu", node,
                     t.n + 1, len);
             rc = KZ_ELIMIT;
         } else {

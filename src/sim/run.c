@@ -98,15 +98,7 @@ static void fmt_t(int64_t us, char *buf, size_t n)
              (long long)(s % 60), (long long)ms);
 }
 
-static void fmt_dur(double s, char *buf, size_t n)
-{
-    if (s < 60)
-        snprintf(buf, n, "%.1fs", s);
-    else if (s < 3600)
-        snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
-    else
-        snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
-}
+static void fmt_dur(double s, char *buf, size_t n) { kz_fmt_dur(s, KZ_DUR_TABLE, buf, n); }
 
 static const char *nid(const struct worker *w, int i)
 {
