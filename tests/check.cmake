@@ -12,7 +12,7 @@ set_tests_properties(test_datadir PROPERTIES TIMEOUT 30)
 # kizuna check [--structure F] SCENARIO...: one test per case of tests/check/scenario.sh, each in
 # a directory of its own (parallel ctest). The seeded scenarios are tests/data/check/scenario/.
 foreach(case alone fits unknown-ids decide-misspelt order-misspelt no-decider order-before-decide
-             duplicate-step json usage)
+             duplicate-step broken-structure json usage)
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/check-${case})
   file(MAKE_DIRECTORY ${dir})
   add_test(NAME check_scenario_${case}

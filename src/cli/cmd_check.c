@@ -162,14 +162,17 @@ static int load_structures(struct run *R, char *const *paths, int n, kz_model **
     return EXIT_OK;
 }
 
-/* One scenario file: alone, or bound to every structure that loaded. */
+/* One scenario file: bound to every structure that loaded, else alone (no --structure, or
+ * none of them loaded: their errors are printed, the scenario's own still count). */
 static int check_scenario(struct run *R, const char *path, kz_model **ms, int nms, kz_diags *d)
 {
     kz_scenario *s = NULL;
-    int rc = kz_scenario_load_file(path, &s, d);
-    if (rc == KZ_OK && nms == 0) {
+    int rc = kz_scenario_load_file(path, &s, d), bound = 0;
+    for (int i = 0; rc == KZ_OK && i < nms; i++)
+        bound += ms[i] != NULL;
+    if (rc == KZ_OK && bound == 0) {
         rc = kz_scenario_check(s, d);
-        R->scenarios_alone++;
+        R->scenarios_alone += nms == 0;
     }
     for (int i = 0; rc != KZ_ENOMEM && s && i < nms; i++)
         if (ms[i]) {

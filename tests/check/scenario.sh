@@ -59,6 +59,13 @@ no-decider)
   line "$f:138:16: error: [K041] order 'us-bmd-engage' has no 'by' and no earlier decide step for that decision"
   $E 1 want.txt "$K" check -q --structure jfhq "$f"
   $E 1 want.txt "$K" check -q "$f" ;;
+broken-structure)
+  # a structure that does not load: its error, and the scenario still checked on its own
+  f=$SEED/K041-no-decider.yaml
+  printf '%s\n' "/nonexistent/s.yaml:0:0: error: [K001] cannot open: No such file or directory" \
+      "$f:138:16: error: [K041] order 'us-bmd-engage' has no 'by' and no earlier decide step for that decision" > want.txt
+  $E 1 want.txt "$K" check --structure /nonexistent/s.yaml "$f"
+  grep -qx "kizuna check: 1 file against /nonexistent/s.yaml, 2 errors, 0 warnings" expect-err.txt ;;
 order-before-decide)
   f=$SEED/K041-order-before-decide.yaml
   line "$f:138:16: error: [K041] order 'us-bmd-engage' has no 'by' and no earlier decide step for that decision; the decide step that takes it (line 141) comes after it"
