@@ -283,9 +283,21 @@ static double line_width(size_t i)
     return i < sizeof w / sizeof w[0] ? w[i] : 1.4;
 }
 
-static void draw_cdf(struct ctx *c, const void *arg)
+/* The x axis a CDF chart is drawn on. */
+struct cdf_axis {
+    bool logx;        /* world x is log10(seconds) */
+    double unit;      /* else seconds per world unit: 1, 60 or 3600 */
+    double x0, x1;    /* world x range */
+};
+
+static bool cdf_has_deadline(const struct cdf_args *a)
 {
-    const struct cdf_args *a = arg;
+    return isfinite(a->deadline_s) && a->deadline_s > 0;
+}
+
+/* The range, the frame, the ticks, the labels and the deadline line. */
+static void cdf_axes(struct ctx *c, const struct cdf_args *a, struct cdf_axis *ax)
+{
     double lo = INFINITY, hi = 0;
     for (size_t i = 0; i < a->nlines; i++)
         for (size_t k = 0; k < a->lines[i].n; k++) {
@@ -295,7 +307,7 @@ static void draw_cdf(struct ctx *c, const void *arg)
             if (x > hi)
                 hi = x;
         }
-    bool has_deadline = isfinite(a->deadline_s) && a->deadline_s > 0;
+    bool has_deadline = cdf_has_deadline(a);
     if (has_deadline) {
         lo = fmin(lo, a->deadline_s);
         hi = fmax(hi, a->deadline_s);
@@ -309,9 +321,11 @@ static void draw_cdf(struct ctx *c, const void *arg)
         hi *= 2;
     }
     bool logx = hi / lo > 20;
+    ax->logx = logx;
     /* World x: log10(seconds) on a log axis; on a linear one seconds, minutes or hours,
      * whichever keeps the tick numbers small. */
     double unit = hi < 180 ? 1 : hi < 10 * 3600 ? 60 : 3600;
+    ax->unit = unit;
     const char *xlabel = logx         ? "time from the thread's start (log scale)"
                          : unit == 1  ? "time from the thread's start (seconds)"
                          : unit == 60 ? "time from the thread's start (minutes)"
@@ -325,6 +339,8 @@ static void draw_cdf(struct ctx *c, const void *arg)
         x0 = 0;
         x1 = nice_ceil(hi / unit * 1.04);
     }
+    ax->x0 = x0;
+    ax->x1 = x1;
     plvpor(0.08, 0.97, 0.14, 0.85);
     plwind(x0, x1, 0, 100);
 
@@ -370,6 +386,11 @@ static void draw_cdf(struct ctx *c, const void *arg)
         mtex(c, "t", 0.9, pos, pos < 0.1 ? 0 : pos > 0.9 ? 1 : 0.5, text, 40);
     }
 
+}
+
+/* Each CDF as steps. Returns false when out of memory. */
+static bool cdf_lines(const struct cdf_args *a, const struct cdf_axis *ax)
+{
     /* Each CDF as steps, carried on flat to the right edge. */
     for (size_t i = 0; i < a->nlines; i++) {
         const struct chart_cdf_line *l = &a->lines[i];
@@ -380,14 +401,13 @@ static void draw_cdf(struct ctx *c, const void *arg)
         if (!xs || !ys) {
             free(xs);
             free(ys);
-            c->nomem = true;
-            return;
+            return false;
         }
         size_t w = 0;
         double prev = 0;
         for (size_t k = 0; k < l->n; k++) {
             double x = l->x_s[k];
-            double wx = logx ? log10(fmax(x, pow(10, x0))) : x / unit;
+            double wx = ax->logx ? log10(fmax(x, pow(10, ax->x0))) : x / ax->unit;
             double y = 100 * fmin(fmax(l->frac[k], 0), 1);
             xs[w] = wx;
             ys[w++] = prev;
@@ -395,7 +415,7 @@ static void draw_cdf(struct ctx *c, const void *arg)
             ys[w++] = y;
             prev = y;
         }
-        xs[w] = x1;
+        xs[w] = ax->x1;
         ys[w++] = prev;
         plcol0(series_colour(i));
         pllsty(series_style(i));
@@ -407,8 +427,14 @@ static void draw_cdf(struct ctx *c, const void *arg)
     pllsty(1);
     plwidth(1);
 
+    return true;
+}
+
+/* The legend in the lower right. */
+static void cdf_legend(struct ctx *c, const struct cdf_args *a)
+{
     /* Legend in the lower right, where a CDF rarely goes. */
-    size_t nleg = a->nlines + (has_deadline ? 1 : 0);
+    size_t nleg = a->nlines + (cdf_has_deadline(a) ? 1 : 0);
     if (nleg == 0)
         return;
     PLINT *opts = calloc(nleg, sizeof *opts), *tcol = calloc(nleg, sizeof *tcol),
@@ -461,6 +487,18 @@ out:
     free(lcol);
     free(lsty);
     free(lwid);
+}
+
+static void draw_cdf(struct ctx *c, const void *arg)
+{
+    const struct cdf_args *a = arg;
+    struct cdf_axis ax;
+    cdf_axes(c, a, &ax);
+    if (!cdf_lines(a, &ax)) {
+        c->nomem = true;
+        return;
+    }
+    cdf_legend(c, a);
 }
 
 int chart_cdf(const char *title, const struct chart_cdf_line *lines, size_t nlines,
