@@ -28,3 +28,9 @@ add_test(NAME check_install_tree
   COMMAND sh ${PROJECT_SOURCE_DIR}/tests/check/install.sh ${CMAKE_COMMAND} ${CMAKE_BINARY_DIR}
           ${CMAKE_CURRENT_BINARY_DIR}/check-install)
 set_tests_properties(check_install_tree PROPERTIES TIMEOUT 120)
+
+# The README, the docs and the benchmarks point at docs/architecture.md, not at a design file
+# outside the repository.
+add_test(NAME check_no_outside_design_file
+  COMMAND sh -c "! grep -rn 'design\\.md' README.md docs bench"
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
