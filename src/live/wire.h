@@ -58,7 +58,7 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in,
                 size_t whylen);
 
 /*
- * The release gate on one network (design.md, "Gates"): the network is up in
+ * The release gate on one network (docs/live.md, "Enforcement at both ends"): the network is up in
  * the phase, its ceiling covers the classification and every nation with a
  * member on it is releasable. Returns true, or false with the reason.
  */
