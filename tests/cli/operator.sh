@@ -6,8 +6,8 @@ rm -rf opj oppki && mkdir opj
 "$K" pki init --structure "$S" --out oppki >/dev/null
 for n in c hq; do timeout 40 "$K" node --structure "$S" --as $n --journal opj --domain "$D" --secure oppki --for 9 --quiet & done
 sleep 1.5
-"$K" send --as c --journal opj request --decision order-x --assets USA >/dev/null
-"$K" send --as c --journal opj request --decision order-x --assets USA >/dev/null
+"$K" send --as c --journal opj --wait 30 request --decision order-x --assets USA >/dev/null
+"$K" send --as c --journal opj --wait 30 request --decision order-x --assets USA >/dev/null
 # hq has one cell: the first request waits for its operator, the second behind it
 wait_inbox() {
   i=0; while ! "$K" inbox --as hq --journal opj | grep -q 'decide order-x for USA, requested by c'; do
@@ -19,14 +19,14 @@ sleep 1
 test "$("$K" inbox --as hq --journal opj | wc -l)" -eq 1
 test "$(sqlite3 opj/hq.db "select count(*) from event where what in ('done','infeasible')")" -eq 0
 k1=$("$K" inbox --as hq --journal opj | awk 'NR==1{print $1}')
-"$K" decide --as hq --journal opj --key "$k1" approve >/dev/null
+"$K" decide --as hq --journal opj --wait 30 --key "$k1" approve >/dev/null
 sleep 0.3
 wait_inbox
 k2=$("$K" inbox --as hq --journal opj | awk 'NR==1{print $1}')
 test "$k1" != "$k2"
-"$K" decide --as hq --journal opj --key "$k2" deny --text "not now" >/dev/null
+"$K" decide --as hq --journal opj --wait 30 --key "$k2" deny --text "not now" >/dev/null
 # a key nothing waits under: refused, and decide says so (exit 1, the reason on stderr)
-st=0; "$K" decide --as hq --journal opj --key 999999 approve >/dev/null 2>operr.txt || st=$?
+st=0; "$K" decide --as hq --journal opj --wait 30 --key 999999 approve >/dev/null 2>operr.txt || st=$?
 test "$st" -eq 1
 grep -q 'hq refused command [0-9]*: decide: nothing waits under key 999999' operr.txt
 wait

@@ -114,8 +114,10 @@ ge() { [ "$(q "$1" "$2")" -ge "$3" ]; }
 # started NAME [COUNT]: NAME's journal has COUNT 'started' events (default 1).
 started() { eq "$1" "SELECT count(*) FROM event WHERE what='started'" "${2:-1}"; }
 
-# send ARGS...: kizuna send --journal J ARGS (the node's journal must exist: start it first).
-send() { timeout 30 "$KZ" send --journal "$J" "$@" >/dev/null; }
+# send ARGS...: kizuna send --journal J ARGS (the node's journal must exist: start it first);
+# fails unless the node accepts the command within 30 s (a step of a loaded node under the
+# sanitizers can take longer than send's default wait).
+send() { timeout 40 "$KZ" send --journal "$J" --wait 30 "$@" >/dev/null; }
 
 # audit_line: the summary line of kizuna journal --audit; fails when kizuna does (missing or
 # duplicated samples, exit 1).

@@ -28,18 +28,18 @@ for n in us1 us2 us3; do until_ok 30 "$n started" started "$n"; done
 sleep 2 # so that a received track's scenario time is well after the last event before it
 
 say "accepted: a track us1 -> us2, an alert us1 -> us2"
-run 0 "$T/s1" send --journal "$J" --as us1 track --to us2 --track T9 --lat 35.5 --lon 139.25 \
+run 0 "$T/s1" send --journal "$J" --wait 20 --as us1 track --to us2 --track T9 --lat 35.5 --lon 139.25 \
     --alt 9000 --releasable USA
 has "$T/s1" "us1 accepted command 1"
-run 0 "$T/s2" send --journal "$J" --as us1 alert --to us2 --text "launch detected"
+run 0 "$T/s2" send --journal "$J" --wait 20 --as us1 alert --to us2 --text "launch detected"
 has "$T/s2" "us1 accepted command 2"
 
 say "refused: an order from us3, which has no command over us2; a key nothing waits under"
-run 1 "$T/s3" send --journal "$J" --as us3 order --decision order-x --to us2
+run 1 "$T/s3" send --journal "$J" --wait 20 --as us3 order --decision order-x --to us2
 has "$T/s3" "us3 refused command 1: no chain of command"
-run 1 "$T/s4" decide --journal "$J" --as us1 --key 424242 approve
+run 1 "$T/s4" decide --journal "$J" --wait 20 --as us1 --key 424242 approve
 has "$T/s4" "us1 refused command 3: decide: nothing waits under key 424242"
-run 1 "$T/s4j" decide --journal "$J" --as us1 --key 424243 deny --json
+run 1 "$T/s4j" decide --journal "$J" --wait 20 --as us1 --key 424243 deny --json
 has "$T/s4j" '"verdict": "refused"'
 is us3 "SELECT verdict FROM command WHERE seq = 1" refused "us3: the order's verdict"
 
@@ -54,13 +54,13 @@ run 2 "$T/u2" journal "$J" --node us2 --what refsed
 has "$T/u2" "did you mean 'refused'?"
 run 2 "$T/u3" journal "$J" --kind trak
 has "$T/u3" "did you mean 'track'?"
-run 2 "$T/u4" send --journal "$J" --as us22 alert --to us2 --text x
+run 2 "$T/u4" send --journal "$J" --wait 20 --as us22 alert --to us2 --text x
 has "$T/u4" "no node 'us22'"
 has "$T/u4" "did you mean 'us2'?"
 run 2 "$T/u5" inbox --journal "$J" --as usone
 run 2 "$T/u7" journal "$J/us33.db"
 has "$T/u7" "no node 'us33' in the journals of $J; did you mean 'us3'?"
-run 2 "$T/u6" send --journal "$J" --as us1 alert --to us02 --text x
+run 2 "$T/u6" send --journal "$J" --wait 20 --as us1 alert --to us02 --text x
 has "$T/u6" "unknown node 'us02' for --to; did you mean 'us2'?"
 
 until_ok 20 "us2 to receive the track and the alerts" eq us2 \

@@ -17,7 +17,7 @@ for n in us1 jp1; do until_ok 30 "$n started" started "$n"; done
 # (a) The sender's gate: us1 does not send it at all, and kizuna send says so (exit 1).
 say "us1: a USA-only track to jp1"
 st=0
-out=$(timeout 30 "$KZ" send --journal "$J" --as us1 track --to jp1 --track US-ONLY \
+out=$(timeout 40 "$KZ" send --journal "$J" --wait 30 --as us1 track --to jp1 --track US-ONLY \
     --releasable USA 2>&1) || st=$?
 [ "$st" -eq 1 ] || fail "send of a refused track: exit $st, not 1 ($out)"
 case $out in
