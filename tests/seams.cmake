@@ -26,3 +26,7 @@ set_tests_properties(test_command PROPERTIES TIMEOUT 60)
 add_test(NAME live_director COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/live/director.sh
   $<TARGET_FILE:kizuna-cli> ${PROJECT_SOURCE_DIR}/tests/data 89)
 set_tests_properties(live_director PROPERTIES TIMEOUT 120 LABELS live)
+
+# Nothing includes upward (util < model < core < engine < scenario < sim | live < report < cli).
+add_test(NAME layers_no_upward_include COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check/layers.sh
+  ${PROJECT_SOURCE_DIR}/src)
