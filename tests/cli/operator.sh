@@ -4,7 +4,9 @@ set -eu
 K=$1 S=$2 D=$3
 rm -rf opj oppki && mkdir opj
 "$K" pki init --structure "$S" --out oppki >/dev/null
-for n in c hq; do timeout 40 "$K" node --structure "$S" --as $n --journal opj --domain "$D" --secure oppki --for 9 --quiet & done
+# the nodes run until the decisions are answered (stopped below), 40 s at most
+pids=""
+for n in c hq; do timeout 50 "$K" node --structure "$S" --as $n --journal opj --domain "$D" --secure oppki --for 40 --quiet & pids="$pids $!"; done
 sleep 1.5
 "$K" send --as c --journal opj --wait 30 request --decision order-x --assets USA >/dev/null
 "$K" send --as c --journal opj --wait 30 request --decision order-x --assets USA >/dev/null
@@ -29,6 +31,11 @@ test "$k1" != "$k2"
 st=0; "$K" decide --as hq --journal opj --wait 30 --key 999999 approve >/dev/null 2>operr.txt || st=$?
 test "$st" -eq 1
 grep -q 'hq refused command [0-9]*: decide: nothing waits under key 999999' operr.txt
+# the denial's end reaches the journal before the nodes stop
+i=0; while [ "$(sqlite3 opj/hq.db "select count(*) from event where what='infeasible'")" -lt 1 ]; do
+  i=$((i + 1)); [ $i -lt 100 ] || { echo "no end for the denied request"; exit 1; }; sleep 0.1
+done
+kill -TERM $pids
 wait
 "$K" inbox --as hq --journal opj | grep -q 'nothing waits at hq'
 test "$(sqlite3 opj/hq.db "select count(*) from event where what='done'")" -eq 1
