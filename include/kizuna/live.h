@@ -43,7 +43,7 @@ struct kz_node_options {
                                 the node carries more than UNCLASSIFIED, unless `force` */
     bool force;
     const char *dds_config;  /* Cyclone XML (file:// or inline); NULL: $CYCLONEDDS_URI, else
-                                the built-in loopback one (data/dds/loopback.xml) */
+                                the built-in loopback one (DATA/dds/loopback.xml, docs/architecture.md) */
     uint32_t domain;         /* DDS domain id (0..230) */
     int64_t epoch_ns;        /* CLOCK_REALTIME of scenario time 0; 0: when the node starts */
     int week_min_utc;        /* minutes after Monday 00:00 UTC at scenario time 0; -1: now */

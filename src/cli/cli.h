@@ -39,9 +39,8 @@ kz_scenario *cli_load_scenario(const char *path, int *code);
 /* Every id the scenario uses is in the structure; prints the places that are not. */
 bool cli_fits(const kz_scenario *s, const kz_model *m, int *code);
 /* Resolves --phase of command `cmd` ("show"); an unknown phase is a usage error printed with
- * a suggestion (opt.h's wording), returning -2. -1 means all. */
-int cli_phase_for(const char *cmd, const kz_model *m, const char *phase);
-/* cli_phase_for without a command name (for the commands not yet on opt.h). */
-int cli_phase(const kz_model *m, const char *phase);
+ * a suggestion (opt.h's wording), returning -2. -1 means all (no --phase, or "all" when
+ * allow_all: show and draw; a node starts in one phase). */
+int cli_phase_for(const char *cmd, const kz_model *m, const char *phase, bool allow_all);
 
 #endif

@@ -56,7 +56,7 @@ static const char node_help[] =
     "  --insecure      lab only: nothing is authenticated, any process on the network can\n"
     "                  write as any node; refused above UNCLASSIFIED unless --force\n"
     "  --dds-config X  Cyclone DDS XML (file://... or inline); default $CYCLONEDDS_URI,\n"
-    "                  else loopback with multicast on (data/dds/loopback.xml)\n"
+    "                  else loopback with multicast on (DATA/dds/loopback.xml, docs/architecture.md)\n"
     "  --domain N      DDS domain id, 0..230 (default 0)\n"
     "  --journal DIR   journal directory (default " DEFAULT_JOURNAL ")\n"
     "  --for SECONDS   stop after this long (default: until SIGINT/SIGTERM)\n"
@@ -124,7 +124,7 @@ int cmd_node(int argc, char **argv)
         return cli_usage("node", "%s", err);
     }
     if (phase) {
-        o.phase = cli_phase(m, phase);
+        o.phase = cli_phase_for("node", m, phase, false); /* a node starts in one phase */
         if (o.phase < 0) {
             kz_model_free(m);
             return EXIT_USAGE;

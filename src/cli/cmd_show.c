@@ -35,9 +35,9 @@ kz_model *cli_load_checked(const char *path, bool strict, int *exit_code)
     return m;
 }
 
-int cli_phase_for(const char *cmd, const kz_model *m, const char *phase)
+int cli_phase_for(const char *cmd, const kz_model *m, const char *phase, bool allow_all)
 {
-    if (!phase || !strcmp(phase, "all"))
+    if (!phase || (allow_all && !strcmp(phase, "all")))
         return -1;
     int p = kz_model_phase_find(m, phase);
     if (p >= 0)
@@ -46,14 +46,10 @@ int cli_phase_for(const char *cmd, const kz_model *m, const char *phase)
     size_t n = 0;
     for (int i = 0; n < KZ_MAX_LISTED_PHASES && kz_model_phase_id(m, i); i++)
         ids[n++] = kz_model_phase_id(m, i);
-    ids[n++] = "all";
+    if (allow_all)
+        ids[n++] = "all";
     cli_bad_value(cmd, "--phase", phase, ids, n);
     return -2;
-}
-
-int cli_phase(const kz_model *m, const char *phase)
-{
-    return cli_phase_for(NULL, m, phase);
 }
 
 /* Loads and checks `file` and resolves --phase into *p; NULL with *code set on failure. */
@@ -63,7 +59,7 @@ static kz_model *load_for_view(const char *cmd, const char *file, const char *ph
     kz_model *m = cli_load_checked(file, false, code);
     if (!m)
         return NULL;
-    *p = cli_phase_for(cmd, m, phase);
+    *p = cli_phase_for(cmd, m, phase, true);
     if (*p == -2) {
         kz_model_free(m);
         *code = EXIT_USAGE;
