@@ -40,35 +40,35 @@ static int result_json(const kz_model *m, const kz_scenario *s, double speed, co
 {
     bool ok = true;
     json_t *o = json_object(), *th = json_array();
-    live_json_put(o, "structure", live_json_str(kz_model_name(m)), &ok);
-    live_json_put(o, "scenario", live_json_str(kz_scenario_name(s)), &ok);
-    live_json_put(o, "speed", live_json_num(speed), &ok);
+    live_json_put(o, "structure", kz_json_str(kz_model_name(m)), &ok);
+    live_json_put(o, "scenario", kz_json_str(kz_scenario_name(s)), &ok);
+    live_json_put(o, "speed", kz_json_num(speed), &ok);
     live_json_put(o, "nodes", json_integer(live->nnodes), &ok);
     live_json_put(o, "commands", json_integer(live->commands), &ok);
-    live_json_put(o, "wall_s", live_json_num(live->wall_s), &ok);
-    live_json_put(o, "scenario_s", live_json_num(live->scenario_s), &ok);
-    live_json_put(o, "startup_s", live_json_num(live->startup_s), &ok);
+    live_json_put(o, "wall_s", kz_json_num(live->wall_s), &ok);
+    live_json_put(o, "scenario_s", kz_json_num(live->scenario_s), &ok);
+    live_json_put(o, "startup_s", kz_json_num(live->startup_s), &ok);
     for (int t = 0; ok && t < live->nthreads; t++) {
         const struct kz_exercise_thread *lt = &live->threads[t];
         const struct kz_thread_stats *st = kz_sim_result_thread(sim, (size_t)t);
         json_t *x = json_object(), *sm = json_object();
         bool done = lt->took_s >= 0;
-        live_json_put(x, "name", live_json_str(lt->name), &ok);
-        live_json_put(x, "took_s", done ? live_json_num(lt->took_s) : json_null(), &ok);
-        live_json_put(x, "deadline_s", live_json_num(lt->deadline_s), &ok);
+        live_json_put(x, "name", kz_json_str(lt->name), &ok);
+        live_json_put(x, "took_s", done ? kz_json_num(lt->took_s) : json_null(), &ok);
+        live_json_put(x, "deadline_s", kz_json_num(lt->deadline_s), &ok);
         live_json_put(x, "met", json_boolean(lt->met), &ok);
         live_json_put(x, "stopped_step",
                       lt->stopped_step >= 0 ? json_integer(lt->stopped_step) : json_null(), &ok);
-        live_json_put(x, "why", live_json_str(lt->why), &ok);
-        live_json_put(x, "legal_s", live_json_num(lt->legal_s), &ok);
-        live_json_put(x, "legal_node", live_json_str(lt->legal_node), &ok);
-        live_json_put(sm, "p50_s", live_json_num(st->p50_s), &ok);
-        live_json_put(sm, "p90_s", live_json_num(st->p90_s), &ok);
-        live_json_put(sm, "p99_s", live_json_num(st->p99_s), &ok);
-        live_json_put(sm, "deadline_met", live_json_num(st->deadline_met), &ok);
+        live_json_put(x, "why", kz_json_str(lt->why), &ok);
+        live_json_put(x, "legal_s", kz_json_num(lt->legal_s), &ok);
+        live_json_put(x, "legal_node", kz_json_str(lt->legal_node), &ok);
+        live_json_put(sm, "p50_s", kz_json_num(st->p50_s), &ok);
+        live_json_put(sm, "p90_s", kz_json_num(st->p90_s), &ok);
+        live_json_put(sm, "p99_s", kz_json_num(st->p99_s), &ok);
+        live_json_put(sm, "deadline_met", kz_json_num(st->deadline_met), &ok);
         live_json_put(x, "sim", sm, &ok);
         live_json_put(x, "percentile",
-                      live_json_num(kz_live_percentile(sim, (size_t)t, lt->took_s)), &ok);
+                      kz_json_num(kz_live_percentile(sim, (size_t)t, lt->took_s)), &ok);
         ok = ok && !json_array_append_new(th, x);
     }
     live_json_put(o, "threads", th, &ok);

@@ -51,29 +51,29 @@ static json_t *event_json(const char *journal, const struct kz_journal_event *e,
     live_json_put(o, "seq", json_integer(e->seq), ok);
     live_json_put(o, "wall_ns", json_integer(e->wall_ns), ok);
     live_json_put(o, "wall", json_string(t), ok);
-    live_json_put(o, "sim_s", live_json_num(e->sim_s), ok);
-    live_json_put(o, "node", live_json_str(journal ? journal : e->node), ok);
+    live_json_put(o, "sim_s", kz_json_num(e->sim_s), ok);
+    live_json_put(o, "node", kz_json_str(journal ? journal : e->node), ok);
     live_json_put(o, "what", json_string(e->what), ok);
-    live_json_put(o, "kind", live_json_str(e->kind), ok);
-    live_json_put(o, "id", live_json_str(e->id ? id : NULL), ok);
-    live_json_put(o, "peer", live_json_str(e->peer), ok);
-    live_json_put(o, "net", live_json_str(e->net), ok);
+    live_json_put(o, "kind", kz_json_str(e->kind), ok);
+    live_json_put(o, "id", kz_json_str(e->id ? id : NULL), ok);
+    live_json_put(o, "peer", kz_json_str(e->peer), ok);
+    live_json_put(o, "net", kz_json_str(e->net), ok);
     live_json_put(o, "thread", e->thread >= 0 ? json_integer(e->thread) : json_null(), ok);
     live_json_put(o, "step", e->step >= 0 ? json_integer(e->step) : json_null(), ok);
     live_json_put(o, "tag", e->tag >= 0 ? json_integer(e->tag) : json_null(), ok);
-    live_json_put(o, "classification", live_json_str(e->cls), ok);
-    live_json_put(o, "marking", live_json_str(e->marking), ok);
-    live_json_put(o, "text", live_json_str(e->text), ok);
+    live_json_put(o, "classification", kz_json_str(e->cls), ok);
+    live_json_put(o, "marking", kz_json_str(e->marking), ok);
+    live_json_put(o, "text", kz_json_str(e->text), ok);
     json_t *tr = json_null();
     if (e->track_id) {
         tr = json_object();
-        live_json_put(tr, "id", live_json_str(e->track_id), ok);
-        live_json_put(tr, "lat", live_json_num(e->lat), ok);
-        live_json_put(tr, "lon", live_json_num(e->lon), ok);
-        live_json_put(tr, "alt_m", live_json_num(e->alt_m), ok);
+        live_json_put(tr, "id", kz_json_str(e->track_id), ok);
+        live_json_put(tr, "lat", kz_json_num(e->lat), ok);
+        live_json_put(tr, "lon", kz_json_num(e->lon), ok);
+        live_json_put(tr, "alt_m", kz_json_num(e->alt_m), ok);
     }
     live_json_put(o, "track", tr, ok);
-    live_json_put(o, "message_text", live_json_str(e->msg_text), ok);
+    live_json_put(o, "message_text", kz_json_str(e->msg_text), ok);
     return o;
 }
 
@@ -146,7 +146,7 @@ static int inbox_one(void *ctx, const struct kz_inbox_item *it)
     live_json_put(o, "key", json_integer(it->key), &ok);
     live_json_put(o, "wall_ns", json_integer(it->t_ns), &ok);
     live_json_put(o, "wall", json_string(t), &ok);
-    live_json_put(o, "what", live_json_str(it->what), &ok);
+    live_json_put(o, "what", kz_json_str(it->what), &ok);
     return ok && !json_array_append_new(c->list, o) ? 0 : KZ_ENOMEM;
 }
 
@@ -177,7 +177,7 @@ int cmd_inbox(int argc, char **argv)
     if (json) {
         bool ok = true;
         json_t *o = json_object();
-        live_json_put(o, "node", live_json_str(node), &ok);
+        live_json_put(o, "node", kz_json_str(node), &ok);
         live_json_put(o, "waiting", c.list, &ok);
         return live_json_emit(o, ok, false) ? EXIT_OK : EXIT_RUNTIME;
     }
@@ -323,7 +323,7 @@ json_t *live_audit_json(const char *dir, const struct kz_audit *a)
 {
     bool ok = true;
     json_t *o = json_object();
-    live_json_put(o, "journal", live_json_str(dir), &ok);
+    live_json_put(o, "journal", kz_json_str(dir), &ok);
     live_json_put(o, "journals", json_integer(a->journals), &ok);
     live_json_put(o, "sent", json_integer(a->sent), &ok);
     live_json_put(o, "received", json_integer(a->received), &ok);
@@ -365,7 +365,7 @@ static int events_json(const char *dir, json_t *events)
     free(v);
     json_decref(events);
     json_t *o = json_object();
-    live_json_put(o, "journal", live_json_str(dir), &ok);
+    live_json_put(o, "journal", kz_json_str(dir), &ok);
     live_json_put(o, "events", sorted, &ok);
     return live_json_emit(o, ok, false) ? 0 : EXIT_RUNTIME;
 }

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "kizuna/error.h"
 #include "opt.h"
+#include "kizuna/json.h"
 
 #define DEFAULT_JOURNAL "kizuna-journal"
 
@@ -32,33 +33,6 @@ static inline int live_bad_node(const char *cmd, int rc, const char *err)
 struct kz_audit;
 json_t *live_audit_json(const char *dir, const struct kz_audit *a);
 
-/* JSON values as docs/json.md writes them (jansson: new references, NULL when out of memory).
- * A number: null when not finite, an integer when it is one below 1e9, else a real. */
-static inline json_t *live_json_num(double v)
-{
-    if (!isfinite(v))
-        return json_null();
-    if (v == trunc(v) && fabs(v) < 1e9 && !(v == 0 && signbit(v)))
-        return json_integer((json_int_t)v);
-    return json_real(v);
-}
-
-/* A string, or null for NULL; bytes that are not UTF-8 (text from the network) become '?'. */
-static inline json_t *live_json_str(const char *s)
-{
-    if (!s)
-        return json_null();
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    char buf[512];
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < sizeof buf; p++)
-        buf[n++] = *p < 0x80 ? (char)*p : '?';
-    buf[n] = '\0';
-    return json_string(buf);
-}
-
 /* Prints a JSON document (indented by two) or a JSON line (compact), and drops `o`; false when
  * out of memory (or !ok: a value could not be made). */
 static inline bool live_json_emit(json_t *o, bool ok, bool line)
@@ -77,7 +51,7 @@ static inline bool live_json_emit(json_t *o, bool ok, bool line)
 /* jansson's setters fail only when out of memory; one flag collects it. */
 static inline void live_json_put(json_t *o, const char *k, json_t *v, bool *ok)
 {
-    if (!o || !v || json_object_set_new(o, k, v))
+    if (!kz_json_put(o, k, v))
         *ok = false;
 }
 

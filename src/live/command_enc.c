@@ -6,6 +6,7 @@
 
 #include "command.h"
 #include "kizuna/error.h"
+#include "kizuna/json.h"
 
 static const char *const kinds[] = {"share",  "request", "order", "phase",
                                     "outage", "decide",  "stop",  "load"};
@@ -16,7 +17,7 @@ static const char *const outage_kinds[] = {"node", "network", "link", "cut"};
 /* jansson's setters steal the new value and fail only when out of memory; one flag collects it. */
 static void put(json_t *o, const char *k, json_t *v, bool *ok)
 {
-    if (!v || json_object_set_new(o, k, v))
+    if (!kz_json_put(o, k, v))
         *ok = false;
 }
 

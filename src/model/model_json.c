@@ -5,26 +5,11 @@
 
 #include "kizuna/error.h"
 #include "model_impl.h"
-
-/* Sets o[key] = v (v's reference taken); false when v is NULL or out of memory. */
-static bool put(json_t *o, const char *key, json_t *v)
-{
-    return v && json_object_set_new(o, key, v) == 0;
-}
-
-static bool push(json_t *a, json_t *v)
-{
-    return v && json_array_append_new(a, v) == 0;
-}
-
-static json_t *str(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
+#include "kizuna/json.h"
 
 static json_t *node_id(const struct kz_model *m, int i)
 {
-    return i >= 0 && (size_t)i < m->nnodes ? str(m->nodes[i].id) : json_null();
+    return i >= 0 && (size_t)i < m->nnodes ? kz_json_str(m->nodes[i].id) : json_null();
 }
 
 /* The ids of the phases in `held`. */
@@ -32,7 +17,7 @@ static json_t *phases(const struct kz_model *m, phase_mask held)
 {
     json_t *a = json_array();
     for (size_t p = 0; a && p < m->nphases; p++)
-        if ((held & (1u << p)) && !push(a, str(m->phases[p].id))) {
+        if ((held & (1u << p)) && !kz_json_push(a, kz_json_str(m->phases[p].id))) {
             json_decref(a);
             return NULL;
         }
@@ -43,7 +28,7 @@ static json_t *refs(const struct kz_model *m, const struct refs *r)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < r->n; i++)
-        if (!push(a, node_id(m, r->v[i].idx))) {
+        if (!kz_json_push(a, node_id(m, r->v[i].idx))) {
             json_decref(a);
             return NULL;
         }
@@ -54,7 +39,7 @@ static json_t *nations(const struct kz_model *m, nation_mask set)
 {
     json_t *a = json_array();
     for (size_t n = 0; a && n < m->nnations; n++)
-        if ((set & ((nation_mask)1 << n)) && !push(a, str(m->nations[n].id))) {
+        if ((set & ((nation_mask)1 << n)) && !kz_json_push(a, kz_json_str(m->nations[n].id))) {
             json_decref(a);
             return NULL;
         }
@@ -64,13 +49,13 @@ static json_t *nations(const struct kz_model *m, nation_mask set)
 static json_t *node_obj(const struct kz_model *m, const struct node *n)
 {
     json_t *o = json_object();
-    if (o && put(o, "id", str(n->id)) && put(o, "name", str(n->name)) &&
-        put(o, "nation", n->nation >= 0 ? str(m->nations[n->nation].id) : json_null()) &&
-        put(o, "combined", nations(m, n->combined)) &&
-        put(o, "kind", str(kz_node_kind_names[n->kind])) &&
-        put(o, "grade", n->grade != GR_NONE ? str(kz_grade_names[n->grade]) : json_null()) &&
-        put(o, "lat", json_real(n->lat)) && put(o, "lon", json_real(n->lon)) &&
-        put(o, "cells", json_integer(n->cells)) && put(o, "always", json_boolean(n->always)))
+    if (o && kz_json_put(o, "id", kz_json_str(n->id)) && kz_json_put(o, "name", kz_json_str(n->name)) &&
+        kz_json_put(o, "nation", n->nation >= 0 ? kz_json_str(m->nations[n->nation].id) : json_null()) &&
+        kz_json_put(o, "combined", nations(m, n->combined)) &&
+        kz_json_put(o, "kind", kz_json_str(kz_node_kind_names[n->kind])) &&
+        kz_json_put(o, "grade", n->grade != GR_NONE ? kz_json_str(kz_grade_names[n->grade]) : json_null()) &&
+        kz_json_put(o, "lat", json_real(n->lat)) && kz_json_put(o, "lon", json_real(n->lon)) &&
+        kz_json_put(o, "cells", json_integer(n->cells)) && kz_json_put(o, "always", json_boolean(n->always)))
         return o;
     json_decref(o);
     return NULL;
@@ -79,9 +64,9 @@ static json_t *node_obj(const struct kz_model *m, const struct node *n)
 static json_t *relation_obj(const struct kz_model *m, const struct relation *r)
 {
     json_t *o = json_object();
-    if (o && put(o, "type", str(kz_rel_type_names[r->type])) &&
-        put(o, "from", node_id(m, r->from)) && put(o, "to", node_id(m, r->to)) &&
-        put(o, "phases", phases(m, r->phases)))
+    if (o && kz_json_put(o, "type", kz_json_str(kz_rel_type_names[r->type])) &&
+        kz_json_put(o, "from", node_id(m, r->from)) && kz_json_put(o, "to", node_id(m, r->to)) &&
+        kz_json_put(o, "phases", phases(m, r->phases)))
         return o;
     json_decref(o);
     return NULL;
@@ -93,13 +78,13 @@ static json_t *authority_obj(const struct kz_model *m, const struct authority *a
     if (a->delegate >= 0)
         kz_dist_format(&a->delegate_after, after, sizeof after);
     json_t *o = json_object();
-    if (o && put(o, "decision", str(m->decisions[a->decision].id)) &&
-        put(o, "holder", node_id(m, a->holder)) &&
-        put(o, "assets", a->assets >= 0 ? str(m->nations[a->assets].id) : json_null()) &&
-        put(o, "phases", phases(m, a->phases)) && put(o, "approvals", refs(m, &a->approvals)) &&
-        put(o, "executors", refs(m, &a->executors)) &&
-        put(o, "delegate", node_id(m, a->delegate)) &&
-        put(o, "delegate_after", a->delegate >= 0 ? str(after) : json_null()))
+    if (o && kz_json_put(o, "decision", kz_json_str(m->decisions[a->decision].id)) &&
+        kz_json_put(o, "holder", node_id(m, a->holder)) &&
+        kz_json_put(o, "assets", a->assets >= 0 ? kz_json_str(m->nations[a->assets].id) : json_null()) &&
+        kz_json_put(o, "phases", phases(m, a->phases)) && kz_json_put(o, "approvals", refs(m, &a->approvals)) &&
+        kz_json_put(o, "executors", refs(m, &a->executors)) &&
+        kz_json_put(o, "delegate", node_id(m, a->delegate)) &&
+        kz_json_put(o, "delegate_after", a->delegate >= 0 ? kz_json_str(after) : json_null()))
         return o;
     json_decref(o);
     return NULL;
@@ -108,12 +93,12 @@ static json_t *authority_obj(const struct kz_model *m, const struct authority *a
 static json_t *network_obj(const struct kz_model *m, const struct network *nw)
 {
     json_t *o = json_object();
-    if (o && put(o, "id", str(nw->id)) && put(o, "name", str(nw->name)) &&
-        put(o, "ceiling", str(kz_classif_names[nw->ceiling])) &&
-        put(o, "topology", str(nw->topology == TOPO_HUB ? "hub" : "mesh")) &&
-        put(o, "hub", nw->topology == TOPO_HUB ? node_id(m, nw->hub) : json_null()) &&
-        put(o, "members", refs(m, &nw->members)) &&
-        put(o, "releasable", nations(m, nw->releasable)) && put(o, "phases", phases(m, nw->phases)))
+    if (o && kz_json_put(o, "id", kz_json_str(nw->id)) && kz_json_put(o, "name", kz_json_str(nw->name)) &&
+        kz_json_put(o, "ceiling", kz_json_str(kz_classif_names[nw->ceiling])) &&
+        kz_json_put(o, "topology", kz_json_str(nw->topology == TOPO_HUB ? "hub" : "mesh")) &&
+        kz_json_put(o, "hub", nw->topology == TOPO_HUB ? node_id(m, nw->hub) : json_null()) &&
+        kz_json_put(o, "members", refs(m, &nw->members)) &&
+        kz_json_put(o, "releasable", nations(m, nw->releasable)) && kz_json_put(o, "phases", phases(m, nw->phases)))
         return o;
     json_decref(o);
     return NULL;
@@ -124,31 +109,31 @@ static bool parts(json_t *doc, const struct kz_model *m, phase_mask want)
 {
     /* Each array belongs to doc as soon as it is made (put steals it, even when it fails). */
     json_t *na = NULL, *ph = NULL, *nd = NULL, *re = NULL, *au = NULL, *nw = NULL;
-    bool ok = put(doc, "nations", na = json_array()) && put(doc, "phases", ph = json_array()) &&
-              put(doc, "nodes", nd = json_array()) && put(doc, "relations", re = json_array()) &&
-              put(doc, "authorities", au = json_array()) && put(doc, "networks", nw = json_array());
+    bool ok = kz_json_put(doc, "nations", na = json_array()) && kz_json_put(doc, "phases", ph = json_array()) &&
+              kz_json_put(doc, "nodes", nd = json_array()) && kz_json_put(doc, "relations", re = json_array()) &&
+              kz_json_put(doc, "authorities", au = json_array()) && kz_json_put(doc, "networks", nw = json_array());
     for (size_t i = 0; ok && i < m->nnations; i++) {
         json_t *o = json_object();
-        ok = push(na, o) && put(o, "id", str(m->nations[i].id)) &&
-             put(o, "name", str(m->nations[i].name)) &&
-             put(o, "national_command", json_boolean(m->nations[i].national_command));
+        ok = kz_json_push(na, o) && kz_json_put(o, "id", kz_json_str(m->nations[i].id)) &&
+             kz_json_put(o, "name", kz_json_str(m->nations[i].name)) &&
+             kz_json_put(o, "national_command", json_boolean(m->nations[i].national_command));
     }
     for (size_t i = 0; ok && i < m->nphases; i++) {
         json_t *o = json_object();
-        ok = push(ph, o) && put(o, "id", str(m->phases[i].id)) &&
-             put(o, "name", str(m->phases[i].name));
+        ok = kz_json_push(ph, o) && kz_json_put(o, "id", kz_json_str(m->phases[i].id)) &&
+             kz_json_put(o, "name", kz_json_str(m->phases[i].name));
     }
     for (size_t i = 0; ok && i < m->nnodes; i++)
-        ok = push(nd, node_obj(m, &m->nodes[i]));
+        ok = kz_json_push(nd, node_obj(m, &m->nodes[i]));
     for (size_t i = 0; ok && i < m->nrelations; i++)
         if (m->relations[i].phases & want)
-            ok = push(re, relation_obj(m, &m->relations[i]));
+            ok = kz_json_push(re, relation_obj(m, &m->relations[i]));
     for (size_t i = 0; ok && i < m->nauthorities; i++)
         if (m->authorities[i].phases & want)
-            ok = push(au, authority_obj(m, &m->authorities[i]));
+            ok = kz_json_push(au, authority_obj(m, &m->authorities[i]));
     for (size_t i = 0; ok && i < m->nnetworks; i++)
         if (m->networks[i].phases & want)
-            ok = push(nw, network_obj(m, &m->networks[i]));
+            ok = kz_json_push(nw, network_obj(m, &m->networks[i]));
     return ok;
 }
 
@@ -158,9 +143,9 @@ int kz_model_json(const kz_model *m, int phase, FILE *out)
         return KZ_EINVAL;
     phase_mask want = phase < 0 ? phase_all(m) : 1u << phase;
     json_t *doc = json_object();
-    bool ok = doc && put(doc, "name", str(m->name)) && put(doc, "title", str(m->title)) &&
-              put(doc, "file", str(m->file)) &&
-              put(doc, "phase", phase < 0 ? json_null() : str(m->phases[phase].id)) &&
+    bool ok = doc && kz_json_put(doc, "name", kz_json_str(m->name)) && kz_json_put(doc, "title", kz_json_str(m->title)) &&
+              kz_json_put(doc, "file", kz_json_str(m->file)) &&
+              kz_json_put(doc, "phase", phase < 0 ? json_null() : kz_json_str(m->phases[phase].id)) &&
               parts(doc, m, want);
     char *text = ok ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(9)) : NULL;
     json_decref(doc);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kizuna/error.h"
+#include "kizuna/json.h"
 
 bool kz_check_repeats(const kz_diags *d, size_t i)
 {
@@ -32,21 +33,15 @@ void kz_check_count(kz_diags *d, size_t *errors, size_t *warnings)
     *warnings = w;
 }
 
-/* Sets o[key] = v (v's reference taken); false when v is NULL or out of memory. */
-static bool put(json_t *o, const char *key, json_t *v)
-{
-    return v && json_object_set_new(o, key, v) == 0;
-}
-
 static json_t *diag_obj(const struct kz_diag *g)
 {
     char code[16];
     snprintf(code, sizeof code, "K%03d", g->code);
     json_t *o = json_object();
-    if (o && put(o, "file", json_string(g->file)) && put(o, "line", json_integer(g->line)) &&
-        put(o, "col", json_integer(g->col)) &&
-        put(o, "severity", json_string(g->severity == KZ_SEV_ERROR ? "error" : "warning")) &&
-        put(o, "code", json_string(code)) && put(o, "message", json_string(g->msg)))
+    if (o && kz_json_put(o, "file", json_string(g->file)) && kz_json_put(o, "line", json_integer(g->line)) &&
+        kz_json_put(o, "col", json_integer(g->col)) &&
+        kz_json_put(o, "severity", json_string(g->severity == KZ_SEV_ERROR ? "error" : "warning")) &&
+        kz_json_put(o, "code", json_string(code)) && kz_json_put(o, "message", json_string(g->msg)))
         return o;
     json_decref(o);
     return NULL;
@@ -59,16 +54,16 @@ static json_t *file_obj(const struct kz_check_file *f, bool warnings, size_t *er
     *errors += e;
     *warns += w;
     json_t *o = json_object(), *a = json_array();
-    bool ok = o && a && put(o, "file", json_string(f->file)) &&
-              put(o, "errors", json_integer((json_int_t)e)) &&
-              put(o, "warnings", json_integer((json_int_t)w));
+    bool ok = o && a && kz_json_put(o, "file", json_string(f->file)) &&
+              kz_json_put(o, "errors", json_integer((json_int_t)e)) &&
+              kz_json_put(o, "warnings", json_integer((json_int_t)w));
     for (size_t i = 0; ok && i < kz_diags_count(f->d); i++) {
         const struct kz_diag *g = kz_diags_get(f->d, i);
         if (kz_check_repeats(f->d, i) || (!warnings && g->severity != KZ_SEV_ERROR))
             continue;
         ok = json_array_append_new(a, diag_obj(g)) == 0;
     }
-    if (ok && put(o, "diagnostics", a))
+    if (ok && kz_json_put(o, "diagnostics", a))
         return o;
     if (!ok)
         json_decref(a);
@@ -89,11 +84,11 @@ int kz_check_json(FILE *out, const struct kz_check_file *files, size_t n, bool w
     for (size_t i = 0; ok && i < n; i++)
         ok = json_array_append_new(a, file_obj(&files[i], warnings, &errors, &warns)) == 0;
     if (ok)
-        ok = put(doc, "files", a);
+        ok = kz_json_put(doc, "files", a);
     else
         json_decref(a);
-    ok = ok && put(doc, "errors", json_integer((json_int_t)errors)) &&
-         put(doc, "warnings", json_integer((json_int_t)warns));
+    ok = ok && kz_json_put(doc, "errors", json_integer((json_int_t)errors)) &&
+         kz_json_put(doc, "warnings", json_integer((json_int_t)warns));
     char *text = ok ? json_dumps(doc, JSON_INDENT(2)) : NULL;
     json_decref(doc);
     if (!text)

@@ -42,10 +42,6 @@ const char *rep_group_name(const struct kz_report_group *g);
 /* Its title; falls back to the name. */
 const char *rep_group_title(const struct kz_report_group *g);
 
-/* A number as the JSON writer holds it: null when not finite, an integer when it is one (below
- * 1e9), else a real (written with 9 significant digits). */
-json_t *rep_json_num(double v);
-
 /*
  * The JSON of docs/json.md as jansson values (new references, NULL when out
  * of memory): one group's document, and {"scenarios": [document ...]}.

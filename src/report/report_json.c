@@ -10,6 +10,7 @@
 
 #include "kizuna/error.h"
 #include "report_impl.h"
+#include "kizuna/json.h"
 
 /* Significant digits of a JSON number: what the writer always printed ("%.9g"). */
 #define JSON_DIGITS 9
@@ -44,67 +45,29 @@ const char *rep_group_title(const struct kz_report_group *g)
     return title && *title ? title : rep_group_name(g);
 }
 
-/*
- * A number: null when not finite (JSON has no NaN or infinity), an integer
- * when it is one that "%.9g" writes without an exponent, else a real.
- */
-json_t *rep_json_num(double v)
-{
-    if (!isfinite(v))
-        return json_null();
-    if (v == trunc(v) && fabs(v) < 1e9 && !(v == 0 && signbit(v)))
-        return json_integer((json_int_t)v);
-    return json_real(v);
-}
-
 static json_t *count(uint64_t v)
 {
     return v <= INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
-}
-
-/* A string, or null for NULL; bytes that are not UTF-8 are replaced by '?'. */
-static json_t *str(const char *s)
-{
-    if (!s)
-        return json_null();
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    char *copy = strdup(s);
-    if (!copy)
-        return NULL;
-    for (unsigned char *p = (unsigned char *)copy; *p; p++)
-        if (*p >= 0x80)
-            *p = '?';
-    j = json_string(copy);
-    free(copy);
-    return j;
-}
-
-/* Sets o[key] = v (v's reference taken); false when v is NULL or out of memory. */
-static bool put(json_t *o, const char *key, json_t *v)
-{
-    return v && json_object_set_new(o, key, v) == 0;
 }
 
 static json_t *thread_obj(const struct kz_thread_stats *t)
 {
     json_t *o = json_object();
     bool w = t->wait_node >= 0;
-    if (o && put(o, "name", str(t->id)) && put(o, "title", str(t->name)) &&
-        put(o, "p50_s", rep_json_num(t->p50_s)) && put(o, "p90_s", rep_json_num(t->p90_s)) &&
-        put(o, "p99_s", rep_json_num(t->p99_s)) && put(o, "mean_s", rep_json_num(t->mean_s)) &&
-        put(o, "mean_ci_s", rep_json_num(t->mean_ci_s)) &&
-        put(o, "deadline_met", rep_json_num(t->deadline_met)) &&
-        put(o, "deadline_lo", rep_json_num(t->deadline_lo)) &&
-        put(o, "deadline_hi", rep_json_num(t->deadline_hi)) &&
-        put(o, "deadline_mean_s", rep_json_num(t->deadline_mean_s)) &&
-        put(o, "completed", rep_json_num(t->completed)) &&
-        put(o, "infeasible", rep_json_num(t->infeasible)) &&
-        put(o, "infeasible_why", str(t->infeasible_why)) &&
-        put(o, "wait_node", str(w ? t->wait_node_id : NULL)) &&
-        put(o, "wait_node_s", rep_json_num(w ? t->wait_node_s : NAN)) &&
-        put(o, "wait_kind", str(w ? t->wait_kind : NULL)))
+    if (o && kz_json_put(o, "name", kz_json_str(t->id)) && kz_json_put(o, "title", kz_json_str(t->name)) &&
+        kz_json_put(o, "p50_s", kz_json_num(t->p50_s)) && kz_json_put(o, "p90_s", kz_json_num(t->p90_s)) &&
+        kz_json_put(o, "p99_s", kz_json_num(t->p99_s)) && kz_json_put(o, "mean_s", kz_json_num(t->mean_s)) &&
+        kz_json_put(o, "mean_ci_s", kz_json_num(t->mean_ci_s)) &&
+        kz_json_put(o, "deadline_met", kz_json_num(t->deadline_met)) &&
+        kz_json_put(o, "deadline_lo", kz_json_num(t->deadline_lo)) &&
+        kz_json_put(o, "deadline_hi", kz_json_num(t->deadline_hi)) &&
+        kz_json_put(o, "deadline_mean_s", kz_json_num(t->deadline_mean_s)) &&
+        kz_json_put(o, "completed", kz_json_num(t->completed)) &&
+        kz_json_put(o, "infeasible", kz_json_num(t->infeasible)) &&
+        kz_json_put(o, "infeasible_why", kz_json_str(t->infeasible_why)) &&
+        kz_json_put(o, "wait_node", kz_json_str(w ? t->wait_node_id : NULL)) &&
+        kz_json_put(o, "wait_node_s", kz_json_num(w ? t->wait_node_s : NAN)) &&
+        kz_json_put(o, "wait_kind", kz_json_str(w ? t->wait_kind : NULL)))
         return o;
     json_decref(o);
     return NULL;
@@ -113,10 +76,10 @@ static json_t *thread_obj(const struct kz_thread_stats *t)
 static json_t *node_obj(const struct kz_node_stats *n)
 {
     json_t *o = json_object();
-    if (o && put(o, "id", str(n->id)) && put(o, "name", str(n->name)) &&
-        put(o, "utilisation", rep_json_num(n->utilisation)) &&
-        put(o, "mean_wait_s", rep_json_num(n->mean_wait_s)) &&
-        put(o, "wait_s", rep_json_num(n->wait_s)) && put(o, "jobs", rep_json_num(n->jobs)))
+    if (o && kz_json_put(o, "id", kz_json_str(n->id)) && kz_json_put(o, "name", kz_json_str(n->name)) &&
+        kz_json_put(o, "utilisation", kz_json_num(n->utilisation)) &&
+        kz_json_put(o, "mean_wait_s", kz_json_num(n->mean_wait_s)) &&
+        kz_json_put(o, "wait_s", kz_json_num(n->wait_s)) && kz_json_put(o, "jobs", kz_json_num(n->jobs)))
         return o;
     json_decref(o);
     return NULL;
@@ -133,10 +96,10 @@ static json_t *structure_obj(const kz_sim_result *r)
     struct kz_sim_totals t;
     kz_sim_result_totals(r, &t);
     json_t *o = json_object(), *th = json_array(), *nd = json_array();
-    bool ok = o && th && nd && put(o, "name", str(t.structure)) && put(o, "title", str(t.title)) &&
-              put(o, "runs", json_integer(t.runs)) && put(o, "seed", count(t.seed)) &&
-              put(o, "events", count(t.events)) && put(o, "wall_s", rep_json_num(t.wall_s)) &&
-              put(o, "threads_used", json_integer(t.threads_used));
+    bool ok = o && th && nd && kz_json_put(o, "name", kz_json_str(t.structure)) && kz_json_put(o, "title", kz_json_str(t.title)) &&
+              kz_json_put(o, "runs", json_integer(t.runs)) && kz_json_put(o, "seed", count(t.seed)) &&
+              kz_json_put(o, "events", count(t.events)) && kz_json_put(o, "wall_s", kz_json_num(t.wall_s)) &&
+              kz_json_put(o, "threads_used", json_integer(t.threads_used));
     for (size_t i = 0; ok && i < kz_sim_result_nthreads(r); i++)
         ok = push(th, thread_obj(kz_sim_result_thread(r, i)));
     for (size_t i = 0; ok && i < kz_sim_result_nnodes(r); i++)
@@ -168,10 +131,10 @@ json_t *rep_json_group(const struct kz_report_group *g)
         wall += t.wall_s;
     }
     json_t *o = json_object(), *st = json_array();
-    bool ok = o && st && put(o, "scenario", str(rep_group_name(g))) &&
-              put(o, "title", str(rep_group_title(g))) && put(o, "runs", json_integer(runs)) &&
-              put(o, "seed", count(seed)) && put(o, "events", count(events)) &&
-              put(o, "wall_s", rep_json_num(wall));
+    bool ok = o && st && kz_json_put(o, "scenario", kz_json_str(rep_group_name(g))) &&
+              kz_json_put(o, "title", kz_json_str(rep_group_title(g))) && kz_json_put(o, "runs", json_integer(runs)) &&
+              kz_json_put(o, "seed", count(seed)) && kz_json_put(o, "events", count(events)) &&
+              kz_json_put(o, "wall_s", kz_json_num(wall));
     for (size_t i = 0; ok && i < g->nresults; i++)
         ok = push(st, structure_obj(g->results[i]));
     if (ok && json_object_set(o, "structures", st) == 0) {

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "kizuna/json.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -115,7 +117,7 @@ static void json_numbers_and_nulls(void **state)
     const char *want[] = {"null", "null", "null", "0",          "0.1",
                           "1.5",  "252",  "1e-7", "123456.789", "-3"};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        json_t *j = rep_json_num(v[i]);
+        json_t *j = kz_json_num(v[i]);
         char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(9));
         assert_non_null(s);
         assert_string_equal(s, want[i]);
@@ -128,7 +130,7 @@ static void json_numbers_and_nulls(void **state)
         char buf[40];
         rep_fmt_num(1.5, buf, sizeof buf);
         assert_string_equal(buf, "1.5");
-        json_t *j = rep_json_num(1.5);
+        json_t *j = kz_json_num(1.5);
         char *s = json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(9));
         assert_string_equal(s, "1.5");
         free(s);
