@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,6 +24,10 @@ json_t *kz_json_str(const char *s);
  * is NULL or out of memory, so a document is built with `ok = kz_json_put(...) && ok`. */
 bool kz_json_put(json_t *o, const char *key, json_t *v);
 bool kz_json_push(json_t *a, json_t *v);
+
+/* Writes `doc` (its reference taken; NULL: out of memory) to `out` with jansson's `flags` and a
+ * newline. Returns 0, KZ_ENOMEM or KZ_EIO (errno says why). */
+int kz_json_write(FILE *out, json_t *doc, size_t flags);
 
 #ifdef __cplusplus
 }

@@ -147,12 +147,9 @@ int kz_model_json(const kz_model *m, int phase, FILE *out)
               kz_json_put(doc, "file", kz_json_str(m->file)) &&
               kz_json_put(doc, "phase", phase < 0 ? json_null() : kz_json_str(m->phases[phase].id)) &&
               parts(doc, m, want);
-    char *text = ok ? json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(9)) : NULL;
-    json_decref(doc);
-    if (!text)
+    if (!ok) {
+        json_decref(doc);
         return KZ_ENOMEM;
-    errno = 0;
-    int rc = fputs(text, out) == EOF || fputc('\n', out) == EOF ? KZ_EIO : KZ_OK;
-    free(text);
-    return rc;
+    }
+    return kz_json_write(out, doc, JSON_INDENT(2) | JSON_REAL_PRECISION(9));
 }

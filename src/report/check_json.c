@@ -89,12 +89,9 @@ int kz_check_json(FILE *out, const struct kz_check_file *files, size_t n, bool w
         json_decref(a);
     ok = ok && kz_json_put(doc, "errors", json_integer((json_int_t)errors)) &&
          kz_json_put(doc, "warnings", json_integer((json_int_t)warns));
-    char *text = ok ? json_dumps(doc, JSON_INDENT(2)) : NULL;
-    json_decref(doc);
-    if (!text)
+    if (!ok) {
+        json_decref(doc);
         return KZ_ENOMEM;
-    errno = 0;
-    int rc = fputs(text, out) == EOF || fputc('\n', out) == EOF ? KZ_EIO : KZ_OK;
-    free(text);
-    return rc;
+    }
+    return kz_json_write(out, doc, JSON_INDENT(2));
 }

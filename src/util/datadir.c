@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kizuna/error.h"
+#include "kizuna/util.h"
 
 /* Both come from CMake for this file alone (CMakeLists.txt, the install block). */
 #ifndef KZ_INSTALL_DATADIR
@@ -20,18 +21,6 @@
 #endif
 
 #define PATH_BYTES 4096
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* `rel` stays inside the data directory: relative, no ".." component. */
 static bool rel_ok(const char *rel)
@@ -83,7 +72,7 @@ static void exe_datadir(char *out, size_t len)
 int kz_data_path(const char *rel, char *buf, size_t len, char *err, size_t errlen)
 {
     if (!rel || !buf || !len || !rel_ok(rel)) {
-        set_err(err, errlen, "invalid data path '%s'", rel ? rel : "(null)");
+        kz_set_err(err, errlen, "invalid data path '%s'", rel ? rel : "(null)");
         return KZ_EINVAL;
     }
     buf[0] = '\0';
@@ -92,7 +81,7 @@ int kz_data_path(const char *rel, char *buf, size_t len, char *err, size_t errle
         int rc = try_dir(env, rel, buf, len);
         if (rc == 1)
             return 0;
-        set_err(err, errlen, "'%s' is not in %s=%s", *rel ? rel : ".", KZ_DATA_ENV, env);
+        kz_set_err(err, errlen, "'%s' is not in %s=%s", *rel ? rel : ".", KZ_DATA_ENV, env);
         buf[0] = '\0';
         return rc == KZ_ELIMIT ? KZ_ELIMIT : KZ_ENOTFOUND;
     }
@@ -109,7 +98,7 @@ int kz_data_path(const char *rel, char *buf, size_t len, char *err, size_t errle
         too_long |= rc == KZ_ELIMIT;
     }
     buf[0] = '\0';
-    set_err(err, errlen, "'%s' is in none of %s%s%s%s%s (set %s to the data directory)",
+    kz_set_err(err, errlen, "'%s' is in none of %s%s%s%s%s (set %s to the data directory)",
             *rel ? rel : ".", exedir, exedir[0] ? ", " : "", KZ_INSTALL_DATADIR,
             KZ_SOURCE_DATADIR[0] ? ", " : "", KZ_SOURCE_DATADIR, KZ_DATA_ENV);
     return too_long ? KZ_ELIMIT : KZ_ENOTFOUND;

@@ -1,5 +1,8 @@
 /* json.c - the values every JSON document of kizuna is built from (kizuna/json.h). */
 #include "kizuna/json.h"
+#include "kizuna/error.h"
+
+#include <errno.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -48,4 +51,16 @@ bool kz_json_push(json_t *a, json_t *v)
         return false;
     }
     return v && json_array_append_new(a, v) == 0;
+}
+
+int kz_json_write(FILE *out, json_t *doc, size_t flags)
+{
+    char *text = doc ? json_dumps(doc, flags) : NULL;
+    json_decref(doc);
+    if (!text)
+        return KZ_ENOMEM;
+    errno = 0;
+    int rc = fputs(text, out) == EOF || fputc('\n', out) == EOF ? KZ_EIO : KZ_OK;
+    free(text);
+    return rc;
 }
