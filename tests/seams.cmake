@@ -30,3 +30,7 @@ set_tests_properties(live_director PROPERTIES TIMEOUT 120 LABELS live)
 # Nothing includes upward (util < model < core < engine < scenario < sim | live < report < cli).
 add_test(NAME layers_no_upward_include COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check/layers.sh
   ${PROJECT_SOURCE_DIR}/src)
+
+# The house limits: files at most 800 lines, functions at most 120.
+add_test(NAME sizes_within_limits COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check/sizes.sh
+  ${PROJECT_SOURCE_DIR}/src)
