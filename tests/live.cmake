@@ -89,13 +89,14 @@ foreach(t test_journal test_verdict)
   set_tests_properties(${t} PROPERTIES TIMEOUT 120)
 endforeach()
 
-# kizuna journal --repair: reports, changes nothing unless the loss is accepted (--yes), then
-# the journal is sound; a file that is not a kizuna journal is refused and left as it was.
-add_test(NAME cli_journal_repair COMMAND sh -c "rm -rf rj && mkdir -m 700 rj && : > rj/a.db && echo notes > rj/b.db && ${KZ} journal rj --repair a </dev/null > rep1.txt; test $? -eq 1 && grep -q 'is empty (0 bytes)' rep1.txt && grep -q -- '--yes' rep1.txt && test ! -s rj/a.db && ${KZ} journal rj --repair a --yes > rep2.txt && grep -q 'the node can start' rep2.txt && ${KZ} journal rj --repair a | grep -q sound && ${KZ} journal rj --repair b 2>rep3.txt; test $? -eq 1 && grep -q 'refusing to touch it' rep3.txt && test \"$(cat rj/b.db)\" = notes")
-# kizuna send refuses a command longer than the journal takes whole (JR_CMD_MAX) before queuing.
-add_test(NAME cli_send_too_long COMMAND sh -c "rm -rf stl && awk 'BEGIN { printf \"{cmd: share, kind: alert, to: [b], text: \\\"\"; for (i = 0; i < 70000; i++) printf \"x\"; print \"\\\"}\" }' > long.yaml && ${KZ} send --as a --journal stl --structure ${SIMD}/line.yaml --file long.yaml 2>stl.txt; test $? -eq 1 && grep -q 'K003. a command file is at most 65536 bytes' stl.txt && test ! -e stl")
+# kizuna journal --repair (tests/cli/journal.sh): reports, changes nothing unless the loss is
+# accepted (--yes), then the journal is sound; a file that is not a kizuna journal is refused and
+# left as it was. kizuna send refuses a command longer than the journal takes whole (JR_CMD_MAX)
+# before queuing (send.sh).
+kz_cli(journal journal_repair)
+kz_cli(send send_too_long)
 
-# kizuna exercise --json: the exercise document of docs/json.md (one thread, its live time, the
-# simulator's figures, where the live time falls among them, the audit), progress on stderr.
-add_test(NAME cli_exercise_json COMMAND sh -c "rm -rf exjs && timeout 100 $<TARGET_FILE:kizuna-cli> exercise --structure ${PROJECT_SOURCE_DIR}/tests/data/sim/line.yaml --scenario ${PROJECT_SOURCE_DIR}/tests/data/sim/flash.yaml --speed 10 --runs 50 --domain 77 --journal exjs --json > exjs.json 2> exjs.err; rc=$?; cat exjs.json; test $rc -eq 0 && grep -q '\"scenario\": \"flash\"' exjs.json && grep -q '\"name\": \"msg\"' exjs.json && grep -Eq '\"took_s\": 1[5-9]' exjs.json && grep -Eq '\"percentile\": (0|1|0\\.[0-9]+)' exjs.json && grep -Eq '\"p50_s\": 1[45]' exjs.json && grep -q '\"clean\": true' exjs.json && grep -q 'exercise flash' exjs.err")
-set_tests_properties(cli_exercise_json PROPERTIES TIMEOUT 120)
+# kizuna exercise --json (tests/cli/exercise.sh): the exercise document of docs/json.md (one
+# thread, its live time, the simulator's figures, where the live time falls among them, the
+# audit), progress on stderr.
+kz_cli(exercise exercise_json:77)

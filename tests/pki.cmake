@@ -9,5 +9,5 @@ kz_warnings(test_pki)
 add_test(NAME test_pki COMMAND test_pki)
 set_tests_properties(test_pki PROPERTIES TIMEOUT 120)
 
-add_test(NAME cli_pki_init COMMAND sh -c "rm -rf pkiout && ${KZ} pki init --structure ${D}/example.yaml --out pkiout > pki-out.txt && grep -q '6 node identities' pki-out.txt && test -f pkiout/jjoc/permissions.p7s && test -f pkiout/identity_ca.pem && ${KZ} pki init --structure ${D}/example.yaml --out pkiout 2>pki-err.txt; test $? -eq 3 && grep -q 'refusing to replace a CA' pki-err.txt")
-add_test(NAME cli_pki_usage COMMAND sh -c "${KZ} pki init --structure ${D}/example.yaml; test $? -eq 2 && ${KZ} pki; test $? -eq 2 && ${KZ} pki frobnicate; test $? -eq 2 && ${KZ} pki --help | grep -q -- --out && ${KZ} pki init --help | grep -q -- --structure && ${KZ} pki init --structure /nonexistent.yaml --out pkibad; test $? -eq 1")
+# kizuna pki init and its usage (tests/cli/pki.sh).
+kz_cli(pki pki_init pki_usage)

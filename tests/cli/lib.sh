@@ -2,10 +2,13 @@
 # and output. Sourced by the tests/cli/*.sh scripts; each script runs one named case.
 #
 # usage in a script:  . "$(dirname "$0")/lib.sh"; ...case functions...; run_case "$@"
-# ctest runs:         sh tests/cli/sim.sh KIZUNA SOURCE_DIR CASE
+# ctest runs:         sh tests/cli/sim.sh KIZUNA SOURCE_DIR CASE [DDS_DOMAIN]
+# (a case that runs nodes gets its own DDS domain, $DOM: kz_cli(SCRIPT CASE:DOMAIN) in CMake)
+# The helpers work with and without set -e.
 
 set -u
 K=$1 SRC=$2 CASE=$3
+DOM=${4:-}
 D=$SRC/tests/data
 SIMD=$D/sim
 DATA=$SRC/data
@@ -16,7 +19,16 @@ trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL [$CASE]: $*" >&2; exit 1; }
 
 # kz ARGS...: runs kizuna; its stdout in $T/out, stderr in $T/err, status in $rc.
-kz() { "$K" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+kz() { rc=0; "$K" "$@" >"$T/out" 2>"$T/err" || rc=$?; }
+# kz_within SECONDS ARGS...: kz, killed after SECONDS (timeout(1): $rc is then 124).
+kz_within() {
+  secs=$1
+  shift
+  rc=0
+  timeout "$secs" "$K" "$@" >"$T/out" 2>"$T/err" || rc=$?
+}
+# need_domain: a case that runs nodes calls it first: it must have its own DDS domain, $DOM.
+need_domain() { [ -n "$DOM" ] || fail "no DDS domain: register the case as CASE:DOMAIN"; }
 
 expect_rc() { [ "$rc" -eq "$1" ] || { cat "$T/err" >&2; fail "exit $rc, expected $1 ($2)"; }; }
 # expect_in FILE TEXT: FILE ($T/out or $T/err) contains TEXT (fixed string).
