@@ -40,6 +40,19 @@ case_node_insecure_classified() {
   expect_rc 0 "node --insecure --force"
 }
 
+# --phase names one of the structure's phases: "all" (which show and draw take) and a misspelt
+# one are usage errors that say so, the misspelt one with a suggestion. (Both stop before DDS.)
+case_node_bad_phase() {
+  kz node --structure "$LINE" --as a --journal npj --insecure --force --phase all --for 1 --quiet
+  expect_rc 2 "node --phase all"
+  expect_in "$T/err" "unknown value 'all' for --phase"
+  expect_not_in "$T/err" 'one of: peacetime, armed-attack, all'
+  kz node --structure "$LINE" --as a --journal npj --insecure --force --phase peacetme --for 1 \
+    --quiet
+  expect_rc 2 "node --phase peacetme"
+  expect_in "$T/err" "did you mean 'peacetime'"
+}
+
 # Nodes with DDS Security (kizuna pki init): a stream relayed a -> b -> c arrives whole, encrypted.
 case_secure_delivery() {
   need_domain
