@@ -24,8 +24,9 @@ WARMUP_S=1                 # latency: tracks sent in the first second are not co
 DDS_S=10                   # ddsperf: seconds of publishing / pinging
 SIZE=256                   # ddsperf KS payload, bytes (a kizuna track: 165 B of XCDR1)
 TMP=$(mktemp -d /tmp/kz-live.XXXXXX)
-# Five DDS domains of our own (ddsperf x3, kizuna x2), away from 0 and the tests' ids.
-DOM=$((100 + ($$ + RANDOM) % 24 * 5))
+# Five DDS domains of our own (ddsperf x3, kizuna x2), away from 0 and the tests' ids, and below
+# 101 so their ports stay under Linux's ephemeral range (another socket may hold one above it).
+DOM=95
 # The nodes' default configuration (dx_loopback_config in src/live/dds.c), for both.
 export CYCLONEDDS_URI='<CycloneDDS><Domain Id="any"><General><Interfaces><NetworkInterface name="lo" multicast="true"/></Interfaces></General></Domain></CycloneDDS>'
 

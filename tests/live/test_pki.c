@@ -39,10 +39,12 @@
 /* Three networks: node a is on net-ab only, b on net-ab and net-bc; nobody else on net-ab. */
 #define LINE KZ_SOURCE_DIR "/tests/data/sim/line.yaml"
 
-/* Domain ids of their own, so that other DDS tests running in parallel are not peers. */
-#define DOM_LOCAL  213
-#define DOM_SECURE 211
-#define DOM_PLAIN  212
+/* Domain ids of their own, so that other DDS tests running in parallel are not peers; below
+ * 101, so that their ports (7400 + 250 x domain + ...) stay under Linux's ephemeral range
+ * (32768 and up), where another process's socket can already hold one ("address in use"). */
+#define DOM_LOCAL  93
+#define DOM_SECURE 91
+#define DOM_PLAIN  92
 
 #define SAMPLE_TEXT "kizuna pki end-to-end"
 
