@@ -70,12 +70,62 @@ static void body(json_t *o, const struct command *c, bool *ok)
     }
 }
 
+static bool in(int v, size_t n) { return v >= 0 && (size_t)v < n; }
+
+static bool all_in(const int *v, int n, size_t count)
+{
+    if (n < 0 || n > CMD_MAX_IDS)
+        return false;
+    for (int i = 0; i < n; i++)
+        if (!in(v[i], count))
+            return false;
+    return true;
+}
+
+/* What of `c` the encoder reads, in range for `m`; NULL, or what is not. */
+static const char *out_of_range(const struct kz_model *m, const struct command *c)
+{
+    if (!in((int)c->attr.prec, KZ_PREC_COUNT) || !in((int)c->attr.cls, CL_COUNT))
+        return "its precedence or classification";
+    switch (c->kind) {
+    case C_SHARE:
+        return !in((int)c->msg, KZ_MSG_KIND_COUNT) ? "its message kind"
+               : !all_in(c->to, c->nto, m->nnodes) ? "its recipients"
+                                                    : NULL;
+    case C_REQUEST:
+    case C_ORDER:
+        return !in(c->decision, m->ndecisions)                     ? "its decision"
+               : c->assets != -1 && !in(c->assets, m->nnations)    ? "its assets"
+               : c->kind == C_ORDER && !all_in(c->to, c->nto, m->nnodes) ? "its executors"
+                                                                    : NULL;
+    case C_PHASE:
+        return !in(c->phase, m->nphases) ? "its phase" : NULL;
+    case C_OUTAGE:
+        return !in((int)c->okind, 4) || !in(c->outage_id, 64) ||
+                       !all_in(c->ids, c->nids, c->okind == OUT_NETWORK ? m->nnetworks : m->nnodes)
+                   ? "its outage"
+                   : NULL;
+    case C_LOAD:
+        return !in(c->action, ACT_COUNT) ? "its action" : NULL;
+    case C_DECIDE:
+    case C_STOP:
+        break;
+    }
+    return NULL;
+}
+
 int cmd_encode(const struct kz_model *m, const struct command *c, char **out, char *err,
                size_t errlen)
 {
     *out = NULL;
     if ((unsigned)c->kind >= sizeof kinds / sizeof *kinds) {
         snprintf(err, errlen, "command kind %d is not one a node knows", (int)c->kind);
+        return KZ_EINVAL;
+    }
+    const char *bad = out_of_range(m, c);
+    if (bad) {
+        snprintf(err, errlen, "a %s command names %s outside structure '%s'", kinds[c->kind], bad,
+                 m->name);
         return KZ_EINVAL;
     }
     bool ok = true;

@@ -19,6 +19,7 @@
 #include "wallclock.h"
 #include "kizuna/error.h"
 #include "kizuna/live.h"
+#include "kizuna/util.h"
 #include "command.h"
 #include "core/des.h"
 #include "core/rng.h"
@@ -170,6 +171,8 @@ static const char *keep_why(struct ex *X, const char *why)
     return X->why[X->nwhy++];
 }
 
+/* Reads what the nodes journaled since the last call: `started` marks a node up; the ends of
+ * operations are kept in X->ends for play() to hand to the director in time order. */
 static int read_ends(struct ex *X)
 {
     for (size_t i = 0; i < X->m->nnodes; i++) {
@@ -188,14 +191,16 @@ static int read_ends(struct ex *X)
             }
             bool ok = !strcmp(what, "done");
             const char *why = (const char *)sqlite3_column_text(s, 6);
-            X->cur = sqlite3_column_int64(s, 5); /* when the node ended it */
-            int e = dir_done(X->dir, (uint32_t)sqlite3_column_int64(s, 2),
-                             (uint32_t)sqlite3_column_int64(s, 3), ok, sqlite3_column_int(s, 4),
-                             ok ? NULL : keep_why(X, why && *why ? why : "infeasible"));
-            if (e) {
+            struct ex_end *v = kz_grow(X->ends, &X->capends, X->nends + 1, sizeof *v);
+            if (!v) {
                 sqlite3_reset(s);
-                return e;
+                return KZ_ENOMEM;
             }
+            X->ends = v;
+            v[X->nends++] = (struct ex_end){
+                sqlite3_column_int64(s, 5), /* when the node ended it */
+                (uint32_t)sqlite3_column_int64(s, 2), (uint32_t)sqlite3_column_int64(s, 3), ok,
+                sqlite3_column_int(s, 4), ok ? NULL : keep_why(X, why && *why ? why : "infeasible")};
         }
         sqlite3_reset(s);
         if (rc != SQLITE_DONE && rc != SQLITE_BUSY)
@@ -205,6 +210,32 @@ static int read_ends(struct ex *X)
 }
 
 /* ---- the exercise ----------------------------------------------------------------------------------- */
+
+/* A node command names at most CMD_MAX_IDS recipients or executors: a step beyond that cannot
+ * be played live (the simulator has no such limit), so it is refused before anything starts. */
+static int fits_commands(const struct plan *p, char *err, size_t errlen)
+{
+    for (int t = 0; t < p->nthreads; t++)
+        for (int k = 0; k < p->threads[t].nsteps; k++) {
+            const struct pstep *ps = &p->threads[t].steps[k];
+            size_t n = (size_t)ps->nto;
+            if (ps->kind == ST_ORDER && !ps->to)
+                for (size_t i = 0; i < p->m->nauthorities; i++)
+                    if (p->m->authorities[i].decision == ps->decision &&
+                        p->m->authorities[i].executors.n > n)
+                        n = p->m->authorities[i].executors.n;
+            if (n > CMD_MAX_IDS) {
+                kz_set_err(err, errlen,
+                           "%s:%d:%d: thread %s, %s: %zu recipients or executors; a live node "
+                           "command carries at most %d",
+                           p->s->file, p->threads[t].src->steps[k].pos.line,
+                           p->threads[t].src->steps[k].pos.col, p->threads[t].src->id,
+                           ps->label ? ps->label : "a step", n, CMD_MAX_IDS);
+                return KZ_ELIMIT;
+            }
+        }
+    return 0;
+}
 
 /* The director's handle on each journal: commands in, ends out (the nodes make the files). */
 static int open_journals(struct ex *X, char *err, size_t errlen)
@@ -264,6 +295,43 @@ static int wait_started(struct ex *X, int64_t t0, char *err, size_t errlen)
     }
 }
 
+static int by_time(const void *a, const void *b)
+{
+    const struct ex_end *x = a, *y = b;
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* The director's events due by `now` and the ends read, merged in time order, so the director
+ * sees the world as it happened (an end at 5 s before a phase change at 6 s) whatever order the
+ * journals were read in. Its clock never goes back: an end journaled before an event already
+ * handled (read late) is taken at the director's time. */
+static int dispatch(struct ex *X, int64_t now)
+{
+    qsort(X->ends, X->nends, sizeof *X->ends, by_time);
+    size_t k = 0;
+    int rc = 0;
+    while (!rc) {
+        bool ev = X->q.n && X->q.h[0].t <= now, end = k < X->nends;
+        if (!ev && !end)
+            break;
+        if (ev && (!end || X->q.h[0].t <= X->ends[k].t)) {
+            unsigned kind;
+            uint32_t arg;
+            if (X->q.h[0].t > X->cur)
+                X->cur = X->q.h[0].t; /* the director acts at the event's time, not the poll's */
+            des_pop(&X->q, &kind, &arg);
+            rc = kz_ev_owner(kind) == KZ_EVO_DIRECTOR ? dir_fire(X->dir, kind, arg) : KZ_EINVAL;
+        } else {
+            const struct ex_end *e = &X->ends[k++];
+            if (e->t > X->cur)
+                X->cur = e->t;
+            rc = dir_done(X->dir, e->tag, e->aux, e->ok, e->node, e->why);
+        }
+    }
+    X->nends = 0;
+    return rc;
+}
+
 /* The director on the wall clock: its events when due, the ends the nodes journal, until every
  * thread finished, the horizon or the wall-clock limit. */
 static int play(struct ex *X)
@@ -273,6 +341,9 @@ static int play(struct ex *X)
     X->cur = 0;
     int rc = dir_start(X->dir);
     while (!rc && dir_active(X->dir) > 0) {
+        /* the ends journaled so far first, then "now": every end read is at or before it */
+        if ((rc = read_ends(X)))
+            break;
         int64_t now = sim_now(X);
         if (now > X->p->horizon_us) {
             progress(X, "horizon reached");
@@ -282,14 +353,8 @@ static int play(struct ex *X)
             progress(X, "wall-clock limit reached");
             break;
         }
-        while (!rc && X->q.n && X->q.h[0].t <= now) {
-            unsigned kind;
-            uint32_t arg;
-            X->cur = X->q.h[0].t; /* the director acts at the event's time, not the poll's */
-            des_pop(&X->q, &kind, &arg);
-            rc = kz_ev_owner(kind) == KZ_EVO_DIRECTOR ? dir_fire(X->dir, kind, arg) : KZ_EINVAL;
-        }
-        if (rc || (rc = read_ends(X)))
+        rc = dispatch(X, now);
+        if (rc)
             break;
         for (size_t i = 0; i < X->m->nnodes; i++)
             if (!X->nodes[i].exited && waitpid(X->nodes[i].pid, NULL, WNOHANG) == X->nodes[i].pid) {
@@ -343,6 +408,10 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     int rc = plan_build_err(m, s, &p, err, errlen);
     if (rc)
         return rc;
+    if ((rc = fits_commands(p, err, errlen))) {
+        plan_free(p);
+        return rc;
+    }
     X->p = p;
     size_t nn = m->nnodes;
     X->nodes = calloc(nn, sizeof *X->nodes);
@@ -394,9 +463,6 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
     progress(X, "exercise %s on %s: %zu node processes, speed %gx", s->name, m->name, nn,
              o->speed);
 
-    X->cur = 0;
-    if ((rc = dir_start(X->dir)))
-        goto stop;
     if ((rc = play(X)))
         goto stop;
     r->scenario_s = (double)sim_now(X) * 1e-6;
@@ -420,6 +486,7 @@ out:
             jr_close(X->nodes[i].j);
         }
     free(X->nodes);
+    free(X->ends);
     dir_free(X->dir);
     des_free(&X->q);
     if (rc) {

@@ -22,6 +22,15 @@ struct ex_node {
     bool started, exited;
 };
 
+/* An operation's end as a node journaled it (t: its scenario time, us). */
+struct ex_end {
+    int64_t t;
+    uint32_t tag, aux;
+    bool ok;
+    int node;
+    const char *why; /* kept in ex.why */
+};
+
 struct ex {
     const struct kz_model *m;
     const struct plan *p;
@@ -31,6 +40,8 @@ struct ex {
     struct director *dir;
     int64_t cur;        /* the director's now: the time of what it is handling, scenario us */
     struct ex_node *nodes;
+    struct ex_end *ends; /* read, not yet handed to the director */
+    size_t nends, capends;
     const char *secure; /* the PKI the nodes run with; NULL: --insecure */
     int64_t epoch_ns, commands;
     char why[64][160]; /* reasons the nodes gave, kept for the result */

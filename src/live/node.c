@@ -185,6 +185,7 @@ static int compact(struct live *L)
     /* nothing refers to a root any more; streams keep their own */
     memset(L->roots, 0, L->cap_roots * sizeof *L->roots);
     L->nroots = 0;
+    L->holds0 = 0; /* nothing is held (npend 0): no key is in use */
     for (int i = 0; i < 64; i++)
         if (L->outage[i].on) {
             int rc = eng_outage(L->eng, i, L->outage[i].k, L->outage[i].ids, L->outage[i].n, true);

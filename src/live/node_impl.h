@@ -32,6 +32,7 @@ struct root {
     int64_t id; /* 0: free slot */
     uint32_t nout;
     int32_t jobs; /* engine jobs in progress, waiting for an operator, delegation timers */
+    uint32_t holds; /* jobs held for an operator so far: the next one's key is id * 256 + holds */
     bool terminal, handled;
     struct wire_body body;
 };
@@ -99,6 +100,7 @@ struct live {
     size_t nout, capout;
     struct pend *pend;
     size_t npend, cappend;
+    uint32_t holds0; /* holds of work that belongs to no root (keys 1..255) */
 
     struct {
         bool on;

@@ -51,17 +51,18 @@ int nd_hold(void *ctx, uint32_t mi, enum action a, int node)
         return KZ_ENOMEM;
     int64_t root = mi < L->seen_msgs ? L->msg_root[mi] : L->cur_root;
     struct root *r = root ? nd_root_find(L, root) : NULL;
-    if (r)
-        r->jobs++; /* the root stays open while the job waits */
+    /* A key is never given twice while its root lives: each hold of a root takes the next
+     * number (an approval and the decision after it at the same node get different keys, and
+     * an answer repeated after the first was taken finds nothing). A restart replays the
+     * root's work in order, so a held job gets the key it had. */
+    uint32_t *n = r ? &r->holds : &L->holds0;
+    if (*n >= 255)
+        return KZ_ELIMIT; /* 255 operator jobs from one command: the keys would run into the next */
+    int64_t key = r ? root * 256 + *n : 1 + *n;
     struct pend *v = kz_grow(L->pend, &L->cappend, L->npend + 1, sizeof *v);
     if (!v)
         return KZ_ENOMEM;
     L->pend = v;
-    int k = 0;
-    for (size_t i = 0; i < L->npend; i++)
-        k += L->pend[i].root == root;
-    int64_t key = root * 16 + k;
-    L->pend[L->npend++] = (struct pend){key, root, mi};
     const struct kz_msg_header *h = eng_msg_header(L->eng, mi);
     int32_t op = eng_msg_op(L->eng, mi);
     struct eng_wire w;
@@ -84,6 +85,10 @@ int nd_hold(void *ctx, uint32_t mi, enum action a, int node)
     int rc = jr_pending_add(L->j, key, wall_ns(), what);
     if (rc)
         return rc;
+    L->pend[L->npend++] = (struct pend){key, root, mi};
+    (*n)++;
+    if (r)
+        r->jobs++; /* the root stays open while the job waits */
     nd_event(L, "waiting", 0, h, 0, 0, L->me, -1, -1, "%s: kizuna decide --key %" PRId64, what,
              key);
     return 1;

@@ -323,6 +323,15 @@ static int build(const kz_model *m, const struct kz_command_args *a, struct comm
     c->update = a->update;
     c->key = a->key;
     c->approve = a->approve;
+    /* what each kind cannot do without (the encoder needs it; cmd_parse would say so too) */
+    const char *need = (c->kind == C_REQUEST || c->kind == C_ORDER) && c->decision < 0 ? "--decision"
+                       : c->kind == C_PHASE && c->phase < 0                           ? "--phase"
+                       : (c->kind == C_SHARE || c->kind == C_ORDER) && c->nto <= 0    ? "--to"
+                                                                                      : NULL;
+    if (need) {
+        snprintf(err, errlen, "%s needs %s", a->kind, need);
+        return KZ_EINVAL;
+    }
     return 0;
 }
 

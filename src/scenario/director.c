@@ -9,7 +9,6 @@
 #include "kizuna/error.h"
 
 #define MAX_DECIDE_STEPS 64 /* steps whose decider an order without `by` may name */
-#define DIR_EXEC_MAX 64     /* executors of one authority (eng_order copies them) */
 
 struct dinst {
     int thread, copy, step, pending;
@@ -29,6 +28,9 @@ struct director {
     struct rng *rng;
     struct dinst *inst;
     int64_t *legal_us; /* [thread][node] */
+    int *exec;         /* an order's executors, as many as the largest authority names */
+    int *at_stream;    /* [n_at]: the background stream of each fixed time, in stream order */
+    size_t n_at;
     int active, phase;
 };
 
@@ -44,7 +46,15 @@ int dir_create(const struct plan *p, struct director **out)
     d->p = p;
     d->inst = calloc((size_t)p->ninst + 1, sizeof *d->inst);
     d->legal_us = calloc((size_t)p->nthreads * p->m->nnodes + 1, sizeof *d->legal_us);
-    if (!d->inst || !d->legal_us) {
+    size_t nexec = 1;
+    for (size_t i = 0; i < p->m->nauthorities; i++)
+        if (p->m->authorities[i].executors.n > nexec)
+            nexec = p->m->authorities[i].executors.n;
+    d->exec = calloc(nexec, sizeof *d->exec);
+    for (int i = 0; i < p->nbg; i++)
+        d->n_at += p->bg[i].nat;
+    d->at_stream = calloc(d->n_at + 1, sizeof *d->at_stream);
+    if (!d->inst || !d->legal_us || !d->exec || !d->at_stream) {
         dir_free(d);
         return KZ_ENOMEM;
     }
@@ -58,6 +68,8 @@ void dir_free(struct director *d)
         return;
     free(d->inst);
     free(d->legal_us);
+    free(d->exec);
+    free(d->at_stream);
     free(d);
 }
 
@@ -169,7 +181,6 @@ static int start_order(struct director *d, int ii, struct dir_act *a)
 {
     struct dinst *in = &d->inst[ii];
     const struct pstep *ps = a->ps;
-    int ex[DIR_EXEC_MAX];
     a->node = ps->by >= 0 ? ps->by : in->decider[ps->decide_step];
     if (!a->to) {
         const struct authority *au = eng_authority_of(d->p->m, ps->decision, ps->assets, d->phase);
@@ -178,9 +189,9 @@ static int start_order(struct director *d, int ii, struct dir_act *a)
             return 0;
         }
         a->nto = 0;
-        for (size_t i = 0; i < au->executors.n && i < DIR_EXEC_MAX; i++)
-            ex[a->nto++] = au->executors.v[i].idx;
-        a->to = ex;
+        for (size_t i = 0; i < au->executors.n; i++)
+            d->exec[a->nto++] = au->executors.v[i].idx;
+        a->to = d->exec; /* valid during the call (eng_order copies them) */
     }
     in->pending = ps->until_first ? 1 : a->nto;
     return d->act.order(d->act.ctx, a);
@@ -298,8 +309,7 @@ int dir_fire(struct director *d, unsigned kind, uint32_t arg)
         return rc ? rc : schedule_bg_rate(d, (int)arg);
     }
     case DIR_EV_BG_AT:
-        return (arg >> 16) < (uint32_t)p->nbg ? d->act.load(d->act.ctx, &p->bg[arg >> 16])
-                                              : KZ_EINVAL;
+        return arg < d->n_at ? d->act.load(d->act.ctx, &p->bg[d->at_stream[arg]]) : KZ_EINVAL;
     default:
         return KZ_EINVAL;
     }
@@ -320,12 +330,16 @@ int dir_start(struct director *d)
         if (!rc && o->dur)
             rc = at(d, t + rng_dist_us(d->rng, o->dur), DIR_EV_OUT_UP, (uint32_t)i);
     }
+    size_t f = 0; /* the fixed times, numbered over all streams */
     for (int i = 0; i < p->nbg && !rc; i++) {
         const struct pbg *b = &p->bg[i];
         if (b->rate_per_s > 0)
             rc = schedule_bg_rate(d, i);
-        for (size_t k = 0; k < b->nat && k < 65536 && !rc; k++)
-            rc = at(d, (int64_t)(b->at[k] * 1e6), DIR_EV_BG_AT, (uint32_t)i << 16 | (uint32_t)k);
+        for (size_t k = 0; k < b->nat && !rc; k++, f++) {
+            d->at_stream[f] = i;
+            rc = f > UINT32_MAX ? KZ_ELIMIT
+                                : at(d, (int64_t)(b->at[k] * 1e6), DIR_EV_BG_AT, (uint32_t)f);
+        }
     }
     d->active = p->ninst;
     for (int t = 0; t < p->nthreads && !rc; t++) {

@@ -39,7 +39,7 @@ enum {
     DIR_EV_OUT_DOWN,                    /* arg: outage */
     DIR_EV_OUT_UP,                      /* arg: outage */
     DIR_EV_BG_RATE,                     /* arg: background stream */
-    DIR_EV_BG_AT,                       /* arg: stream << 16 | time index */
+    DIR_EV_BG_AT,                       /* arg: the time's index over every stream's `at` */
 };
 
 /* A step to start. Its end comes back as dir_done(tag = inst, aux = step). */
@@ -95,7 +95,9 @@ int dir_start(struct director *d);
  * error from the clock or the actuator. */
 int dir_fire(struct director *d, unsigned kind, uint32_t arg);
 /* Operation (tag, aux) ended at `node`, ok or infeasible with `why` (NULL: "infeasible").
- * `why` is kept by pointer until the next dir_start: it must live that long. Returns 0 or
+ * `why` is kept by pointer and handed out by dir_outcome: it must live as long as the caller
+ * keeps outcomes (the simulator keeps the first reason of all its runs: the engine's reasons
+ * are static strings; the exercise keeps the nodes' reasons for the whole run). Returns 0 or
  * an error from starting the next step. */
 int dir_done(struct director *d, uint32_t tag, uint32_t aux, bool ok, int node,
              const char *why);

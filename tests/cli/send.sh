@@ -21,6 +21,29 @@ case_send_file_error_located() {
   expect_re "$T/err" 'bad.yaml:1:32: error: \[K040\] node .nowhere. is not in structure'
 }
 
+# A command from flags without what its kind needs is a usage error naming the flag (before,
+# a request without --decision named a decision from outside the structure's table, and a
+# phase without --phase ended as "out of memory"); nothing is queued.
+case_send_needs_flags() {
+  need_domain
+  kz pki init --structure "$LINE" --out snpki
+  expect_rc 0 "pki init"
+  kz_within 20 node --structure "$LINE" --as hq --journal snj --domain "$DOM" --secure snpki \
+    --for 1 --quiet
+  expect_rc 0 "node hq for 1 s"
+  kz send --as hq --journal snj request
+  expect_rc 2 "send request without --decision"
+  expect_in "$T/err" 'request needs --decision'
+  kz send --as hq --journal snj phase
+  expect_rc 2 "send phase without --phase"
+  expect_in "$T/err" 'phase needs --phase'
+  kz send --as hq --journal snj track --track T1
+  expect_rc 2 "send track without --to"
+  expect_in "$T/err" 'track needs --to'
+  n=$(sqlite3 -readonly snj/hq.db "select count(*) from command")
+  [ "$n" -eq 0 ] || fail "$n commands queued; expected none"
+}
+
 # More than JR_CMD_MAX (65536 bytes): refused (exit 1, K003) and nothing queued, no journal made.
 case_send_too_long() {
   awk 'BEGIN { printf "{cmd: share, kind: alert, to: [b], text: \""

@@ -34,4 +34,11 @@ check(b["why"] == sim["blocked"]["infeasible_why"],
       "reason live %r, simulated %r" % (b["why"], sim["blocked"]["infeasible_why"]))
 sys.exit(0 if ok else 1)
 PY
+# The director played the scenario once: at hq, one share (blocked's first step), one request
+# (strike, after the phase change) and one phase change, each queued once.
+for want in '"cmd":"share"' '"cmd":"request"' '"cmd":"phase"'; do
+    n=$(sqlite3 -readonly "$J/hq.db" \
+        "select count(*) from command where who = 'exercise director' and body like '%$want%'")
+    [ "$n" -eq 1 ] || fail "hq's journal holds $n commands with $want, expected 1"
+done
 echo "director: legal wait and stopped step live as simulated"

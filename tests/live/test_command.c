@@ -107,11 +107,40 @@ static void bad_kind_refused(void **state)
     kz_model_free(m);
 }
 
+/* Every index the encoder reads is checked: a command built by hand with one missing (-1) or
+ * beyond the structure is refused with what is wrong, never read out of bounds. */
+static void indices_checked(void **state)
+{
+    (void)state;
+    kz_model *m = ts_model_file(LINE);
+    struct command ok;
+    parse(m, "{cmd: request, decision: strike}", &ok);
+    struct command bad[6];
+    for (int i = 0; i < 6; i++)
+        bad[i] = ok;
+    bad[0].decision = -1;
+    bad[1].decision = (int)m->ndecisions;
+    bad[2].kind = C_PHASE, bad[2].phase = -1;
+    bad[3].kind = C_ORDER, bad[3].nto = 1, bad[3].to[0] = (int)m->nnodes;
+    bad[4].kind = C_SHARE, bad[4].nto = CMD_MAX_IDS + 1;
+    bad[5].attr.cls = CL_COUNT;
+    static const char *const what[] = {"decision", "decision", "phase", "executors",
+                                       "recipients", "classification"};
+    for (int i = 0; i < 6; i++) {
+        char *j = NULL, err[160] = "";
+        assert_int_equal(cmd_encode(m, &bad[i], &j, err, sizeof err), KZ_EINVAL);
+        assert_null(j);
+        assert_non_null(strstr(err, what[i]));
+    }
+    kz_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip),
         cmocka_unit_test(bad_kind_refused),
+        cmocka_unit_test(indices_checked),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }
