@@ -34,3 +34,8 @@ add_test(NAME layers_no_upward_include COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/ch
 # The house limits: files at most 800 lines, functions at most 120.
 add_test(NAME sizes_within_limits COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check/sizes.sh
   ${PROJECT_SOURCE_DIR}/src)
+
+# A director killed outright takes its nodes with it.
+add_test(NAME live_no_orphans COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/live/orphans.sh
+  $<TARGET_FILE:kizuna-cli> ${PROJECT_SOURCE_DIR}/tests/data 86)
+set_tests_properties(live_no_orphans PROPERTIES TIMEOUT 60 LABELS live)

@@ -307,7 +307,8 @@ static int by_time(const void *a, const void *b)
  * handled (read late) is taken at the director's time. */
 static int dispatch(struct ex *X, int64_t now)
 {
-    qsort(X->ends, X->nends, sizeof *X->ends, by_time);
+    if (X->nends > 1)
+        qsort(X->ends, X->nends, sizeof *X->ends, by_time);
     size_t k = 0;
     int rc = 0;
     while (!rc) {

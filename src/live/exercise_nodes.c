@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -193,12 +194,17 @@ pid_t ex_spawn(const struct ex *X, const char *structure, int node, int week, ch
     }
     argv[k] = NULL;
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "cannot start a node process: %s", strerror(errno));
         return -1;
     }
     if (pid == 0) {
+        /* A director that dies (killed, or stopped by a sanitizer) takes its nodes with it:
+         * left running they would hold the DDS domain and the journals. */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+            _exit(127);
         int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd >= 0) {
             dup2(fd, 1);
