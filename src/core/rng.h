@@ -104,10 +104,22 @@ static inline double rng_dist(struct rng *r, const struct kz_dist *d)
     }
 }
 
+/* A draw of `d`, truncated at its maximum when it has one: the untruncated draw given that it
+ * is at most `max`, by rejection (accepted at least half the time: the loader holds max at or
+ * above the median; after 64 refusals, p < 2^-64, the maximum itself). A distribution with no
+ * maximum draws exactly as rng_dist, so the stream is unchanged for it. */
+static inline double rng_dist_bounded(struct rng *r, const struct kz_dist *d)
+{
+    double x = rng_dist(r, d);
+    for (int i = 0; d->max > 0 && x > d->max && i < 64; i++)
+        x = rng_dist(r, d);
+    return d->max > 0 && x > d->max ? d->max : x;
+}
+
 /* The same in whole microseconds. */
 static inline int64_t rng_dist_us(struct rng *r, const struct kz_dist *d)
 {
-    double s = rng_dist(r, d);
+    double s = rng_dist_bounded(r, d);
     return s <= 0 ? 0 : (int64_t)(s * 1e6 + 0.5);
 }
 

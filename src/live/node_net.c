@@ -315,7 +315,7 @@ int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net, const uin
          * latency (propagation and overhead, as the simulator draws it) less the time it
          * really took, so live and simulated runs can be set side by side. */
         double lat = eng_prop_s(L->eng, hop.from, L->me, net) +
-                     rng_dist(&L->rng, &L->m->networks[net].overhead);
+                     rng_dist_bounded(&L->rng, &L->m->networks[net].overhead);
         kz_time now = nd_now(L);
         int64_t took = (int64_t)((double)(wall_ns() - hop.sent_ns) * L->speed / 1000.0);
         int64_t wait = (int64_t)(lat * 1e6) - (took > 0 ? took : 0);

@@ -104,8 +104,41 @@ void kz_format_duration(double secs, char *buf, size_t n)
         snprintf(buf + w, n - (size_t)w, "%llds", r);
 }
 
+/* The standard normal distribution function. */
+static double phi_cdf(double x) { return 0.5 * erfc(-x / sqrt(2.0)); }
+
+double kz_dist_median(const struct kz_dist *d)
+{
+    switch (d->kind) {
+    case KZ_DIST_FIXED:
+        return d->p[0];
+    case KZ_DIST_UNIFORM:
+        return (d->p[0] + d->p[1]) / 2;
+    case KZ_DIST_TRIANGULAR: {
+        double a = d->p[0], c = d->p[1], b = d->p[2];
+        return c >= (a + b) / 2 ? a + sqrt((b - a) * (c - a) / 2) : b - sqrt((b - a) * (b - c) / 2);
+    }
+    case KZ_DIST_EXPONENTIAL:
+        return d->p[0] * log(2.0);
+    case KZ_DIST_LOGNORMAL:
+        return d->p[0];
+    default:
+        return 0;
+    }
+}
+
 double kz_dist_mean(const struct kz_dist *d)
 {
+    if (d->max > 0 && d->kind == KZ_DIST_EXPONENTIAL) {
+        /* E[X | X <= m] = mean - m e^(-m/mean) / (1 - e^(-m/mean)) */
+        double m = d->max, q = exp(-m / d->p[0]);
+        return d->p[0] - m * q / (1 - q);
+    }
+    if (d->max > 0 && d->kind == KZ_DIST_LOGNORMAL) {
+        /* E[X | X <= m] = e^(mu + s^2/2) Phi((ln m - mu - s^2) / s) / Phi((ln m - mu) / s) */
+        double s = d->sigma, z = (log(d->max) - d->mu) / s;
+        return exp(d->mu + s * s / 2) * phi_cdf(z - s) / phi_cdf(z);
+    }
     switch (d->kind) {
     case KZ_DIST_FIXED:
         return d->p[0];
@@ -139,12 +172,21 @@ void kz_dist_format(const struct kz_dist *d, char *buf, size_t n)
         snprintf(buf, n, "triangular(%s, %s, %s)", a, b, c);
         break;
     case KZ_DIST_EXPONENTIAL:
-        snprintf(buf, n, "exponential(mean %s)", a);
+        snprintf(buf, n, "exponential(mean %s", a);
         break;
     case KZ_DIST_LOGNORMAL:
-        snprintf(buf, n, "lognormal(median %s, p90 %s)", a, b);
+        snprintf(buf, n, "lognormal(median %s, p90 %s", a, b);
         break;
     default:
         snprintf(buf, n, "-");
+    }
+    if (d->kind == KZ_DIST_EXPONENTIAL || d->kind == KZ_DIST_LOGNORMAL) {
+        size_t k = strlen(buf);
+        if (d->max > 0) {
+            kz_format_duration(d->max, c, sizeof c);
+            snprintf(buf + k, k < n ? n - k : 0, ", max %s)", c);
+        } else {
+            snprintf(buf + k, k < n ? n - k : 0, ")");
+        }
     }
 }

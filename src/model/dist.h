@@ -28,15 +28,21 @@ enum kz_dist_kind {
 /*
  * A distribution of durations in seconds. p[] by kind: fixed {value},
  * uniform {min, max}, triangular {min, mode, max}, exponential {mean},
- * lognormal {median, p90}; mu and sigma are derived for lognormal.
+ * lognormal {median, p90}; mu and sigma are derived for lognormal. The two
+ * unbounded kinds may carry a maximum (`max`, > 0; 0: none): the distribution
+ * is then truncated there (a draw is the draw of the untruncated one given
+ * that it is at most `max`). The loader refuses a maximum below the median.
  */
 struct kz_dist {
     enum kz_dist_kind kind;
     double p[3];
     double mu, sigma;
+    double max;
 };
 
-/* Mean in seconds (for reports and sanity checks). */
+/* Median in seconds (the loader's check of a maximum). */
+double kz_dist_median(const struct kz_dist *d);
+/* Mean in seconds, of the truncated distribution when it has a maximum (routing, reports). */
 double kz_dist_mean(const struct kz_dist *d);
 /* Writes a short description, e.g. `lognormal(median 10m, p90 40m)`. */
 void kz_dist_format(const struct kz_dist *d, char *buf, size_t n);

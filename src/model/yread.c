@@ -331,7 +331,8 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
                     param = true;
                     mine = mine || j == kind;
                 }
-        if (param && !mine)
+        bool bound = !strcmp(key, "max") && (kind == 3 || kind == 4); /* a truncation */
+        if (param && !mine && !bound)
             yr_report(L, n->kids[2 * i], 5, "'%s' is not a parameter of a %s distribution", key,
                    kinds[kind]);
     }
@@ -372,6 +373,19 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
         break;
     default:
         break;
+    }
+    const struct ynode *mx = ymap_get(n, "max");
+    if (mx && (out->kind == KZ_DIST_EXPONENTIAL || out->kind == KZ_DIST_LOGNORMAL)) {
+        if (!yr_duration_of(L, mx, "max", &out->max))
+            return false;
+        /* at or above the median: a draw is then accepted at least half the time, and a
+         * bound below it would be a different distribution, not a tail cut off */
+        if (!(out->max >= kz_dist_median(out)) || out->max <= 0) {
+            char med[32];
+            kz_format_duration(kz_dist_median(out), med, sizeof med);
+            yr_report(L, mx, 16, "a distribution's max must be at or above its median (%s)", med);
+            return false;
+        }
     }
     return true;
 }

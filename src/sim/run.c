@@ -84,7 +84,7 @@ static int net_send(void *ctx, uint32_t msg, int from, int to, int net)
         return KZ_ENOMEM;
     w->hop_to = v;
     w->hop_to[msg] = (uint32_t)to;
-    double lat = eng_prop_s(w->eng, from, to, net) + rng_dist(&w->rng, &m->networks[net].overhead);
+    double lat = eng_prop_s(w->eng, from, to, net) + rng_dist_bounded(&w->rng, &m->networks[net].overhead);
     int64_t us = (int64_t)(lat * 1e6 + 0.5);
     return des_push(&w->q, w->q.now + us, EV_ARRIVE, msg);
 }

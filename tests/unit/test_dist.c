@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/rng.h"
 #include "model/dist.h"
 
 static void durations_with_units(void **state)
@@ -75,6 +76,49 @@ static void distribution_means(void **state)
     assert_string_equal(buf, "lognormal(median 10m, p90 40m)");
 }
 
+/* A maximum truncates an unbounded distribution: no draw above it, and the draws' mean is the
+ * truncated distribution's (the formula kz_dist_mean uses, checked against sampling here). */
+static void bounded_tails(void **state)
+{
+    (void)state;
+    struct kz_dist d[2] = {{.kind = KZ_DIST_LOGNORMAL, .p = {300, 1500}, .max = 1800},
+                           {.kind = KZ_DIST_EXPONENTIAL, .p = {600}, .max = 900}};
+    d[0].mu = log(300);
+    d[0].sigma = log(5) / KZ_Z90;
+    for (int k = 0; k < 2; k++) {
+        struct kz_dist open = d[k];
+        open.max = 0;
+        assert_true(kz_dist_mean(&d[k]) < kz_dist_mean(&open));
+        struct rng r;
+        rng_seed(&r, 11, (uint64_t)k);
+        double sum = 0, top = 0;
+        const int n = 400000;
+        for (int i = 0; i < n; i++) {
+            double x = rng_dist_bounded(&r, &d[k]);
+            sum += x;
+            top = fmax(top, x);
+        }
+        assert_true(top <= d[k].max);
+        assert_true(top > 0.97 * d[k].max); /* the tail is cut, not squeezed */
+        double mean = sum / n, want = kz_dist_mean(&d[k]);
+        assert_true(fabs(mean - want) < 0.005 * want);
+    }
+    /* without a maximum the stream is the unbounded one, draw for draw */
+    struct kz_dist open = d[0];
+    open.max = 0;
+    struct rng a, b;
+    rng_seed(&a, 5, 0);
+    rng_seed(&b, 5, 0);
+    for (int i = 0; i < 1000; i++)
+        assert_true(rng_dist_bounded(&a, &open) == rng_dist(&b, &open));
+    char buf[80];
+    kz_dist_format(&d[0], buf, sizeof buf);
+    assert_string_equal(buf, "lognormal(median 5m, p90 25m, max 30m)");
+    kz_dist_format(&d[1], buf, sizeof buf);
+    assert_string_equal(buf, "exponential(mean 10m, max 15m)");
+    assert_true(fabs(kz_dist_median(&d[1]) - 600 * log(2.0)) < 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -82,6 +126,7 @@ int main(void)
         cmocka_unit_test(durations_rejected),
         cmocka_unit_test(duration_round_trip),
         cmocka_unit_test(distribution_means),
+        cmocka_unit_test(bounded_tails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
