@@ -2,14 +2,19 @@
 # own DDS domain (21..25, 76) and temporary directory, so they run in parallel; and the wire decoder.
 
 # The decoder and the receiver's gates on crafted samples (no DDS).
-add_executable(test_wire live/test_wire.c)
-target_include_directories(test_wire PRIVATE ${PROJECT_SOURCE_DIR}/src)
-target_compile_definitions(test_wire PRIVATE _POSIX_C_SOURCE=200809L
-  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_link_libraries(test_wire PRIVATE kizuna_live PkgConfig::CMOCKA)
-kz_warnings(test_wire)
-add_test(NAME test_wire COMMAND test_wire)
-set_tests_properties(test_wire PROPERTIES TIMEOUT 60)
+# A cmocka test of the live library (tests/live/NAME.c), its ctest of the same name.
+function(kz_live_unit name timeout)
+  add_executable(${name} live/${name}.c)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_compile_definitions(${name} PRIVATE _POSIX_C_SOURCE=200809L
+    KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  target_link_libraries(${name} PRIVATE kizuna_live PkgConfig::CMOCKA)
+  kz_warnings(${name})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout})
+endfunction()
+
+kz_live_unit(test_wire 60)
 
 # The wire fuzz target's logic over its seeds and past findings, with any compiler.
 add_executable(fuzz_wire_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_wire.c live/replay.c)
@@ -49,14 +54,7 @@ endif()
 
 # A member with a valid key attacks nodes run in-process (no DDS): forged origin, skipped
 # approvals and delegations, squatted ids, forged receipts, replays, out-of-range fields.
-add_executable(test_attack live/test_attack.c)
-target_include_directories(test_attack PRIVATE ${PROJECT_SOURCE_DIR}/src)
-target_compile_definitions(test_attack PRIVATE _POSIX_C_SOURCE=200809L
-  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_link_libraries(test_attack PRIVATE kizuna_live PkgConfig::CMOCKA)
-kz_warnings(test_attack)
-add_test(NAME test_attack COMMAND test_attack)
-set_tests_properties(test_attack PROPERTIES TIMEOUT 120)
+kz_live_unit(test_attack 120)
 
 # The node's receive path fuzz target over its seeds and past findings, with any compiler.
 add_executable(fuzz_node_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_node.c live/replay.c)

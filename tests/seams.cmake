@@ -7,20 +7,15 @@ target_compile_definitions(kz_test_support PRIVATE _POSIX_C_SOURCE=200809L)
 target_link_libraries(kz_test_support PUBLIC kizuna PkgConfig::CMOCKA)
 kz_warnings(kz_test_support)
 
+target_link_libraries(test_sim PRIVATE kz_test_support)
 foreach(t test_director test_engine)
   kz_unit(${t})
   target_link_libraries(${t} PRIVATE kz_test_support)
 endforeach()
 
 # The node-command encoder against the parser (round trip).
-add_executable(test_command live/test_command.c)
-target_include_directories(test_command PRIVATE ${PROJECT_SOURCE_DIR}/src)
-target_compile_definitions(test_command PRIVATE _POSIX_C_SOURCE=200809L
-  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_link_libraries(test_command PRIVATE kizuna_live kz_test_support)
-kz_warnings(test_command)
-add_test(NAME test_command COMMAND test_command)
-set_tests_properties(test_command PROPERTIES TIMEOUT 60)
+kz_live_unit(test_command 60)
+target_link_libraries(test_command PRIVATE kz_test_support)
 
 # The director live: the same rules as the simulator's (legal wait, stopped step, reason).
 add_test(NAME live_director COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/live/director.sh
@@ -39,3 +34,13 @@ add_test(NAME sizes_within_limits COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/check/s
 add_test(NAME live_no_orphans COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/live/orphans.sh
   $<TARGET_FILE:kizuna-cli> ${PROJECT_SOURCE_DIR}/tests/data 86)
 set_tests_properties(live_no_orphans PROPERTIES TIMEOUT 60 LABELS live)
+
+# The command fuzz target's logic over its seeds, with any compiler.
+add_executable(fuzz_command_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_command.c live/replay.c)
+target_include_directories(fuzz_command_replay PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(fuzz_command_replay PRIVATE KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(fuzz_command_replay PRIVATE kizuna_live)
+kz_warnings(fuzz_command_replay)
+add_test(NAME fuzz_command_regressions COMMAND sh -c
+  "$<TARGET_FILE:fuzz_command_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/command/*")
+set_tests_properties(fuzz_command_regressions PROPERTIES TIMEOUT 60)

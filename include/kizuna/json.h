@@ -24,6 +24,8 @@ json_t *kz_json_str(const char *s);
  * is NULL or out of memory, so a document is built with `ok = kz_json_put(...) && ok`. */
 bool kz_json_put(json_t *o, const char *key, json_t *v);
 bool kz_json_push(json_t *a, json_t *v);
+/* kz_json_put that clears *ok when it fails (a document built field by field, checked once). */
+void kz_json_set(json_t *o, const char *key, json_t *v, bool *ok);
 
 /* Writes `doc` (its reference taken; NULL: out of memory) to `out` with jansson's `flags` and a
  * newline. Returns 0, KZ_ENOMEM or KZ_EIO (errno says why). */

@@ -40,39 +40,39 @@ static int result_json(const kz_model *m, const kz_scenario *s, double speed, co
 {
     bool ok = true;
     json_t *o = json_object(), *th = json_array();
-    live_json_put(o, "structure", kz_json_str(kz_model_name(m)), &ok);
-    live_json_put(o, "scenario", kz_json_str(kz_scenario_name(s)), &ok);
-    live_json_put(o, "speed", kz_json_num(speed), &ok);
-    live_json_put(o, "nodes", json_integer(live->nnodes), &ok);
-    live_json_put(o, "commands", json_integer(live->commands), &ok);
-    live_json_put(o, "wall_s", kz_json_num(live->wall_s), &ok);
-    live_json_put(o, "scenario_s", kz_json_num(live->scenario_s), &ok);
-    live_json_put(o, "startup_s", kz_json_num(live->startup_s), &ok);
+    kz_json_set(o, "structure", kz_json_str(kz_model_name(m)), &ok);
+    kz_json_set(o, "scenario", kz_json_str(kz_scenario_name(s)), &ok);
+    kz_json_set(o, "speed", kz_json_num(speed), &ok);
+    kz_json_set(o, "nodes", json_integer(live->nnodes), &ok);
+    kz_json_set(o, "commands", json_integer(live->commands), &ok);
+    kz_json_set(o, "wall_s", kz_json_num(live->wall_s), &ok);
+    kz_json_set(o, "scenario_s", kz_json_num(live->scenario_s), &ok);
+    kz_json_set(o, "startup_s", kz_json_num(live->startup_s), &ok);
     for (int t = 0; ok && t < live->nthreads; t++) {
         const struct kz_exercise_thread *lt = &live->threads[t];
         const struct kz_thread_stats *st = kz_sim_result_thread(sim, (size_t)t);
         json_t *x = json_object(), *sm = json_object();
         bool done = lt->took_s >= 0;
-        live_json_put(x, "name", kz_json_str(lt->name), &ok);
-        live_json_put(x, "took_s", done ? kz_json_num(lt->took_s) : json_null(), &ok);
-        live_json_put(x, "deadline_s", kz_json_num(lt->deadline_s), &ok);
-        live_json_put(x, "met", json_boolean(lt->met), &ok);
-        live_json_put(x, "stopped_step",
+        kz_json_set(x, "name", kz_json_str(lt->name), &ok);
+        kz_json_set(x, "took_s", done ? kz_json_num(lt->took_s) : json_null(), &ok);
+        kz_json_set(x, "deadline_s", kz_json_num(lt->deadline_s), &ok);
+        kz_json_set(x, "met", json_boolean(lt->met), &ok);
+        kz_json_set(x, "stopped_step",
                       lt->stopped_step >= 0 ? json_integer(lt->stopped_step) : json_null(), &ok);
-        live_json_put(x, "why", kz_json_str(lt->why), &ok);
-        live_json_put(x, "legal_s", kz_json_num(lt->legal_s), &ok);
-        live_json_put(x, "legal_node", kz_json_str(lt->legal_node), &ok);
-        live_json_put(sm, "p50_s", kz_json_num(st->p50_s), &ok);
-        live_json_put(sm, "p90_s", kz_json_num(st->p90_s), &ok);
-        live_json_put(sm, "p99_s", kz_json_num(st->p99_s), &ok);
-        live_json_put(sm, "deadline_met", kz_json_num(st->deadline_met), &ok);
-        live_json_put(x, "sim", sm, &ok);
-        live_json_put(x, "percentile",
+        kz_json_set(x, "why", kz_json_str(lt->why), &ok);
+        kz_json_set(x, "legal_s", kz_json_num(lt->legal_s), &ok);
+        kz_json_set(x, "legal_node", kz_json_str(lt->legal_node), &ok);
+        kz_json_set(sm, "p50_s", kz_json_num(st->p50_s), &ok);
+        kz_json_set(sm, "p90_s", kz_json_num(st->p90_s), &ok);
+        kz_json_set(sm, "p99_s", kz_json_num(st->p99_s), &ok);
+        kz_json_set(sm, "deadline_met", kz_json_num(st->deadline_met), &ok);
+        kz_json_set(x, "sim", sm, &ok);
+        kz_json_set(x, "percentile",
                       kz_json_num(kz_live_percentile(sim, (size_t)t, lt->took_s)), &ok);
         ok = ok && !json_array_append_new(th, x);
     }
-    live_json_put(o, "threads", th, &ok);
-    live_json_put(o, "audit", live_audit_json(dir, &live->audit), &ok);
+    kz_json_set(o, "threads", th, &ok);
+    kz_json_set(o, "audit", live_audit_json(dir, &live->audit), &ok);
     return live_json_emit(o, ok, false) ? EXIT_OK : EXIT_RUNTIME;
 }
 

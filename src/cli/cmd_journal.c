@@ -48,32 +48,32 @@ static json_t *event_json(const char *journal, const struct kz_journal_event *e,
     }
     kz_wall_text(e->wall_ns, t, sizeof t);
     snprintf(id, sizeof id, "%016" PRIx64, e->id);
-    live_json_put(o, "seq", json_integer(e->seq), ok);
-    live_json_put(o, "wall_ns", json_integer(e->wall_ns), ok);
-    live_json_put(o, "wall", json_string(t), ok);
-    live_json_put(o, "sim_s", kz_json_num(e->sim_s), ok);
-    live_json_put(o, "node", kz_json_str(journal ? journal : e->node), ok);
-    live_json_put(o, "what", json_string(e->what), ok);
-    live_json_put(o, "kind", kz_json_str(e->kind), ok);
-    live_json_put(o, "id", kz_json_str(e->id ? id : NULL), ok);
-    live_json_put(o, "peer", kz_json_str(e->peer), ok);
-    live_json_put(o, "net", kz_json_str(e->net), ok);
-    live_json_put(o, "thread", e->thread >= 0 ? json_integer(e->thread) : json_null(), ok);
-    live_json_put(o, "step", e->step >= 0 ? json_integer(e->step) : json_null(), ok);
-    live_json_put(o, "tag", e->tag >= 0 ? json_integer(e->tag) : json_null(), ok);
-    live_json_put(o, "classification", kz_json_str(e->cls), ok);
-    live_json_put(o, "marking", kz_json_str(e->marking), ok);
-    live_json_put(o, "text", kz_json_str(e->text), ok);
+    kz_json_set(o, "seq", json_integer(e->seq), ok);
+    kz_json_set(o, "wall_ns", json_integer(e->wall_ns), ok);
+    kz_json_set(o, "wall", json_string(t), ok);
+    kz_json_set(o, "sim_s", kz_json_num(e->sim_s), ok);
+    kz_json_set(o, "node", kz_json_str(journal ? journal : e->node), ok);
+    kz_json_set(o, "what", json_string(e->what), ok);
+    kz_json_set(o, "kind", kz_json_str(e->kind), ok);
+    kz_json_set(o, "id", kz_json_str(e->id ? id : NULL), ok);
+    kz_json_set(o, "peer", kz_json_str(e->peer), ok);
+    kz_json_set(o, "net", kz_json_str(e->net), ok);
+    kz_json_set(o, "thread", e->thread >= 0 ? json_integer(e->thread) : json_null(), ok);
+    kz_json_set(o, "step", e->step >= 0 ? json_integer(e->step) : json_null(), ok);
+    kz_json_set(o, "tag", e->tag >= 0 ? json_integer(e->tag) : json_null(), ok);
+    kz_json_set(o, "classification", kz_json_str(e->cls), ok);
+    kz_json_set(o, "marking", kz_json_str(e->marking), ok);
+    kz_json_set(o, "text", kz_json_str(e->text), ok);
     json_t *tr = json_null();
     if (e->track_id) {
         tr = json_object();
-        live_json_put(tr, "id", kz_json_str(e->track_id), ok);
-        live_json_put(tr, "lat", kz_json_num(e->lat), ok);
-        live_json_put(tr, "lon", kz_json_num(e->lon), ok);
-        live_json_put(tr, "alt_m", kz_json_num(e->alt_m), ok);
+        kz_json_set(tr, "id", kz_json_str(e->track_id), ok);
+        kz_json_set(tr, "lat", kz_json_num(e->lat), ok);
+        kz_json_set(tr, "lon", kz_json_num(e->lon), ok);
+        kz_json_set(tr, "alt_m", kz_json_num(e->alt_m), ok);
     }
-    live_json_put(o, "track", tr, ok);
-    live_json_put(o, "message_text", kz_json_str(e->msg_text), ok);
+    kz_json_set(o, "track", tr, ok);
+    kz_json_set(o, "message_text", kz_json_str(e->msg_text), ok);
     return o;
 }
 
@@ -143,10 +143,10 @@ static int inbox_one(void *ctx, const struct kz_inbox_item *it)
     bool ok = true;
     json_t *o = json_object();
     kz_wall_text(it->t_ns, t, sizeof t);
-    live_json_put(o, "key", json_integer(it->key), &ok);
-    live_json_put(o, "wall_ns", json_integer(it->t_ns), &ok);
-    live_json_put(o, "wall", json_string(t), &ok);
-    live_json_put(o, "what", kz_json_str(it->what), &ok);
+    kz_json_set(o, "key", json_integer(it->key), &ok);
+    kz_json_set(o, "wall_ns", json_integer(it->t_ns), &ok);
+    kz_json_set(o, "wall", json_string(t), &ok);
+    kz_json_set(o, "what", kz_json_str(it->what), &ok);
     return ok && !json_array_append_new(c->list, o) ? 0 : KZ_ENOMEM;
 }
 
@@ -177,8 +177,8 @@ int cmd_inbox(int argc, char **argv)
     if (json) {
         bool ok = true;
         json_t *o = json_object();
-        live_json_put(o, "node", kz_json_str(node), &ok);
-        live_json_put(o, "waiting", c.list, &ok);
+        kz_json_set(o, "node", kz_json_str(node), &ok);
+        kz_json_set(o, "waiting", c.list, &ok);
         return live_json_emit(o, ok, false) ? EXIT_OK : EXIT_RUNTIME;
     }
     if (!c.n)
@@ -323,17 +323,17 @@ json_t *live_audit_json(const char *dir, const struct kz_audit *a)
 {
     bool ok = true;
     json_t *o = json_object();
-    live_json_put(o, "journal", kz_json_str(dir), &ok);
-    live_json_put(o, "journals", json_integer(a->journals), &ok);
-    live_json_put(o, "sent", json_integer(a->sent), &ok);
-    live_json_put(o, "received", json_integer(a->received), &ok);
-    live_json_put(o, "refused", json_integer(a->refused), &ok);
-    live_json_put(o, "unacked", json_integer(a->unacked), &ok);
-    live_json_put(o, "missing", json_integer(a->missing), &ok);
-    live_json_put(o, "collide", json_integer(a->collide), &ok);
-    live_json_put(o, "duplicated", json_integer(a->duplicated), &ok);
-    live_json_put(o, "unknown", json_integer(a->unknown), &ok);
-    live_json_put(o, "clean", json_boolean(!a->missing && !a->duplicated && !a->unknown), &ok);
+    kz_json_set(o, "journal", kz_json_str(dir), &ok);
+    kz_json_set(o, "journals", json_integer(a->journals), &ok);
+    kz_json_set(o, "sent", json_integer(a->sent), &ok);
+    kz_json_set(o, "received", json_integer(a->received), &ok);
+    kz_json_set(o, "refused", json_integer(a->refused), &ok);
+    kz_json_set(o, "unacked", json_integer(a->unacked), &ok);
+    kz_json_set(o, "missing", json_integer(a->missing), &ok);
+    kz_json_set(o, "collide", json_integer(a->collide), &ok);
+    kz_json_set(o, "duplicated", json_integer(a->duplicated), &ok);
+    kz_json_set(o, "unknown", json_integer(a->unknown), &ok);
+    kz_json_set(o, "clean", json_boolean(!a->missing && !a->duplicated && !a->unknown), &ok);
     if (!ok)
         json_decref(o);
     return ok ? o : NULL;
@@ -365,8 +365,8 @@ static int events_json(const char *dir, json_t *events)
     free(v);
     json_decref(events);
     json_t *o = json_object();
-    live_json_put(o, "journal", kz_json_str(dir), &ok);
-    live_json_put(o, "events", sorted, &ok);
+    kz_json_set(o, "journal", kz_json_str(dir), &ok);
+    kz_json_set(o, "events", sorted, &ok);
     return live_json_emit(o, ok, false) ? 0 : EXIT_RUNTIME;
 }
 

@@ -224,10 +224,10 @@ static int verdict_json(const char *node, int64_t seq, const char *verdict, cons
 {
     bool ok = true;
     json_t *o = json_object();
-    live_json_put(o, "node", kz_json_str(node), &ok);
-    live_json_put(o, "command", json_integer(seq), &ok);
-    live_json_put(o, "verdict", json_string(verdict), &ok);
-    live_json_put(o, "reason", kz_json_str(reason), &ok);
+    kz_json_set(o, "node", kz_json_str(node), &ok);
+    kz_json_set(o, "command", json_integer(seq), &ok);
+    kz_json_set(o, "verdict", json_string(verdict), &ok);
+    kz_json_set(o, "reason", kz_json_str(reason), &ok);
     return live_json_emit(o, ok, false) ? code : EXIT_RUNTIME;
 }
 

@@ -48,11 +48,5 @@ static inline bool live_json_emit(json_t *o, bool ok, bool line)
     return true;
 }
 
-/* jansson's setters fail only when out of memory; one flag collects it. */
-static inline void live_json_put(json_t *o, const char *k, json_t *v, bool *ok)
-{
-    if (!kz_json_put(o, k, v))
-        *ok = false;
-}
 
 #endif

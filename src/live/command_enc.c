@@ -14,19 +14,12 @@ static const char *const share_kinds[] = {"track", "alert", "report"};
 static const char *const precs[] = {"flash", "immediate", "priority", "routine"};
 static const char *const outage_kinds[] = {"node", "network", "link", "cut"};
 
-/* jansson's setters steal the new value and fail only when out of memory; one flag collects it. */
-static void put(json_t *o, const char *k, json_t *v, bool *ok)
-{
-    if (!kz_json_put(o, k, v))
-        *ok = false;
-}
-
 static json_t *ids(const int *v, int n, const char *(*id)(const struct kz_model *, int),
                    const struct kz_model *m)
 {
     json_t *a = json_array();
     for (int i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_string(id(m, v[i])))) {
+        if (!kz_json_push(a, json_string(id(m, v[i])))) {
             json_decref(a);
             return NULL;
         }
@@ -35,6 +28,7 @@ static json_t *ids(const int *v, int n, const char *(*id)(const struct kz_model 
 
 static const char *node_id(const struct kz_model *m, int i) { return m->nodes[i].id; }
 static const char *network_id(const struct kz_model *m, int i) { return m->networks[i].id; }
+static const char *nation_id(const struct kz_model *m, int i) { return m->nations[i].id; }
 
 static json_t *nations(const struct kz_model *m, uint64_t mask)
 {
@@ -42,31 +36,25 @@ static json_t *nations(const struct kz_model *m, uint64_t mask)
     for (size_t i = 0; i < m->nnations && i < 64; i++)
         if (mask & ((uint64_t)1 << i))
             v[n++] = (int)i;
-    json_t *a = json_array();
-    for (int i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_string(m->nations[v[i]].id))) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
+    return ids(v, n, nation_id, m);
 }
 
 static void attrs(json_t *o, const struct kz_model *m, const struct command *c, bool *ok)
 {
-    put(o, "precedence", json_string(precs[c->attr.prec]), ok);
-    put(o, "classification", json_string(kz_classif_names[c->attr.cls]), ok);
-    put(o, "releasable", nations(m, c->attr.releasable), ok);
-    put(o, "disclosable", nations(m, c->attr.disclosable), ok);
+    kz_json_set(o, "precedence", json_string(precs[c->attr.prec]), ok);
+    kz_json_set(o, "classification", json_string(kz_classif_names[c->attr.cls]), ok);
+    kz_json_set(o, "releasable", nations(m, c->attr.releasable), ok);
+    kz_json_set(o, "disclosable", nations(m, c->attr.disclosable), ok);
 }
 
 static void body(json_t *o, const struct command *c, bool *ok)
 {
     if (c->msg == KZ_MSG_TRACK || c->body.track_id[0])
-        put(o, "track", json_string(c->body.track_id), ok);
+        kz_json_set(o, "track", json_string(c->body.track_id), ok);
     if (c->body.lat != 0 || c->body.lon != 0 || c->body.alt_m != 0) {
-        put(o, "lat", json_real(c->body.lat), ok);
-        put(o, "lon", json_real(c->body.lon), ok);
-        put(o, "alt", json_real(c->body.alt_m), ok);
+        kz_json_set(o, "lat", json_real(c->body.lat), ok);
+        kz_json_set(o, "lon", json_real(c->body.lon), ok);
+        kz_json_set(o, "alt", json_real(c->body.alt_m), ok);
     }
 }
 
@@ -132,58 +120,58 @@ int cmd_encode(const struct kz_model *m, const struct command *c, char **out, ch
     json_t *o = json_object();
     if (!o)
         return KZ_ENOMEM;
-    put(o, "cmd", json_string(kinds[c->kind]), &ok);
+    kz_json_set(o, "cmd", json_string(kinds[c->kind]), &ok);
     if (c->body.text[0])
-        put(o, "text", json_string(c->body.text), &ok);
+        kz_json_set(o, "text", json_string(c->body.text), &ok);
     switch (c->kind) {
     case C_SHARE:
-        put(o, "kind",
+        kz_json_set(o, "kind",
             json_string(share_kinds[c->msg == KZ_MSG_ALERT ? 1 : c->msg == KZ_MSG_REPORT ? 2 : 0]),
             &ok);
-        put(o, "to", ids(c->to, c->nto, node_id, m), &ok);
+        kz_json_set(o, "to", ids(c->to, c->nto, node_id, m), &ok);
         body(o, c, &ok);
         if (c->repeat > 1)
-            put(o, "repeat", json_integer(c->repeat), &ok);
+            kz_json_set(o, "repeat", json_integer(c->repeat), &ok);
         if (c->rate > 0)
-            put(o, "rate", json_real(c->rate), &ok);
+            kz_json_set(o, "rate", json_real(c->rate), &ok);
         if (c->update)
-            put(o, "update", json_true(), &ok);
+            kz_json_set(o, "update", json_true(), &ok);
         attrs(o, m, c, &ok);
         break;
     case C_REQUEST:
     case C_ORDER:
-        put(o, "decision", json_string(m->decisions[c->decision].id), &ok);
+        kz_json_set(o, "decision", json_string(m->decisions[c->decision].id), &ok);
         if (c->assets >= 0)
-            put(o, "assets", json_string(m->nations[c->assets].id), &ok);
+            kz_json_set(o, "assets", json_string(m->nations[c->assets].id), &ok);
         if (c->kind == C_ORDER)
-            put(o, "to", ids(c->to, c->nto, node_id, m), &ok);
+            kz_json_set(o, "to", ids(c->to, c->nto, node_id, m), &ok);
         attrs(o, m, c, &ok);
         break;
     case C_PHASE:
-        put(o, "phase", json_string(m->phases[c->phase].id), &ok);
+        kz_json_set(o, "phase", json_string(m->phases[c->phase].id), &ok);
         break;
     case C_OUTAGE:
-        put(o, "id", json_integer(c->outage_id), &ok);
-        put(o, "kind", json_string(outage_kinds[c->okind]), &ok);
-        put(o, "ids", ids(c->ids, c->nids, c->okind == OUT_NETWORK ? network_id : node_id, m),
+        kz_json_set(o, "id", json_integer(c->outage_id), &ok);
+        kz_json_set(o, "kind", json_string(outage_kinds[c->okind]), &ok);
+        kz_json_set(o, "ids", ids(c->ids, c->nids, c->okind == OUT_NETWORK ? network_id : node_id, m),
             &ok);
-        put(o, "down", json_boolean(c->down), &ok);
+        kz_json_set(o, "down", json_boolean(c->down), &ok);
         break;
     case C_DECIDE:
-        put(o, "key", json_integer(c->key), &ok);
-        put(o, "answer", json_string(c->approve ? "approve" : "deny"), &ok);
+        kz_json_set(o, "key", json_integer(c->key), &ok);
+        kz_json_set(o, "answer", json_string(c->approve ? "approve" : "deny"), &ok);
         break;
     case C_STOP:
         break;
     case C_LOAD:
-        put(o, "action", json_string(kz_action_names[c->action]), &ok);
-        put(o, "precedence", json_string(precs[c->attr.prec]), &ok);
+        kz_json_set(o, "action", json_string(kz_action_names[c->action]), &ok);
+        kz_json_set(o, "precedence", json_string(precs[c->attr.prec]), &ok);
         break;
     }
     if (c->tag || c->aux || c->attr.thread >= 0) {
-        put(o, "thread", json_integer(c->attr.thread), &ok);
-        put(o, "tag", json_integer(c->tag), &ok);
-        put(o, "aux", json_integer(c->aux), &ok);
+        kz_json_set(o, "thread", json_integer(c->attr.thread), &ok);
+        kz_json_set(o, "tag", json_integer(c->tag), &ok);
+        kz_json_set(o, "aux", json_integer(c->aux), &ok);
     }
     char *s = ok ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
                  : NULL;

@@ -98,7 +98,6 @@ static void fmt_t(int64_t us, char *buf, size_t n)
              (long long)(s % 60), (long long)ms);
 }
 
-static void fmt_dur(double s, char *buf, size_t n) { kz_fmt_dur(s, KZ_DUR_TABLE, buf, n); }
 
 static const char *nid(const struct worker *w, int i)
 {
@@ -141,9 +140,9 @@ static void on_trace(void *ctx, const struct trace_rec *r)
     case TR_QUEUE:
         break; /* TR_START says how long it queued */
     case TR_START:
-        fmt_dur(r->dur_s, b, sizeof b);
+        kz_fmt_dur(r->dur_s, KZ_DUR_TABLE, b, sizeof b);
         if (r->wait_s > 0) {
-            fmt_dur(r->wait_s, a, sizeof a);
+            kz_fmt_dur(r->wait_s, KZ_DUR_TABLE, a, sizeof a);
             tr_line(w, "%-28s %s starts %s (%s), after waiting %s in queue", msg, nid(w, r->node),
                     act, b, a);
         } else {
@@ -152,7 +151,7 @@ static void on_trace(void *ctx, const struct trace_rec *r)
         }
         break;
     case TR_RECALL:
-        fmt_dur(r->dur_s, b, sizeof b);
+        kz_fmt_dur(r->dur_s, KZ_DUR_TABLE, b, sizeof b);
         tr_line(w, "%-28s %s off-hours: recalling the principal to %s (%s)", msg, nid(w, r->node),
                 act, b);
         break;
@@ -169,7 +168,7 @@ static void on_trace(void *ctx, const struct trace_rec *r)
         tr_line(w, "%-28s %s has no route now (outage): waits for the link", msg, nid(w, r->node));
         break;
     case TR_UNBLOCKED:
-        fmt_dur(r->wait_s, a, sizeof a);
+        kz_fmt_dur(r->wait_s, KZ_DUR_TABLE, a, sizeof a);
         tr_line(w, "%-28s %s route open again after %s (link wait)", msg, nid(w, r->node), a);
         break;
     case TR_REFUSED:
@@ -284,8 +283,8 @@ static void fold(struct worker *w, long run, int64_t end)
                 o.done ? -1 : o.stopped_step};
         if (w->trace) {
             char a1[32], a2[32];
-            fmt_dur((double)o.took_us * 1e-6, a1, sizeof a1);
-            fmt_dur((double)o.deadline_us * 1e-6, a2, sizeof a2);
+            kz_fmt_dur((double)o.took_us * 1e-6, KZ_DUR_TABLE, a1, sizeof a1);
+            kz_fmt_dur((double)o.deadline_us * 1e-6, KZ_DUR_TABLE, a2, sizeof a2);
             fprintf(w->trace, "thread %-20s %s  deadline %s  %s\n", p->threads[t].src->id,
                     o.done ? a1 : "not completed", a2, o.met ? "met" : "missed");
         }

@@ -44,6 +44,12 @@ bool kz_json_put(json_t *o, const char *key, json_t *v)
     return v && json_object_set_new(o, key, v) == 0;
 }
 
+void kz_json_set(json_t *o, const char *key, json_t *v, bool *ok)
+{
+    if (!kz_json_put(o, key, v))
+        *ok = false;
+}
+
 bool kz_json_push(json_t *a, json_t *v)
 {
     if (!a) {

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "kizuna/kizuna.h"
+#include "model/model_impl.h"
 
 static void print_diags(kz_diags *d)
 {
@@ -35,25 +36,44 @@ kz_model *ts_model_file(const char *path)
     return checked(rc, m, d);
 }
 
-kz_model *ts_model_text(const char *yaml)
-{
-    kz_diags *d;
-    kz_model *m = NULL;
-    assert_int_equal(kz_diags_create(&d), 0);
-    int rc = kz_model_load_mem("structure.yaml", yaml, strlen(yaml), &m, d);
-    return checked(rc, m, d);
-}
-
-kz_scenario *ts_scenario_text(const char *yaml)
+/* A scenario from a file (path) or from text (yaml). */
+static kz_scenario *scenario(const char *path, const char *yaml)
 {
     kz_diags *d;
     kz_scenario *s = NULL;
     assert_int_equal(kz_diags_create(&d), 0);
-    int rc = kz_scenario_load_mem("scenario.yaml", yaml, strlen(yaml), &s, d);
+    int rc = path ? kz_scenario_load_file(path, &s, d)
+                  : kz_scenario_load_mem("scenario.yaml", yaml, strlen(yaml), &s, d);
     print_diags(d);
     kz_diags_destroy(d);
     assert_int_equal(rc, 0);
     return s;
+}
+
+kz_scenario *ts_scenario_file(const char *path) { return scenario(path, NULL); }
+kz_scenario *ts_scenario_text(const char *yaml) { return scenario(NULL, yaml); }
+
+static int index_of(const char *what, const char *id, size_t n, const char *(*get)(const kz_model *, int),
+                    const kz_model *m)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(get(m, (int)i), id))
+            return (int)i;
+    fail_msg("no %s %s in structure %s", what, id, kz_model_name(m));
+    return -1;
+}
+
+static const char *node_at(const kz_model *m, int i) { return m->nodes[i].id; }
+static const char *decision_at(const kz_model *m, int i) { return m->decisions[i].id; }
+
+int ts_node(const kz_model *m, const char *id)
+{
+    return index_of("node", id, m->nnodes, node_at, m);
+}
+
+int ts_decision(const kz_model *m, const char *id)
+{
+    return index_of("decision", id, m->ndecisions, decision_at, m);
 }
 
 /* ---- the fake clock ------------------------------------------------------------------- */

@@ -14,8 +14,11 @@
 /* A structure or scenario from a file or from text; any diagnostic is printed and fails the
  * test (cmocka). The caller frees the result. */
 kz_model *ts_model_file(const char *path);
-kz_model *ts_model_text(const char *yaml);
+kz_scenario *ts_scenario_file(const char *path);
 kz_scenario *ts_scenario_text(const char *yaml);
+/* The index of node or decision `id`; fails the test when the structure has none. */
+int ts_node(const kz_model *m, const char *id);
+int ts_decision(const kz_model *m, const char *id);
 
 /* A fake clock: an event set the test pops by hand, so it decides when time moves. */
 struct ts_clock {

@@ -112,15 +112,6 @@ static void run_until(struct rig *r, int64_t t_us)
     }
 }
 
-static int node(const struct rig *r, const char *id)
-{
-    for (size_t i = 0; i < r->m->nnodes; i++)
-        if (!strcmp(r->m->nodes[i].id, id))
-            return (int)i;
-    fail_msg("no node %s", id);
-    return -1;
-}
-
 static const char every_vs_first[] =
     "kizuna-scenario: 1\nname: t\nphase: peacetime\nhorizon: 1h\n"
     "threads:\n"
@@ -144,9 +135,9 @@ static void until_every_or_first(void **state)
     assert_int_equal(r.call[0].nto, 2);
     int every = r.call[0].inst;
     run_until(&r, 2000000);
-    assert_int_equal(dir_done(r.d, (uint32_t)every, 0, true, node(&r, "x"), NULL), 0);
+    assert_int_equal(dir_done(r.d, (uint32_t)every, 0, true, ts_node(r.m, "x"), NULL), 0);
     assert_int_equal(r.ncalls, 1); /* one of two recipients: the step goes on */
-    assert_int_equal(dir_done(r.d, (uint32_t)every, 0, true, node(&r, "y"), NULL), 0);
+    assert_int_equal(dir_done(r.d, (uint32_t)every, 0, true, ts_node(r.m, "y"), NULL), 0);
     assert_int_equal(r.ncalls, 2); /* both: step 2 begins */
     assert_int_equal(r.call[1].step, 1);
 
@@ -154,17 +145,17 @@ static void until_every_or_first(void **state)
     assert_int_equal(r.ncalls, 3);
     int first = r.call[2].inst;
     assert_int_not_equal(first, every);
-    assert_int_equal(dir_done(r.d, (uint32_t)first, 0, true, node(&r, "y"), NULL), 0);
+    assert_int_equal(dir_done(r.d, (uint32_t)first, 0, true, ts_node(r.m, "y"), NULL), 0);
     assert_int_equal(r.ncalls, 4); /* the first recipient ends it */
     assert_int_equal(r.call[3].step, 1);
     /* the second recipient's answer arrives late: ignored, nothing starts twice */
-    assert_int_equal(dir_done(r.d, (uint32_t)first, 0, true, node(&r, "x"), NULL), 0);
+    assert_int_equal(dir_done(r.d, (uint32_t)first, 0, true, ts_node(r.m, "x"), NULL), 0);
     assert_int_equal(r.ncalls, 4);
     assert_int_equal(dir_active(r.d), 2);
 
     run_until(&r, 13000000);
-    assert_int_equal(dir_done(r.d, (uint32_t)first, 1, true, node(&r, "x"), NULL), 0);
-    assert_int_equal(dir_done(r.d, (uint32_t)every, 1, true, node(&r, "x"), NULL), 0);
+    assert_int_equal(dir_done(r.d, (uint32_t)first, 1, true, ts_node(r.m, "x"), NULL), 0);
+    assert_int_equal(dir_done(r.d, (uint32_t)every, 1, true, ts_node(r.m, "x"), NULL), 0);
     assert_int_equal(dir_active(r.d), 0);
     struct dir_outcome o;
     dir_outcome(r.d, 0, &o);
@@ -198,18 +189,18 @@ static void park_resume_executors(void **state)
     assert_int_equal(r.ncalls, 2);
     assert_string_equal(r.call[0].what, "phase");
     assert_string_equal(r.call[1].what, "request");
-    assert_int_equal(r.call[1].node, node(&r, "hq"));
+    assert_int_equal(r.call[1].node, ts_node(r.m, "hq"));
     assert_int_equal(r.call[1].t_us, 30 * 60000000LL);
-    assert_int_equal(dir_legal_us(r.d, 0, node(&r, "hq")), 30 * 60000000LL);
-    assert_int_equal(dir_legal_us(r.d, 0, node(&r, "a")), 0);
+    assert_int_equal(dir_legal_us(r.d, 0, ts_node(r.m, "hq")), 30 * 60000000LL);
+    assert_int_equal(dir_legal_us(r.d, 0, ts_node(r.m, "a")), 0);
 
     run_until(&r, 31 * 60000000LL);
-    assert_int_equal(dir_done(r.d, 0, 0, true, node(&r, "hq"), NULL), 0);
+    assert_int_equal(dir_done(r.d, 0, 0, true, ts_node(r.m, "hq"), NULL), 0);
     assert_int_equal(r.ncalls, 3);
     assert_string_equal(r.call[2].what, "order");
-    assert_int_equal(r.call[2].node, node(&r, "hq")); /* the decider orders */
+    assert_int_equal(r.call[2].node, ts_node(r.m, "hq")); /* the decider orders */
     assert_int_equal(r.call[2].nto, 1);
-    assert_int_equal(r.call[2].to[0], node(&r, "shooter")); /* the authority's executors */
+    assert_int_equal(r.call[2].to[0], ts_node(r.m, "shooter")); /* the authority's executors */
     rig_close(&r);
 }
 
@@ -232,8 +223,8 @@ static void fold_stopped_and_infeasible(void **state)
     rig_open(&r, stops);
     run_until(&r, 1000000);
     assert_int_equal(r.ncalls, 3);
-    assert_int_equal(dir_done(r.d, 0, 0, true, node(&r, "x"), NULL), 0);
-    assert_int_equal(dir_done(r.d, 1, 0, false, node(&r, "x"), "no route"), 0);
+    assert_int_equal(dir_done(r.d, 0, 0, true, ts_node(r.m, "x"), NULL), 0);
+    assert_int_equal(dir_done(r.d, 1, 0, false, ts_node(r.m, "x"), "no route"), 0);
     struct dir_outcome o;
     dir_outcome(r.d, 0, &o);
     assert_false(o.done);
@@ -244,7 +235,7 @@ static void fold_stopped_and_infeasible(void **state)
     assert_false(o.done || o.met); /* copy 1 stopped, copy 2 still runs */
     assert_true(o.infeasible);
     assert_string_equal(o.why, "no route");
-    assert_int_equal(dir_done(r.d, 2, 0, false, node(&r, "x"), "refused by release"), 0);
+    assert_int_equal(dir_done(r.d, 2, 0, false, ts_node(r.m, "x"), "refused by release"), 0);
     dir_outcome(r.d, 1, &o);
     assert_true(o.infeasible);
     assert_string_equal(o.why, "refused by release"); /* the last stopped copy's reason */

@@ -56,24 +56,6 @@ static int on_hold(void *ctx, uint32_t msg, enum action a, int node)
     return r->held;
 }
 
-static int node(const struct rig *r, const char *id)
-{
-    for (size_t i = 0; i < r->m->nnodes; i++)
-        if (!strcmp(r->m->nodes[i].id, id))
-            return (int)i;
-    fail_msg("no node %s", id);
-    return -1;
-}
-
-static int decision(const struct rig *r, const char *id)
-{
-    for (size_t i = 0; i < r->m->ndecisions; i++)
-        if (!strcmp(r->m->decisions[i].id, id))
-            return (int)i;
-    fail_msg("no decision %s", id);
-    return -1;
-}
-
 static void rig_open(struct rig *r, bool operators, bool at_once)
 {
     memset(r, 0, sizeof *r);
@@ -126,22 +108,22 @@ static void legal_gate_in_engine(void **state)
     (void)state;
     struct rig r;
     rig_open(&r, false, false);
-    assert_int_equal(eng_request(r.e, decision(&r, "strike"), 0, node(&r, "y"), &attr, 7, 3), 0);
+    assert_int_equal(eng_request(r.e, ts_decision(r.m, "strike"), 0, ts_node(r.m, "y"), &attr, 7, 3), 0);
     assert_int_equal(r.nends, 1);
     assert_int_equal(r.end[0].st, ENG_INFEASIBLE);
     assert_int_equal(r.end[0].tag, 7);
     assert_int_equal(r.end[0].aux, 3);
-    assert_int_equal(r.end[0].node, node(&r, "y"));
+    assert_int_equal(r.end[0].node, ts_node(r.m, "y"));
     assert_string_equal(r.end[0].why, ENG_LEGAL_WHY);
     assert_int_equal(eng_nmsgs(r.e), 0);
     assert_int_equal(r.wire.n, 0);
     /* in the phase that permits it, the same request reaches its holder and is decided */
     assert_int_equal(eng_set_phase(r.e, 1), 0);
-    assert_int_equal(eng_request(r.e, decision(&r, "strike"), 0, node(&r, "y"), &attr, 8, 0), 0);
+    assert_int_equal(eng_request(r.e, ts_decision(r.m, "strike"), 0, ts_node(r.m, "y"), &attr, 8, 0), 0);
     pump(&r);
     assert_int_equal(r.nends, 2);
     assert_int_equal(r.end[1].st, ENG_OK);
-    assert_int_equal(r.end[1].node, node(&r, "hq"));
+    assert_int_equal(r.end[1].node, ts_node(r.m, "hq"));
     rig_close(&r);
 }
 
@@ -153,11 +135,11 @@ static void times_through_the_clock(void **state)
     for (int once = 0; once < 2; once++) {
         struct rig r;
         rig_open(&r, false, once);
-        int to = node(&r, "y");
-        assert_int_equal(eng_share(r.e, KZ_MSG_REPORT, node(&r, "x"), &to, 1, &attr, 1, 0), 0);
+        int to = ts_node(r.m, "y");
+        assert_int_equal(eng_share(r.e, KZ_MSG_REPORT, ts_node(r.m, "x"), &to, 1, &attr, 1, 0), 0);
         pump(&r);
         assert_true(r.wire.n >= 1);
-        assert_int_equal(r.wire.hop[0].from, node(&r, "x"));
+        assert_int_equal(r.wire.hop[0].from, ts_node(r.m, "x"));
         assert_int_equal(r.wire.hop[0].t_us, once ? 0 : 10000000);
         assert_int_equal(r.nends, 1);
         assert_int_equal(r.end[0].node, to);
@@ -173,9 +155,9 @@ static void operator_hold_resolve_deny(void **state)
     struct rig r;
     rig_open(&r, true, true);
     r.held = 1;
-    int d = decision(&r, "order-x");
-    assert_int_equal(eng_request(r.e, d, 0, node(&r, "y"), &attr, 1, 0), 0);
-    assert_int_equal(eng_request(r.e, d, 0, node(&r, "y"), &attr, 2, 0), 0);
+    int d = ts_decision(r.m, "order-x");
+    assert_int_equal(eng_request(r.e, d, 0, ts_node(r.m, "y"), &attr, 1, 0), 0);
+    assert_int_equal(eng_request(r.e, d, 0, ts_node(r.m, "y"), &attr, 2, 0), 0);
     pump(&r);
     assert_int_equal(r.nends, 0); /* they wait for an operator: no clock event ends them */
     assert_int_equal(r.nheld, 1);  /* hq has one cell: the second request queues behind */

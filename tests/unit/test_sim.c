@@ -12,36 +12,9 @@
 
 #include "kizuna/kizuna.h"
 #include "kizuna/sim.h"
+#include "support.h"
 
 #define DATA KZ_SOURCE_DIR "/tests/data/sim/"
-
-static kz_model *load_model(const char *path)
-{
-    kz_diags *d;
-    kz_model *m = NULL;
-    assert_int_equal(kz_diags_create(&d), 0);
-    int rc = kz_model_load_file(path, &m, d);
-    if (rc == 0)
-        rc = kz_model_check(m, d);
-    for (size_t i = 0; i < kz_diags_count(d); i++)
-        kz_diag_print(kz_diags_get(d, i), stderr);
-    kz_diags_destroy(d);
-    assert_int_equal(rc, 0);
-    return m;
-}
-
-static kz_scenario *load_scenario(const char *path)
-{
-    kz_diags *d;
-    kz_scenario *s = NULL;
-    assert_int_equal(kz_diags_create(&d), 0);
-    int rc = kz_scenario_load_file(path, &s, d);
-    for (size_t i = 0; i < kz_diags_count(d); i++)
-        kz_diag_print(kz_diags_get(d, i), stderr);
-    kz_diags_destroy(d);
-    assert_int_equal(rc, 0);
-    return s;
-}
 
 static kz_sim_result *run(const kz_model *m, const kz_scenario *s, long runs, uint64_t seed,
                           int threads, bool keep)
@@ -71,8 +44,8 @@ static double km(double la1, double lo1, double la2, double lo2)
 static void test_zero_processing_is_propagation(void **state)
 {
     (void)state;
-    kz_model *m = load_model(DATA "line.yaml");
-    kz_scenario *s = load_scenario(DATA "prop.yaml");
+    kz_model *m = ts_model_file(DATA "line.yaml");
+    kz_scenario *s = ts_scenario_file(DATA "prop.yaml");
     kz_sim_result *r = run(m, s, 5, 1, 1, true);
     double expect = (km(35.69, 139.73, 21.39, -157.91) + km(21.39, -157.91, 38.90, -77.04)) *
                     1.5 / 200000.0;
@@ -107,8 +80,8 @@ static double erlang_c_wq(int c, double lambda, double mu)
 static void test_erlang_c(void **state)
 {
     (void)state;
-    kz_model *m = load_model(DATA "line.yaml");
-    kz_scenario *s = load_scenario(DATA "erlang.yaml");
+    kz_model *m = ts_model_file(DATA "line.yaml");
+    kz_scenario *s = ts_scenario_file(DATA "erlang.yaml");
     const int n = 30;
     double sum = 0, sumsq = 0;
     for (int i = 0; i < n; i++) {
@@ -165,8 +138,8 @@ static void same_stats(const kz_sim_result *a, const kz_sim_result *b)
 static void test_threads_do_not_change_results(void **state)
 {
     (void)state;
-    kz_model *m = load_model(KZ_SOURCE_DIR "/data/structures/jjoc-2025.yaml");
-    kz_scenario *s = load_scenario(KZ_SOURCE_DIR "/data/scenarios/nk-salvo.yaml");
+    kz_model *m = ts_model_file(KZ_SOURCE_DIR "/data/structures/jjoc-2025.yaml");
+    kz_scenario *s = ts_scenario_file(KZ_SOURCE_DIR "/data/scenarios/nk-salvo.yaml");
     kz_sim_result *one = run(m, s, 700, 7, 1, true);
     kz_sim_result *two = run(m, s, 700, 7, 2, true);
     same_stats(one, two);
@@ -197,9 +170,9 @@ static void test_threads_do_not_change_results(void **state)
 static void test_flash_never_waits_behind_routine(void **state)
 {
     (void)state;
-    kz_model *m = load_model(DATA "line.yaml");
-    kz_scenario *flash = load_scenario(DATA "flash.yaml");
-    kz_scenario *routine = load_scenario(DATA "routine.yaml");
+    kz_model *m = ts_model_file(DATA "line.yaml");
+    kz_scenario *flash = ts_scenario_file(DATA "flash.yaml");
+    kz_scenario *routine = ts_scenario_file(DATA "routine.yaml");
     kz_sim_result *rf = run(m, flash, 1, 1, 1, true);
     kz_sim_result *rr = run(m, routine, 1, 1, 1, true);
     struct kz_run_row f, r;
@@ -220,8 +193,8 @@ static void test_flash_never_waits_behind_routine(void **state)
 static void test_infeasible_steps(void **state)
 {
     (void)state;
-    kz_model *m = load_model(DATA "line.yaml");
-    kz_scenario *s = load_scenario(DATA "infeasible.yaml");
+    kz_model *m = ts_model_file(DATA "line.yaml");
+    kz_scenario *s = ts_scenario_file(DATA "infeasible.yaml");
     kz_sim_result *r = run(m, s, 10, 1, 1, false);
     const struct kz_thread_stats *t0 = kz_sim_result_thread(r, 0), *t1 = kz_sim_result_thread(r, 1),
                                  *t2 = kz_sim_result_thread(r, 2);
@@ -242,8 +215,8 @@ static void test_infeasible_steps(void **state)
 static void test_unknown_ids_are_located(void **state)
 {
     (void)state;
-    kz_model *m = load_model(DATA "line.yaml");
-    kz_scenario *s = load_scenario(KZ_SOURCE_DIR "/data/scenarios/nk-salvo.yaml");
+    kz_model *m = ts_model_file(DATA "line.yaml");
+    kz_scenario *s = ts_scenario_file(KZ_SOURCE_DIR "/data/scenarios/nk-salvo.yaml");
     kz_diags *d;
     assert_int_equal(kz_diags_create(&d), 0);
     assert_int_equal(kz_scenario_bind_check(s, m, d), KZ_ECHECK);
