@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh - build the libFuzzer targets with clang and run one of them for a bounded time.
-# usage: fuzz/run.sh [SECONDS] [structure|scenario|wire|node]   (default 60 structure).
+# usage: fuzz/run.sh [SECONDS] [structure|scenario|wire|node|command]   (default 60 structure).
 # Crashes land in fuzz/findings/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,14 +8,21 @@ secs=${1:-60}
 target=${2:-structure}
 CC=clang cmake -S . -B build-fuzz -G Ninja -DKZ_FUZZ=ON -DKZ_SANITIZE=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-fuzz --target fuzz_structure fuzz_scenario fuzz_wire fuzz_node >/dev/null
+cmake --build build-fuzz --target fuzz_structure fuzz_scenario fuzz_wire fuzz_node fuzz_command \
+  >/dev/null
 mkdir -p fuzz/findings build-fuzz/corpus build-fuzz/corpus-scenario build-fuzz/corpus-wire \
-  build-fuzz/corpus-node
+  build-fuzz/corpus-node build-fuzz/corpus-command
 if [ "$target" = wire ]; then
   # A kz_Msg (288 bytes) and three bytes: structure, phase, flags (fuzz/fuzz_wire.c).
   exec build-fuzz/fuzz/fuzz_wire build-fuzz/corpus-wire fuzz/corpus/wire \
     -max_total_time="$secs" -max_len=291 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=fuzz/findings/wire- -print_final_stats=1
+fi
+if [ "$target" = command ]; then
+  # An operator's command as text (fuzz/fuzz_command.c): the parser, the encoder, the round trip.
+  exec build-fuzz/fuzz/fuzz_command build-fuzz/corpus-command fuzz/corpus/command \
+    -dict=fuzz/yaml.dict -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix=fuzz/findings/command- -print_final_stats=1
 fi
 if [ "$target" = node ]; then
   # Two bytes (flags, network) and a kz_Msg or kz_Ack (fuzz/fuzz_node.c): the node's whole
