@@ -17,6 +17,37 @@ extern "C" {
 
 /* ---- running ------------------------------------------------------------ */
 
+/*
+ * Where the time on a critical path went. The critical path of a step is the causal
+ * chain of work and travel that ended it (for `until: all`, the chain to the last
+ * recipient); its causes add up to the step's duration. Work cancelled because the
+ * decision was taken elsewhere is on no critical path.
+ */
+enum kz_cause {
+    KZ_CAUSE_PROCESSING,  /* a cell working (relay, decide, approve, order, execute, report) */
+    KZ_CAUSE_QUEUE,       /* waiting for a free cell */
+    KZ_CAUSE_OFFHOURS,    /* waiting for a principal to be recalled */
+    KZ_CAUSE_REVIEW,      /* a foreign-disclosure review */
+    KZ_CAUSE_LINK,        /* waiting for a route to open (outage) */
+    KZ_CAUSE_LEGAL,       /* a decide parked at the legal gate */
+    KZ_CAUSE_PROPAGATION, /* on the wire: distance, network overhead, automatic gateways */
+    KZ_CAUSE_DELEGATION,  /* the holder's delegation timer running out */
+    KZ_CAUSE_EXTERNAL,    /* a delay step: time outside the C2 system (a missile's flight) */
+    KZ_CAUSE_COUNT
+};
+extern const char *const kz_cause_names[KZ_CAUSE_COUNT];
+
+/* One step of one copy of one thread in one replication (kz_sim_options.keep_steps). */
+struct kz_step_row {
+    long run;
+    int thread, copy, step;
+    const char *kind;                 /* share, report, decide, order, delay */
+    double start_s, end_s;            /* from the replication's t = 0; end_s < 0: never ended */
+    double cause_s[KZ_CAUSE_COUNT];   /* critical path by cause; sums to end_s - start_s */
+    int node;                         /* node with the most critical-path time, or -1 */
+    int cause;                        /* that node's largest cause (enum kz_cause), or -1 */
+};
+
 struct kz_sim_options {
     long runs;        /* 0: the scenario's */
     uint64_t seed;    /* used when has_seed */
@@ -26,6 +57,7 @@ struct kz_sim_options {
     /* Called from the calling thread now and then with replications done. */
     void (*progress)(void *ctx, long done, long total);
     void *progress_ctx;
+    bool keep_steps;  /* keep one kz_step_row per replication x thread x copy x step */
 };
 
 /*
@@ -84,8 +116,31 @@ struct kz_thread_stats {
     const char *wait_node_id;
     double wait_node_s;            /* mean wait per replication at that node */
     const char *wait_kind;         /* the dominant kind of wait there: queue, off-hours, review, link, legal */
+    /* The critical path (of the slowest copy, over completed replications): the node on it
+     * with the most time, that time per completed replication, and its largest cause. */
+    int cp_node;                   /* node index, or -1 */
+    const char *cp_node_id;
+    double cp_node_s;
+    const char *cp_cause;          /* kz_cause_names[...] */
+    double cause_s[KZ_CAUSE_COUNT];/* the thread's critical path by cause, mean per completed run */
 };
 size_t kz_sim_result_nthreads(const kz_sim_result *r);
+
+/* One step of a thread, as the waterfall shows it: mean over completed replications of
+ * the slowest copy's step, split by cause, and the node with most critical-path time. */
+struct kz_step_stats {
+    const char *id;    /* the step's id, or NULL when the scenario gives none */
+    const char *kind;  /* share, report, decide, order, delay */
+    double mean_s;
+    double cause_s[KZ_CAUSE_COUNT];
+    int node;          /* or -1 */
+    const char *node_id;
+};
+size_t kz_sim_result_nsteps(const kz_sim_result *r, size_t thread);
+const struct kz_step_stats *kz_sim_result_step(const kz_sim_result *r, size_t thread,
+                                               size_t step);
+/* Rows kept with keep_steps, in (run, thread, copy, step) order; *n gets their number. */
+const struct kz_step_row *kz_sim_result_steps(const kz_sim_result *r, size_t *n);
 const struct kz_thread_stats *kz_sim_result_thread(const kz_sim_result *r, size_t i);
 
 /* Empirical distribution of thread i's time: writes up to `cap` points

@@ -142,9 +142,13 @@ static int run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struc
     for (size_t i = 0; i < nm; i++) {
         struct progress pr = {.label = kz_model_name(ms[i])};
         clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-        struct kz_sim_options o = {so->runs,      (uint64_t)so->seed, so->has_seed,
-                                   (int)so->threads, so->keep_runs,   on_progress,
-                                   &pr};
+        struct kz_sim_options o = {.runs = so->runs,
+                                   .seed = (uint64_t)so->seed,
+                                   .has_seed = so->has_seed,
+                                   .threads = (int)so->threads,
+                                   .keep_runs = so->keep_runs,
+                                   .progress = on_progress,
+                                   .progress_ctx = &pr};
         char err[512];
         int rc = kz_sim_run(ms[i], s, &o, &res[i], err, sizeof err);
         if (rc) {

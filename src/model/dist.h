@@ -22,7 +22,8 @@ enum kz_dist_kind {
     KZ_DIST_UNIFORM,
     KZ_DIST_TRIANGULAR,
     KZ_DIST_EXPONENTIAL,
-    KZ_DIST_LOGNORMAL
+    KZ_DIST_LOGNORMAL,
+    KZ_DIST_PERT /* p = {min, mode, max}: Beta-PERT, lambda 4 */
 };
 
 /*

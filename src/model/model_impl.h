@@ -104,6 +104,21 @@ struct decision {
     struct meta meta;
 };
 
+/*
+ * A processing profile: the node's times for some actions when the work is for one
+ * decision type and/or at one precedence (a FLASH engagement on a watch floor, a Cabinet
+ * decision). The engine takes, for a job, the most specific profile that matches it and
+ * has the job's action (decision and precedence > decision > precedence; the first in
+ * file order among equals), else the node's `processing`.
+ */
+struct profile {
+    int decision; /* decision index, or -1: any */
+    int prec;     /* enum kz_precedence, or -1: any */
+    uint8_t has;  /* bit (1 << action): proc[action] is given */
+    struct kz_dist proc[ACT_COUNT];
+    struct meta meta;
+};
+
 struct node {
     const char *id, *name;
     int nation;
@@ -119,6 +134,8 @@ struct node {
     uint8_t days; /* bit 0 = Monday ... bit 6 = Sunday */
     struct kz_dist recall;
     struct kz_dist proc[ACT_COUNT];
+    struct profile *profiles; /* overrides by decision type and precedence; may be NULL */
+    size_t nprofiles;
     unsigned caps;
     struct meta meta;
     struct pos nation_pos;
@@ -141,6 +158,13 @@ struct authority {
     struct refs approvals; /* in order, before the holder decides */
     int delegate;          /* node index, or -1 */
     struct kz_dist delegate_after;
+    bool concurrent;       /* `approve: concurrent`: every approver asked at once */
+    /* `standing:` the decision is in force in advance (an instrument, with its source): the
+     * holder takes it at once on a request that reaches it - no approvals, no decide work,
+     * no delegation timer. The loader refuses approvals or a delegate with it. */
+    bool standing;
+    const char *instrument; /* the instrument's text, e.g. "SDF Law art. 82-3 order" */
+    struct meta standing_meta;
     struct pos holder_pos, phases_pos;
     struct meta meta;
 };
@@ -153,6 +177,10 @@ struct network {
     enum topology topology;
     int hub; /* node index for TOPO_HUB, else -1 */
     struct kz_dist overhead;
+    /* `relay: automatic`: a member forwards a message that arrived over an automatic
+     * network onto this one by machine, after a `gateway` draw, without staff. */
+    bool automatic;
+    struct kz_dist gateway;
     double path_factor; /* route length over great-circle distance */
     phase_mask phases;
     struct pos releasable_pos;

@@ -748,3 +748,27 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
     plan_free(p);
     return rc;
 }
+
+/* Issue 11: filled in as the critical-path records land (the interface is fixed). */
+size_t kz_sim_result_nsteps(const kz_sim_result *r, size_t thread)
+{
+    (void)r;
+    (void)thread;
+    return 0;
+}
+
+const struct kz_step_stats *kz_sim_result_step(const kz_sim_result *r, size_t thread,
+                                               size_t step)
+{
+    (void)r;
+    (void)thread;
+    (void)step;
+    return NULL;
+}
+
+const struct kz_step_row *kz_sim_result_steps(const kz_sim_result *r, size_t *n)
+{
+    (void)r;
+    *n = 0;
+    return NULL;
+}

@@ -19,7 +19,7 @@
 static kz_sim_result *run(const kz_model *m, const kz_scenario *s, long runs, uint64_t seed,
                           int threads, bool keep)
 {
-    struct kz_sim_options o = {runs, seed, true, threads, keep, NULL, NULL};
+    struct kz_sim_options o = {.runs = runs, .seed = seed, .has_seed = true, .threads = threads, .keep_runs = keep};
     kz_sim_result *r = NULL;
     char err[256] = "";
     int rc = kz_sim_run(m, s, &o, &r, err, sizeof err);

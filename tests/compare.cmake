@@ -1,0 +1,1 @@
+# compare.cmake - tests for paired comparisons, steps.csv, the waterfall.

@@ -1,0 +1,1 @@
+# engine11.cmake - tests for the engine and director semantics of issue 11.

@@ -1,0 +1,1 @@
+# validate.cmake - tests for kizuna validate and the validation cases.
