@@ -62,6 +62,34 @@ int kz_scenario_check(const kz_scenario *s, kz_diags *d);
  */
 int kz_scenario_file_is(const char *path, bool *is_scenario);
 
+
+/* ---- overrides (scenario_override.c; issue 11 item 9, validation cases) ----------------
+ *
+ * Changes to a loaded scenario for one use, e.g. a validation case that replays one
+ * observed launch: one missile instead of a salvo, the launch's time of day. They break
+ * the "immutable once loaded" rule on purpose, so apply them to a scenario loaded for that
+ * use only, before it is run (never while a run or another thread reads it). Each returns
+ * 0, KZ_EINVAL (NULL scenario, value out of range) or KZ_ENOTFOUND (no such thread).
+ */
+
+/* Copies of thread `thread` (its id), 1 to 64; the spacing stays. */
+int kz_scenario_set_copies(kz_scenario *s, const char *thread, int copies);
+/* A fixed start: t = 0 at minute `week_min_utc` of the week (0 = Monday 00:00 UTC; < 10080). */
+int kz_scenario_set_start(kz_scenario *s, int week_min_utc);
+/* A start drawn per replication, uniformly over the whole minutes from `lo_week_min_utc` to
+ * `hi_week_min_utc` (both in [0, 10080)); hi before lo is a window over the week's end
+ * (sun 23:50 to mon 00:10 UTC). */
+int kz_scenario_set_start_window(kz_scenario *s, int lo_week_min_utc, int hi_week_min_utc);
+/* Replications (1 to 1e8) and seed that the scenario asks for (kz_scenario_runs/_seed). */
+int kz_scenario_set_runs(kz_scenario *s, long runs);
+int kz_scenario_set_seed(kz_scenario *s, uint64_t seed);
+/*
+ * Parses a start as the scenario format writes it ("sat 02:30 UTC+9": a day mon..sun, a
+ * local time HH:MM and an offset UTC+H, +H, +HH:MM or -H:MM; no offset is UTC) into the
+ * week minute UTC. Returns 0 or KZ_EINVAL (not that form; "any" is not a time).
+ */
+int kz_scenario_parse_start(const char *text, int *week_min_utc);
+
 #ifdef __cplusplus
 }
 #endif

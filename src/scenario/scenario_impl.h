@@ -85,6 +85,12 @@ struct kz_scenario {
     const char *file, *name, *title, *description;
     bool start_any;
     int start_week_min_utc;
+    /* A start window (kz_scenario_set_start_window): when start_window, each replication
+     * starts at week minute (start_win_lo + draw) % 10080 UTC, the draw uniform over the
+     * whole minutes 0..start_win_len (start_any is then false; start_week_min_utc holds the
+     * window's middle, the start of a shell that ignores the window). */
+    bool start_window;
+    int start_win_lo, start_win_len;
     struct sref phase;
     struct sphase_change *changes;
     size_t nchanges;
