@@ -9,6 +9,7 @@
 
 #include "kizuna/diag.h"
 #include "kizuna/model.h"
+#include "kizuna/ports.h"
 #include "kizuna/scenario.h"
 
 #ifdef __cplusplus
@@ -17,25 +18,7 @@ extern "C" {
 
 /* ---- running ------------------------------------------------------------ */
 
-/*
- * Where the time on a critical path went. The critical path of a step is the causal
- * chain of work and travel that ended it (for `until: all`, the chain to the last
- * recipient); its causes add up to the step's duration. Work cancelled because the
- * decision was taken elsewhere is on no critical path.
- */
-enum kz_cause {
-    KZ_CAUSE_PROCESSING,  /* a cell working (relay, decide, approve, order, execute, report) */
-    KZ_CAUSE_QUEUE,       /* waiting for a free cell */
-    KZ_CAUSE_OFFHOURS,    /* waiting for a principal to be recalled */
-    KZ_CAUSE_REVIEW,      /* a foreign-disclosure review */
-    KZ_CAUSE_LINK,        /* waiting for a route to open (outage) */
-    KZ_CAUSE_LEGAL,       /* a decide parked at the legal gate */
-    KZ_CAUSE_PROPAGATION, /* on the wire: distance, network overhead, automatic gateways */
-    KZ_CAUSE_DELEGATION,  /* the holder's delegation timer running out */
-    KZ_CAUSE_EXTERNAL,    /* a delay step: time outside the C2 system (a missile's flight) */
-    KZ_CAUSE_COUNT
-};
-extern const char *const kz_cause_names[KZ_CAUSE_COUNT];
+/* enum kz_cause and kz_cause_names: kizuna/ports.h (the engine records them). */
 
 /* One step of one copy of one thread in one replication (kz_sim_options.keep_steps). */
 struct kz_step_row {

@@ -52,6 +52,8 @@ enum trace_what {
     TR_DELEGATE,
     TR_DECIDED,
     TR_EXECUTED,
+    TR_GATEWAY,   /* relayed on by machine (an automatic network), dur = gateway time */
+    TR_CANCELLED, /* work superseded: the decision was taken elsewhere */
 };
 
 struct trace_rec {
@@ -114,8 +116,29 @@ void eng_bind(struct engine *e, const struct kz_clock *clock,
  */
 void eng_reset(struct engine *e, int phase, int week_min_utc);
 
+/*
+ * Common random numbers: every node and network draws from its own stream, keyed by a hash
+ * of its id and seeded from (seed, run), so replication `run` of two structures gives the
+ * same draws to the nodes they share, whatever else differs. Without eng_seed the streams
+ * are seeded from the rng given to eng_bind.
+ */
+void eng_seed(struct engine *e, uint64_t seed, uint64_t run);
+/* The stream of network `net` (the transport's overhead draws). */
+struct rng *eng_net_rng(struct engine *e, int net);
+
+/*
+ * Critical paths. Every message carries its lineage: the work, waits and travel that led to
+ * it, as segments (node, cause, time). During a done hook, eng_done_path is the lineage of
+ * the message that ended the operation (-1: none, e.g. the legal gate). A path begins with
+ * its operation, so its segments add up to the operation's duration. eng_path_sum adds them
+ * into cause_us[KZ_CAUSE_COUNT] and, when node_us is not NULL, into node_us[node *
+ * KZ_CAUSE_COUNT + cause]. Segments live until eng_reset.
+ */
+int32_t eng_done_path(const struct engine *e);
+void eng_path_sum(const struct engine *e, int32_t path, int64_t *cause_us, int64_t *node_us);
+
 /* The engine's own event kinds, in its range of core/evkind.h. */
-enum { ENG_EV_JOB_DONE = KZ_EV_ENGINE, ENG_EV_RECALL_DONE, ENG_EV_DELEGATE };
+enum { ENG_EV_JOB_DONE = KZ_EV_ENGINE, ENG_EV_RECALL_DONE, ENG_EV_DELEGATE, ENG_EV_GATEWAY };
 
 /* Called by the clock shell for the engine's own events (kz_ev_owner(kind) == KZ_EVO_ENGINE). */
 int eng_fire(struct engine *e, unsigned kind, uint32_t arg);

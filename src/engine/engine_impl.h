@@ -24,6 +24,9 @@ enum purpose {
 struct msg {
     struct kz_msg_header h;
     uint32_t next;  /* queue link */
+    uint32_t onext; /* the next message of its operation (cancelling superseded work) */
+    int32_t seg;    /* last critical-path segment of its lineage, or -1 */
+    int32_t net_in; /* the network it last arrived over, or -1 */
     int32_t at;     /* node where it is */
     int32_t dst;    /* where it is going */
     int32_t op;     /* operation, -1 for background */
@@ -31,13 +34,28 @@ struct msg {
     uint8_t purpose, saved, graph, reviewed, action, principal, delegated;
     uint8_t held;    /* an operator's: its cell waits for eng_resolve or eng_deny */
     uint8_t transit; /* the current job relays it on towards dst */
+    uint8_t busy;    /* a cell is working on it (its EV_JOB_DONE is due at t_end) */
+    uint8_t cancelled; /* its work was superseded: its due EV_JOB_DONE is void */
     kz_time t_enq;  /* queued, blocked or waiting for recall since */
+    kz_time t_sent; /* left its last node at */
+    kz_time t_end;  /* its job ends at (busy) */
+};
+
+/* One piece of a critical path: `us` of `cause` at `node`, after segment `prev`. */
+struct seg {
+    int32_t prev, node;
+    int64_t us;
+    uint8_t cause; /* enum kz_cause */
 };
 
 enum op_kind { OPK_SHARE, OPK_REQUEST, OPK_ORDER };
 
 struct op {
     uint8_t kind, done;
+    uint16_t answered;   /* approvals answered (approve: concurrent) */
+    uint32_t mhead;      /* its messages, newest first, linked by msg.onext */
+    uint32_t holder_msg; /* the request as the holder received it (the delegation's parent) */
+    kz_time t_holder;    /* ... and when */
     uint32_t tag, aux;
     struct eng_attr attr;
     int32_t decision, assets, requester, auth;
@@ -77,7 +95,50 @@ struct engine {
     uint64_t link_active;
     struct world w;
     int week_min_utc;
+
+    struct rng *nrng;   /* [node]: each node's own stream (common random numbers) */
+    struct rng *netrng; /* [network] */
+    uint64_t *node_key, *net_key; /* stream keys: a hash of the id, the same in every structure */
+    struct seg *segs;
+    uint32_t nsegs, capsegs;
+    int32_t done_seg;   /* the critical path of the operation ending now (eng_done_path) */
 };
+
+/* ---- shared by engine.c, engine_ops.c and engine_path.c ---- */
+
+/* Only called through TRACE, which skips the call when nobody listens (the Monte Carlo case). */
+void engi_trace(struct engine *e, enum trace_what what, uint32_t mi, int node, int peer, int net,
+                int action, double wait_s, double dur_s, const char *text);
+#define TRACE(e, ...)                     \
+    do {                                  \
+        if ((e)->hooks.trace)             \
+            engi_trace((e), __VA_ARGS__); \
+    } while (0)
+
+int engi_grow(void **v, uint32_t *cap, size_t elem, uint32_t need);
+int engi_enqueue(struct engine *e, uint32_t mi, int node, enum action act);
+int engi_try_start(struct engine *e, int node);
+int engi_forward(struct engine *e, uint32_t mi);
+/* A new message of operation opi from `from` to `to`, continuing parent's critical path
+ * (NIL: none), routed over graph g. */
+int engi_send_routed(struct engine *e, uint32_t parent, enum kz_msg_kind kind, int from, int to,
+                     int32_t opi, enum graph g, enum purpose p, int32_t aux);
+void engi_add_wait(struct engine *e, const struct msg *m, int node, enum wait_kind k,
+                   int64_t us);
+/* The operation ends: the done hook, with `mi`'s lineage as its critical path (NIL: none). */
+void engi_op_done(struct engine *e, int32_t opi, uint32_t mi, enum eng_status st, int node,
+                  const char *why);
+int engi_arrive_final(struct engine *e, uint32_t mi);
+int engi_job_done(struct engine *e, uint32_t mi);
+int engi_delegate_now(struct engine *e, int32_t opi);
+/* Work of a request whose decision is taken is superseded: frees the cells still on it. */
+int engi_cancel_rest(struct engine *e, int32_t opi);
+
+/* engine_path.c: appends `us` of `cause` at `node` to message mi's path (nothing for
+ * us <= 0). Returns 0 or KZ_ENOMEM. */
+int engi_seg(struct engine *e, uint32_t mi, int node, int cause, int64_t us);
+int engi_streams_create(struct engine *e);
+void engi_streams_free(struct engine *e);
 
 /* A new message / operation in the pools (engine.c); 0 or KZ_ENOMEM. */
 int engi_new_msg(struct engine *e, enum kz_msg_kind kind, int at, int dst, int32_t op,

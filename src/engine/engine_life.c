@@ -20,7 +20,7 @@ int eng_create(const struct kz_model *m, struct engine **out)
     e->net_down = calloc(m->nnetworks ? m->nnetworks : 1, 1);
     e->cutmask = calloc(n, sizeof *e->cutmask);
     if (!e->ns || !e->node_down || !e->net_down || !e->cutmask ||
-        router_create(m, &e->router) != 0) {
+        engi_streams_create(e) != 0 || router_create(m, &e->router) != 0) {
         eng_free(e);
         return KZ_ENOMEM;
     }
@@ -37,6 +37,7 @@ void eng_free(struct engine *e)
     if (!e)
         return;
     router_free(e->router);
+    engi_streams_free(e);
     free(e->msgs);
     free(e->ops);
     free(e->ints);
@@ -57,12 +58,18 @@ void eng_bind(struct engine *e, const struct kz_clock *clock,
     e->hooks = *hooks;
     e->rng = rng;
     e->st = stats;
+    /* a shell that never calls eng_seed (the live node) still gets distinct node streams */
+    for (size_t i = 0; i < e->m->nnodes; i++)
+        rng_seed(&e->nrng[i], rng_next(rng), (uint64_t)i);
+    for (size_t i = 0; i < e->m->nnetworks; i++)
+        rng_seed(&e->netrng[i], rng_next(rng), (uint64_t)i + e->m->nnodes);
 }
 
 void eng_reset(struct engine *e, int phase, int week_min_utc)
 {
     const struct kz_model *m = e->m;
-    e->nmsgs = e->nops = e->nints = e->nblocked = 0;
+    e->nmsgs = e->nops = e->nints = e->nblocked = e->nsegs = 0;
+    e->done_seg = -1;
     for (size_t i = 0; i < m->nnodes; i++) {
         struct nstate *s = &e->ns[i];
         for (int p = 0; p < KZ_PREC_COUNT; p++)

@@ -84,7 +84,7 @@ static int net_send(void *ctx, uint32_t msg, int from, int to, int net)
         return KZ_ENOMEM;
     w->hop_to = v;
     w->hop_to[msg] = (uint32_t)to;
-    double lat = eng_prop_s(w->eng, from, to, net) + rng_dist_bounded(&w->rng, &m->networks[net].overhead);
+    double lat = eng_prop_s(w->eng, from, to, net) + rng_dist_bounded(eng_net_rng(w->eng, net), &m->networks[net].overhead);
     int64_t us = (int64_t)(lat * 1e6 + 0.5);
     return des_push(&w->q, w->q.now + us, EV_ARRIVE, msg);
 }
@@ -184,6 +184,13 @@ static void on_trace(void *ctx, const struct trace_rec *r)
         break;
     case TR_EXECUTED:
         tr_line(w, "%-28s %s executed the order", msg, nid(w, r->node));
+        break;
+    case TR_GATEWAY:
+        kz_fmt_dur(r->dur_s, KZ_DUR_TABLE, b, sizeof b);
+        tr_line(w, "%-28s %s relays it on by machine (gateway %s)", msg, nid(w, r->node), b);
+        break;
+    case TR_CANCELLED:
+        tr_line(w, "%-28s %s stops %s: %s", msg, nid(w, r->node), act, r->text);
         break;
     }
 }
@@ -300,6 +307,7 @@ static int run_one(struct worker *w, uint64_t seed, long run)
     int week = p->s->start_any ? (int)(rng_u01(&w->rng) * 7 * 1440) % (7 * 1440)
                                : p->s->start_week_min_utc;
     eng_reset(w->eng, p->phase0, week);
+    eng_seed(w->eng, seed, (uint64_t)run);
     w->err = 0;
     if (w->trace) {
         static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
