@@ -79,6 +79,34 @@ static inline double rng_normal(struct rng *r)
     return u * f;
 }
 
+/* Gamma(a, 1) for a >= 1: Marsaglia and Tsang (2000), a squeeze then the exact test. */
+static inline double rng_gamma(struct rng *r, double a)
+{
+    double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x = rng_normal(r), v = 1.0 + c * x;
+        if (v <= 0.0)
+            continue;
+        v = v * v * v;
+        double u = rng_u01(r), x2 = x * x;
+        if (u < 1.0 - 0.0331 * x2 * x2 || log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
+            return d * v;
+    }
+}
+
+/* Beta-PERT {min, mode, max} (lambda 4): min + (max - min) X / (X + Y), X ~ Gamma(alpha),
+ * Y ~ Gamma(beta), alpha = 1 + 4 (mode - min) / (max - min), beta = 1 + 4 (max - mode) /
+ * (max - min); both at least 1, as Marsaglia-Tsang needs. */
+static inline double rng_pert(struct rng *r, const double *p)
+{
+    double w = p[2] - p[0];
+    if (!(w > 0.0))
+        return p[0];
+    double x = rng_gamma(r, 1.0 + 4.0 * (p[1] - p[0]) / w);
+    double y = rng_gamma(r, 1.0 + 4.0 * (p[2] - p[1]) / w);
+    return p[0] + w * (x / (x + y));
+}
+
 /* A draw in seconds from a duration distribution; KZ_DIST_NONE gives 0. */
 static inline double rng_dist(struct rng *r, const struct kz_dist *d)
 {
@@ -98,6 +126,8 @@ static inline double rng_dist(struct rng *r, const struct kz_dist *d)
         return rng_exp(r, d->p[0]);
     case KZ_DIST_LOGNORMAL:
         return exp(d->mu + d->sigma * rng_normal(r));
+    case KZ_DIST_PERT:
+        return rng_pert(r, d->p);
     case KZ_DIST_NONE:
     default:
         return 0.0;

@@ -29,7 +29,10 @@ enum kz_dist_kind {
 /*
  * A distribution of durations in seconds. p[] by kind: fixed {value},
  * uniform {min, max}, triangular {min, mode, max}, exponential {mean},
- * lognormal {median, p90}; mu and sigma are derived for lognormal. The two
+ * lognormal {median, p90}, pert {min, mode, max}; mu and sigma are derived for
+ * lognormal. Beta-PERT is min + (max - min) B with B ~ Beta(alpha, beta),
+ * alpha = 1 + 4 (mode - min) / (max - min), beta = 1 + 4 (max - mode) / (max - min):
+ * mean (min + 4 mode + max) / 6, bounded by min and max. The two
  * unbounded kinds may carry a maximum (`max`, > 0; 0: none): the distribution
  * is then truncated there (a draw is the draw of the untruncated one given
  * that it is at most `max`). The loader refuses a maximum below the median.
@@ -41,7 +44,8 @@ struct kz_dist {
     double max;
 };
 
-/* Median in seconds (the loader's check of a maximum). */
+/* Median in seconds (the loader's check of a maximum); pert's by numeric inversion of the
+ * Beta distribution function. */
 double kz_dist_median(const struct kz_dist *d);
 /* Mean in seconds, of the truncated distribution when it has a maximum (routing, reports). */
 double kz_dist_mean(const struct kz_dist *d);

@@ -396,8 +396,15 @@ static void check_sources(struct ck *C)
         check_meta(C, &m->phases[i].meta, "phase", m->phases[i].id);
     for (size_t i = 0; i < m->ndecisions; i++)
         check_meta(C, &m->decisions[i].meta, "decision", m->decisions[i].id);
-    for (size_t i = 0; i < m->nnodes; i++)
+    for (size_t i = 0; i < m->nvariants; i++)
+        check_meta(C, &m->variants[i].meta, "variant", m->variants[i].id);
+    for (size_t i = 0; i < m->nnodes; i++) {
         check_meta(C, &m->nodes[i].meta, "node", m->nodes[i].id);
+        for (size_t k = 0; k < m->nodes[i].nprofiles; k++) {
+            snprintf(buf, sizeof buf, "%zu of node %s", k + 1, m->nodes[i].id);
+            check_meta(C, &m->nodes[i].profiles[k].meta, "profile", buf);
+        }
+    }
     for (size_t i = 0; i < m->nrelations; i++) {
         const struct relation *r = &m->relations[i];
         snprintf(buf, sizeof buf, "%s -> %s", m->nodes[r->from].id, m->nodes[r->to].id);
@@ -408,6 +415,8 @@ static void check_sources(struct ck *C)
         snprintf(buf, sizeof buf, "'%s' held by '%s'", m->decisions[a->decision].id,
                  m->nodes[a->holder].id);
         check_meta(C, &a->meta, "authority", buf);
+        if (a->standing)
+            check_meta(C, &a->standing_meta, "the standing instrument of authority", buf);
     }
     for (size_t i = 0; i < m->nnetworks; i++)
         check_meta(C, &m->networks[i].meta, "network", m->networks[i].id);

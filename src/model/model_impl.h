@@ -187,11 +187,21 @@ struct network {
     struct meta meta;
 };
 
+/* A variant of the structure (`variants:`): an alternative some elements belong to
+ * (`only_in`) or are left out of (`except_in`); one is selected as "FILE@VARIANT". */
+struct variant {
+    const char *id, *title;
+    struct meta meta;
+};
+
 struct kz_model {
     struct arena arena;
     const char *file;
     const char *name, *title, *description;
     struct meta meta;
+    struct variant *variants; /* every variant the file declares, selected or not */
+    size_t nvariants;
+    int variant; /* index of the selected variant, or -1: none */
     struct nation *nations;
     size_t nnations;
     struct phase *phases;

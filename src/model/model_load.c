@@ -9,10 +9,7 @@
 #include <sys/stat.h>
 
 #include "kizuna/error.h"
-#include "idmap.h"
-#include "model_impl.h"
-#include "yread.h"
-#include "ytree.h"
+#include "model_load.h"
 
 const char *const kz_node_kind_names[NK_COUNT] = {"national-command-authority",
                                                   "ministry",
@@ -34,13 +31,6 @@ const char *const kz_classif_names[CL_COUNT] = {"U", "C", "S", "TS"};
 
 static const char *const cap_names[] = {"foreign-disclosure", "fusion"};
 static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-
-struct ld {
-    struct yread r;
-    struct kz_model *m;
-    struct idmap nations, phases, decisions, nodes, networks;
-    const struct ynode *defaults;
-};
 
 /* Resolves a reference to an element of a section. */
 static int ref_of(struct ld *L, const struct idmap *map, const struct ynode *n, const char *kind)
@@ -384,7 +374,7 @@ static void load_decisions(struct ld *L, const struct ynode *sec)
 static const char *const node_keys[] = {
     "id",         "name",       "nation", "combined", "kind",   "grade",      "location",
     "utc_offset", "cells",      "hours",  "days",     "recall", "processing", "capabilities",
-    "source",     "assumption", "range",  "notes",    NULL};
+    "profiles",   "source",     "assumption", "range", "notes", NULL};
 
 static void load_processing(struct ld *L, const struct ynode *p, struct kz_dist *proc)
 {
@@ -495,6 +485,8 @@ static void load_nodes(struct ld *L, const struct ynode *sec)
             yr_dist_of(&L->r, v, "recall", &x->recall);
         if ((v = ymap_get(e, "processing")))
             load_processing(L, v, x->proc);
+        if ((v = ymap_get(e, "profiles")))
+            ld_profiles(L, v, x);
         if ((v = ymap_get(e, "capabilities")) && yr_want(&L->r, v, Y_SEQ, "capabilities")) {
             for (size_t c = 0; c < v->n; c++) {
                 int cap = yr_enum_of(&L->r, v->kids[c], "capability", cap_names, 2);
@@ -508,8 +500,8 @@ static void load_nodes(struct ld *L, const struct ynode *sec)
 
 static void load_relations(struct ld *L, const struct ynode *sec)
 {
-    static const char *const keys[] = {"type",       "from",  "to",    "phases", "source",
-                                       "assumption", "range", "notes", NULL};
+    static const char *const keys[] = {"type",  "from",  "to",      "phases",    "source", "assumption",
+                                       "range", "notes", "only_in", "except_in", NULL};
     struct kz_model *m = L->m;
     size_t n = section(L, sec, "relations", sizeof *m->relations, (void **)&m->relations);
     for (size_t i = 0; i < n; i++) {
@@ -525,7 +517,7 @@ static void load_relations(struct ld *L, const struct ynode *sec)
         int b = to ? ref_of(L, &L->nodes, to, "node") : -1;
         const struct ynode *ph = ymap_get(e, "phases");
         phase_mask mask = phases_of(L, ph);
-        if (type < 0 || a < 0 || b < 0)
+        if (!ld_present(L, e) || type < 0 || a < 0 || b < 0)
             continue;
         if (a == b) {
             yr_report(&L->r, to, 29, "relation from node '%s' to itself", m->nodes[a].id);
@@ -545,9 +537,10 @@ static void load_relations(struct ld *L, const struct ynode *sec)
 
 static void load_authorities(struct ld *L, const struct ynode *sec)
 {
-    static const char *const keys[] = {"decision",   "holder",    "assets",   "executors",
-                                       "phases",     "approvals", "delegate", "source",
-                                       "assumption", "range",     "notes",    NULL};
+    static const char *const keys[] = {
+        "decision", "holder",     "assets", "executors", "phases",  "approvals", "approve",
+        "delegate", "standing",   "source", "assumption", "range",  "notes",     "only_in",
+        "except_in", NULL};
     struct kz_model *m = L->m;
     size_t n = section(L, sec, "authorities", sizeof *m->authorities, (void **)&m->authorities);
     for (size_t i = 0; i < n; i++) {
@@ -592,7 +585,8 @@ static void load_authorities(struct ld *L, const struct ynode *sec)
                 ok = false;
             }
         }
-        if (!ok)
+        ok = ld_authority_more(L, e, &x) && ok;
+        if (!ld_present(L, e) || !ok)
             continue;
         yr_meta_of(&L->r, e, &x.meta);
         m->authorities[m->nauthorities++] = x;
@@ -603,7 +597,8 @@ static void load_networks(struct ld *L, const struct ynode *sec)
 {
     static const char *const keys[] = {
         "id",      "name",   "classification", "members",    "releasable_to", "topology", "hub",
-        "latency", "phases", "source",         "assumption", "range",         "notes",    NULL};
+        "latency", "phases", "relay",          "gateway",    "source",        "assumption",
+        "range",   "notes",  "only_in",        "except_in",  NULL};
     struct kz_model *m = L->m;
     size_t n = section(L, sec, "networks", sizeof *m->networks, (void **)&m->networks);
     for (size_t i = 0; i < n; i++) {
@@ -612,9 +607,13 @@ static void load_networks(struct ld *L, const struct ynode *sec)
             continue;
         yr_check_keys(&L->r, e, keys, "a network");
         const char *id = yr_id_of(&L->r, e, "a network");
-        if (!id || !register_id(L, &L->networks, id, (int)m->nnetworks, e, "network"))
+        /* A network left out of the variant is read (its errors count) but takes no id and
+         * no place: another network may have the id in another variant. */
+        bool present = ld_present(L, e);
+        if (!id || (present && !register_id(L, &L->networks, id, (int)m->nnetworks, e, "network")))
             continue;
-        struct network *x = &m->networks[m->nnetworks++];
+        struct network *x = &m->networks[m->nnetworks];
+        memset(x, 0, sizeof *x);
         x->id = id;
         x->name = name_of(L, e, id);
         x->hub = -1;
@@ -660,8 +659,10 @@ static void load_networks(struct ld *L, const struct ynode *sec)
             if (pf)
                 yr_number_of(&L->r, pf, "path_factor", 1.0, 10.0, &x->path_factor);
         }
+        ld_network_more(L, e, x);
         x->phases = phases_of(L, ymap_get(e, "phases"));
         yr_meta_of(&L->r, e, &x->meta);
+        m->nnetworks += present;
     }
 }
 
@@ -670,7 +671,7 @@ static void load_root(struct ld *L, const struct ynode *root)
     static const char *const keys[] = {
         "kizuna", "name",      "title",       "description", "source",    "assumption",
         "range",  "notes",     "nations",     "phases",      "decisions", "defaults",
-        "nodes",  "relations", "authorities", "networks",    NULL};
+        "nodes",  "relations", "authorities", "networks",    "variants",  NULL};
     struct kz_model *m = L->m;
     if (!yr_want(&L->r, root, Y_MAP, "a structure file"))
         return;
@@ -688,6 +689,7 @@ static void load_root(struct ld *L, const struct ynode *root)
         m->description = yr_str_of(&L->r, v, "description");
     yr_meta_of(&L->r, root, &m->meta);
     L->defaults = ymap_get(root, "defaults");
+    ld_variants(L, ymap_get(root, "variants"));
 
     load_nations(L, yr_required(&L->r, root, "nations", "the structure"));
     const struct ynode *phases = yr_required(&L->r, root, "phases", "the structure");
@@ -700,7 +702,19 @@ static void load_root(struct ld *L, const struct ynode *root)
     load_networks(L, ymap_get(root, "networks"));
 }
 
-int kz_model_load_mem(const char *name, const void *buf, size_t len, kz_model **out, kz_diags *d)
+/* The maps of one load, freed on every way out. */
+static void ld_free(struct ld *L)
+{
+    idmap_free(&L->nations);
+    idmap_free(&L->phases);
+    idmap_free(&L->decisions);
+    idmap_free(&L->nodes);
+    idmap_free(&L->networks);
+    idmap_free(&L->variants);
+}
+
+int kz__model_load(const char *name, const void *buf, size_t len, const char *want,
+                   kz_model **out, kz_diags *d)
 {
     struct ydoc doc;
     int rc;
@@ -721,39 +735,41 @@ int kz_model_load_mem(const char *name, const void *buf, size_t len, kz_model **
         rc = KZ_ENOMEM;
         goto out_doc;
     }
-    struct ld L = {.r = {.file = name, .d = d, .arena = &m->arena}, .m = m};
+    m->variant = -1;
+    struct ld L = {.r = {.file = name, .d = d, .arena = &m->arena}, .m = m, .want = want};
     m->file = arena_strdup(&m->arena, name);
     if (!m->file) {
         rc = KZ_ENOMEM;
         goto out_model;
     }
     load_root(&L, doc.root);
+    if (!L.r.err && !m->name)
+        m->name = "";
+    if (!L.r.err && m->variant >= 0) {
+        /* "NAME@VARIANT": reports and comparisons tell the variants apart */
+        const char *v = m->variants[m->variant].id;
+        size_t n = strlen(m->name) + strlen(v) + 2;
+        char *full = yr_lalloc(&L.r, n);
+        if (full)
+            snprintf(full, n, "%s@%s", m->name, v);
+        m->name = full;
+    }
     if (L.r.err) {
         rc = L.r.err;
         goto out_maps;
     }
-    if (!m->name)
-        m->name = "";
     if (!m->title)
         m->title = m->name;
     /* The model's strings point into the YAML tree: keep the tree's memory by
      * adopting its arena rather than copying every string. */
     arena_adopt(&m->arena, &doc.arena);
-    idmap_free(&L.nations);
-    idmap_free(&L.phases);
-    idmap_free(&L.decisions);
-    idmap_free(&L.nodes);
-    idmap_free(&L.networks);
+    ld_free(&L);
     ydoc_free(&doc);
     *out = m;
     return KZ_OK;
 
 out_maps:
-    idmap_free(&L.nations);
-    idmap_free(&L.phases);
-    idmap_free(&L.decisions);
-    idmap_free(&L.nodes);
-    idmap_free(&L.networks);
+    ld_free(&L);
 out_model:
     kz_model_free(m);
 out_doc:
@@ -761,14 +777,7 @@ out_doc:
     return rc;
 }
 
-int kz_model_load_file(const char *path, kz_model **out, kz_diags *d)
+int kz_model_load_mem(const char *name, const void *buf, size_t len, kz_model **out, kz_diags *d)
 {
-    *out = NULL;
-    char *buf;
-    size_t len;
-    int rc = yr_read_file(path, KZ_MODEL_MAX_BYTES, &buf, &len, d);
-    if (rc == KZ_OK)
-        rc = kz_model_load_mem(path, buf, len, out, d);
-    free(buf);
-    return rc;
+    return kz__model_load(name, buf, len, NULL, out, d);
 }

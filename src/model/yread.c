@@ -301,14 +301,12 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
     const struct ynode *k = yr_required(L, n, "dist", what);
     if (!k)
         return false;
-    static const char *const kinds[] = {"fixed", "uniform", "triangular", "exponential",
-                                        "lognormal"};
-    static const char *const params[][3] = {{"value", NULL, NULL},
-                                            {"min", "max", NULL},
-                                            {"min", "mode", "max"},
-                                            {"mean", NULL, NULL},
-                                            {"median", "p90", NULL}};
-    int kind = yr_enum_of(L, k, "dist", kinds, 5);
+    static const char *const kinds[] = {"fixed",       "uniform",   "triangular",
+                                        "exponential", "lognormal", "pert"};
+    static const char *const params[][3] = {{"value", NULL, NULL}, {"min", "max", NULL},
+                                            {"min", "mode", "max"}, {"mean", NULL, NULL},
+                                            {"median", "p90", NULL}, {"min", "mode", "max"}};
+    int kind = yr_enum_of(L, k, "dist", kinds, 6);
     if (kind < 0)
         return false;
     bool ok = true;
@@ -325,7 +323,7 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
         if (!key || n->kids[2 * i]->type != Y_SCALAR)
             continue;
         bool param = false, mine = false;
-        for (int j = 0; j < 5; j++)
+        for (int j = 0; j < 6; j++)
             for (int q = 0; q < 3 && params[j][q]; q++)
                 if (!strcmp(key, params[j][q])) {
                     param = true;
@@ -348,8 +346,10 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
         }
         break;
     case KZ_DIST_TRIANGULAR:
+    case KZ_DIST_PERT:
         if (!(p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2])) {
-            yr_report(L, n, 16, "triangular distribution needs min <= mode <= max and min < max");
+            yr_report(L, n, 16, "%s distribution needs min <= mode <= max and min < max",
+                      out->kind == KZ_DIST_PERT ? "pert" : "triangular");
             return false;
         }
         break;

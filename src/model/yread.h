@@ -46,7 +46,7 @@ int yr_enum_of(struct yread *L, const struct ynode *n, const char *what, const c
 /* Reads `source`, `assumption`, `range` and the element's position. */
 void yr_meta_of(struct yread *L, const struct ynode *map, struct meta *out);
 bool yr_duration_of(struct yread *L, const struct ynode *n, const char *what, double *secs);
-/* A duration (fixed) or a mapping {dist: fixed|uniform|triangular|exponential|lognormal, ...}. */
+/* A duration (fixed) or a mapping {dist: fixed|uniform|triangular|exponential|lognormal|pert, ...}. */
 bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct kz_dist *out);
 
 /*

@@ -1,5 +1,6 @@
 /* test_checks.c - every rule file in tests/data/check triggers exactly the diagnostics its
- * `# <- error|warning Knnn` markers name, on those lines; every rule in docs/checks.md has one. */
+ * `# <- error|warning Knnn [col C]` markers name, on those lines (and columns, when a marker
+ * gives one); every rule in docs/checks.md has one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 #define CHECK_DIR KZ_SOURCE_DIR "/tests/data/check"
 
 struct expect {
-    int line, code;
+    int line, col, code; /* col 0: any column */
     enum kz_severity sev;
     int hit;
 };
@@ -34,10 +35,11 @@ static size_t read_markers(const char *path, struct expect *ex, size_t max)
         if (!m)
             continue;
         char sev[16];
-        int code;
-        assert_int_equal(sscanf(m + 5, "%15s K%d", sev, &code), 2);
+        int code, col = 0;
+        int got = sscanf(m + 5, "%15s K%d col %d", sev, &code, &col);
+        assert_true(got == 2 || got == 3);
         assert_true(n < max);
-        ex[n++] = (struct expect){lineno, code,
+        ex[n++] = (struct expect){lineno, col, code,
                                   strcmp(sev, "error") == 0 ? KZ_SEV_ERROR : KZ_SEV_WARNING, 0};
     }
     fclose(f);
@@ -88,13 +90,14 @@ static void each_rule_file_triggers_its_markers(void **state)
             const struct kz_diag *g = kz_diags_get(d, k);
             int matched = 0;
             for (size_t j = 0; j < nex; j++)
-                if (ex[j].line == g->line && ex[j].code == g->code && ex[j].sev == g->severity) {
+                if (ex[j].line == g->line && ex[j].code == g->code && ex[j].sev == g->severity &&
+                    (!ex[j].col || ex[j].col == g->col)) {
                     ex[j].hit = 1;
                     matched = 1;
                 }
             if (!matched)
-                fail_msg("%s: unexpected diagnostic at line %d: [K%03d] %s", names[i], g->line,
-                         g->code, g->msg);
+                fail_msg("%s: unexpected diagnostic at %d:%d: [K%03d] %s", names[i], g->line,
+                         g->col, g->code, g->msg);
         }
         for (size_t j = 0; j < nex; j++)
             if (!ex[j].hit)

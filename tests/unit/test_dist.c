@@ -119,6 +119,51 @@ static void bounded_tails(void **state)
     assert_true(fabs(kz_dist_median(&d[1]) - 600 * log(2.0)) < 1e-9);
 }
 
+/* Beta-PERT {10s, 30s, 2m}: every draw within [min, max], the sample mean (min + 4 mode +
+ * max) / 6, the sample median the one kz_dist_median inverts to, and the mode where the draws
+ * are densest. A symmetric PERT's median is its mode. */
+static void pert_draws(void **state)
+{
+    (void)state;
+    struct kz_dist d = {.kind = KZ_DIST_PERT, .p = {10, 30, 120}};
+    double want = (10 + 4 * 30 + 120) / 6.0;
+    assert_true(fabs(kz_dist_mean(&d) - want) < 1e-12);
+    struct rng r;
+    rng_seed(&r, 17, 3);
+    const int n = 400000;
+    double sum = 0, lo = 1e9, hi = -1, med = kz_dist_median(&d);
+    int below = 0, bins[12] = {0};
+    for (int i = 0; i < n; i++) {
+        double x = rng_dist_bounded(&r, &d);
+        sum += x;
+        lo = fmin(lo, x);
+        hi = fmax(hi, x);
+        below += x < med;
+        bins[(int)((x - 10) / 10)]++;
+    }
+    assert_true(lo >= 10 && hi <= 120);
+    assert_true(lo < 12 && hi > 100); /* the whole range is reached */
+    assert_true(fabs(sum / n - want) < 0.003 * want);
+    assert_true(fabs((double)below / n - 0.5) < 0.003);
+    /* Beta(1 + 4 * 20/110, 1 + 4 * 90/110) has its mode at 30s: the 20s-30s bin is densest */
+    for (int b = 0; b < 11; b++)
+        if (b != 1 && b != 2)
+            assert_true(bins[b] < bins[1] || bins[b] < bins[2]);
+    assert_true(med > 30 && med < want); /* right-skewed: mode < median < mean */
+    struct kz_dist sym = {.kind = KZ_DIST_PERT, .p = {60, 90, 120}};
+    assert_true(fabs(kz_dist_median(&sym) - 90) < 1e-9);
+    assert_true(fabs(kz_dist_mean(&sym) - 90) < 1e-12);
+    /* a degenerate side (mode at min) still draws inside the bounds */
+    struct kz_dist edge = {.kind = KZ_DIST_PERT, .p = {0, 0, 60}};
+    for (int i = 0; i < 10000; i++) {
+        int64_t us = rng_dist_us(&r, &edge);
+        assert_true(us >= 0 && us <= 60000000);
+    }
+    char buf[80];
+    kz_dist_format(&d, buf, sizeof buf);
+    assert_string_equal(buf, "pert(10s, 30s, 2m)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +172,7 @@ int main(void)
         cmocka_unit_test(duration_round_trip),
         cmocka_unit_test(distribution_means),
         cmocka_unit_test(bounded_tails),
+        cmocka_unit_test(pert_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

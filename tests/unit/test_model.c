@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "kizuna/kizuna.h"
+#include "kizuna/ports.h"
 #include "model/model_impl.h"
 
 #define EXAMPLE KZ_SOURCE_DIR "/tests/data/example.yaml"
@@ -235,6 +236,195 @@ static void draw_svg_and_errors(void **state)
     kz_model_free(m);
 }
 
+/* ---- issue 11: profiles, standing, approve, relay/gateway, pert, variants ---------------- */
+
+#define ISSUE11 KZ_SOURCE_DIR "/tests/data/check/K000-issue11.yaml"
+
+/* Loads `path` (which may end in "@VARIANT") and checks it: no diagnostic at all. */
+static kz_model *load_clean(const char *path)
+{
+    kz_diags *d;
+    kz_model *m = NULL;
+    assert_int_equal(kz_diags_create(&d), KZ_OK);
+    int rc = kz_model_load_file(path, &m, d);
+    if (rc == KZ_OK)
+        rc = kz_model_check(m, d);
+    for (size_t i = 0; i < kz_diags_count(d); i++)
+        fprintf(stderr, "%s:%d:%d: [K%03d] %s\n", path, kz_diags_get(d, i)->line,
+                kz_diags_get(d, i)->col, kz_diags_get(d, i)->code, kz_diags_get(d, i)->msg);
+    assert_int_equal(rc, KZ_OK);
+    assert_int_equal(kz_diags_count(d), 0);
+    kz_diags_destroy(d);
+    return m;
+}
+
+static int decision_idx(const kz_model *m, const char *id)
+{
+    for (size_t i = 0; i < m->ndecisions; i++)
+        if (!strcmp(m->decisions[i].id, id))
+            return (int)i;
+    fail_msg("no decision %s", id);
+    return -1;
+}
+
+static const struct network *network(const kz_model *m, const char *id)
+{
+    for (size_t i = 0; i < m->nnetworks; i++)
+        if (!strcmp(m->networks[i].id, id))
+            return &m->networks[i];
+    fail_msg("no network %s", id);
+    return NULL;
+}
+
+/* Every new field lands in the C layout (no variant selected). */
+static void issue11_values(void **state)
+{
+    (void)state;
+    kz_model *m = load_clean(ISSUE11);
+    assert_string_equal(kz_model_name(m), "t11");
+    assert_int_equal(m->variant, -1);
+    assert_int_equal(m->nvariants, 2);
+    assert_string_equal(m->variants[0].id, "bmd-jjoc");
+    assert_string_equal(m->variants[0].title, "JJOC holds the destruction order");
+    assert_true(m->variants[0].meta.assumption);
+    assert_string_equal(m->variants[1].title, "bmd-adc");
+    int bmd = decision_idx(m, "bmd-destruction-order"), mso = decision_idx(m, "maritime-security-operation");
+
+    const struct node *adc = node(m, "adc");
+    assert_int_equal(adc->proc[ACT_DECIDE].kind, KZ_DIST_PERT);
+    assert_true(adc->proc[ACT_DECIDE].p[0] == 10 && adc->proc[ACT_DECIDE].p[1] == 30 &&
+                adc->proc[ACT_DECIDE].p[2] == 120);
+    assert_true(fabs(kz_dist_mean(&adc->proc[ACT_DECIDE]) - 250.0 / 6) < 1e-9);
+    /* only_in: [bmd-adc] is absent without a selection; except_in: [bmd-adc] is present */
+    assert_int_equal(adc->nprofiles, 3);
+    const struct profile *p = &adc->profiles[0];
+    assert_int_equal(p->decision, bmd);
+    assert_int_equal(p->prec, KZ_PREC_FLASH);
+    assert_int_equal(p->has, 1u << ACT_ORDER);
+    assert_int_equal(p->proc[ACT_ORDER].kind, KZ_DIST_LOGNORMAL);
+    assert_true(p->proc[ACT_ORDER].p[0] == 20 && p->proc[ACT_ORDER].max == 180);
+    assert_true(p->meta.assumption);
+    assert_string_equal(p->meta.range, "order 10s-2m");
+    assert_int_equal(p->meta.pos.line, 32);
+    p = &adc->profiles[1];
+    assert_int_equal(p->decision, -1);
+    assert_int_equal(p->prec, KZ_PREC_FLASH);
+    assert_int_equal(p->has, 1u << ACT_RELAY);
+    assert_true(p->proc[ACT_RELAY].kind == KZ_DIST_FIXED && p->proc[ACT_RELAY].p[0] == 5);
+    assert_int_equal(p->proc[ACT_DECIDE].kind, KZ_DIST_NONE);
+    p = &adc->profiles[2];
+    assert_int_equal(p->decision, mso);
+    assert_int_equal(p->prec, -1);
+    assert_true(p->proc[ACT_DECIDE].p[0] == 1200);
+    assert_int_equal(node(m, "jjoc")->nprofiles, 0);
+    assert_null(node(m, "jjoc")->profiles);
+
+    /* the jjoc-held destruction order is only_in: [bmd-jjoc]: absent */
+    assert_int_equal(m->nauthorities, 2);
+    const struct authority *a = &m->authorities[0];
+    assert_string_equal(m->nodes[a->holder].id, "adc");
+    assert_true(a->standing);
+    assert_false(a->concurrent);
+    assert_string_equal(a->instrument, "Destruction order, SDF Law art. 82-3");
+    assert_string_equal(a->standing_meta.source,
+                        "http://uk.reuters.com/article/northkorea-missile-japan-idUKL4N1AP3LH");
+    assert_int_equal(a->standing_meta.pos.line, 53);
+    assert_int_equal(a->executors.n, 2);
+    a = &m->authorities[1];
+    assert_int_equal(a->decision, mso);
+    assert_false(a->standing);
+    assert_null(a->instrument);
+    assert_true(a->concurrent);
+    assert_int_equal(a->approvals.n, 2);
+
+    assert_int_equal(m->nrelations, 7);
+    assert_int_equal(m->nnetworks, 3);
+    const struct network *nw = network(m, "jadge");
+    assert_true(nw->automatic);
+    assert_int_equal(nw->gateway.kind, KZ_DIST_LOGNORMAL);
+    assert_true(nw->gateway.p[0] == 1 && nw->gateway.p[1] == 3 && nw->gateway.max == 10);
+    nw = network(m, "phone");
+    assert_false(nw->automatic);
+    assert_int_equal(nw->gateway.kind, KZ_DIST_NONE);
+    assert_true(kz_dist_mean(&nw->gateway) == 0);
+    nw = network(m, "link"); /* the except_in one */
+    assert_int_equal(nw->ceiling, CL_C);
+    assert_false(nw->automatic);
+    kz_model_free(m);
+}
+
+/* FILE@VARIANT: what each variant keeps and leaves out, and its name. */
+static void issue11_variants(void **state)
+{
+    (void)state;
+    kz_model *m = load_clean(ISSUE11 "@bmd-jjoc");
+    assert_string_equal(kz_model_name(m), "t11@bmd-jjoc");
+    assert_int_equal(m->variant, 0);
+    assert_string_equal(m->file, ISSUE11);
+    assert_int_equal(m->nauthorities, 2);
+    assert_string_equal(m->nodes[m->authorities[0].holder].id, "jjoc");
+    assert_false(m->authorities[0].standing);
+    assert_int_equal(m->nrelations, 7);
+    const struct network *nw = network(m, "link"); /* the only_in one, automatic, no gateway */
+    assert_int_equal(nw->ceiling, CL_S);
+    assert_true(nw->automatic);
+    assert_int_equal(nw->gateway.kind, KZ_DIST_NONE);
+    assert_int_equal(node(m, "adc")->nprofiles, 3);
+    kz_model_free(m);
+
+    m = load_clean(ISSUE11 "@bmd-adc");
+    assert_string_equal(kz_model_name(m), "t11@bmd-adc");
+    const struct node *adc = node(m, "adc");
+    assert_int_equal(adc->nprofiles, 3);
+    assert_int_equal(adc->profiles[2].has, (1u << ACT_DECIDE) | (1u << ACT_REVIEW));
+    assert_true(adc->profiles[2].proc[ACT_DECIDE].p[0] == 600);
+    assert_true(m->authorities[0].standing);
+    assert_int_equal(network(m, "link")->ceiling, CL_C);
+    kz_model_free(m);
+}
+
+/* A selected variant the file does not declare: K036, listing the declared ones. */
+static void issue11_unknown_variant(void **state)
+{
+    (void)state;
+    kz_diags *d;
+    kz_model *m = NULL;
+    assert_int_equal(kz_diags_create(&d), KZ_OK);
+    assert_int_equal(kz_model_load_file(ISSUE11 "@bmd-jcoc", &m, d), KZ_ECHECK);
+    assert_null(m);
+    assert_int_equal(kz_diags_count(d), 1);
+    const struct kz_diag *g = kz_diags_get(d, 0);
+    assert_int_equal(g->code, 36);
+    assert_int_equal(g->line, 7); /* the variants list */
+    assert_int_equal(g->col, 3);
+    assert_string_equal(g->file, ISSUE11);
+    assert_non_null(strstr(g->msg, "did you mean 'bmd-jjoc'"));
+    assert_non_null(strstr(g->msg, "bmd-jjoc, bmd-adc"));
+    kz_diags_destroy(d);
+
+    /* a file with no variants: at the whole file */
+    assert_int_equal(kz_diags_create(&d), KZ_OK);
+    assert_int_equal(kz_model_load_file(EXAMPLE "@x", &m, d), KZ_ECHECK);
+    g = kz_diags_get(d, 0);
+    assert_int_equal(g->code, 36);
+    assert_int_equal(g->line, 0);
+    assert_non_null(strstr(g->msg, "declares no variants"));
+    kz_diags_destroy(d);
+
+    /* a file whose name has an '@' is that file, not a variant of another */
+    char dir[] = "/tmp/kz-at-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], cmd[600];
+    snprintf(path, sizeof path, "%s/ex@v.yaml", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", EXAMPLE, path);
+    assert_int_equal(system(cmd), 0);
+    m = load_clean(path);
+    assert_string_equal(kz_model_name(m), "example");
+    kz_model_free(m);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +435,9 @@ int main(void)
         cmocka_unit_test(show_prints_trees),
         cmocka_unit_test(show_expands_under_operational_superior),
         cmocka_unit_test(draw_svg_and_errors),
+        cmocka_unit_test(issue11_values),
+        cmocka_unit_test(issue11_variants),
+        cmocka_unit_test(issue11_unknown_variant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
