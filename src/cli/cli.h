@@ -25,6 +25,7 @@ int cmd_decide(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_exercise(int argc, char **argv);
 int cmd_pki(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);

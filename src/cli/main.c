@@ -25,6 +25,7 @@ static const struct {
     {"journal", cmd_journal, "who saw what, when, and what was refused and why"},
     {"exercise", cmd_exercise, "every headquarters a node process; a scenario in accelerated time"},
     {"pki", cmd_pki, "make a CA, node identities and DDS Security documents from a structure"},
+    {"validate", cmd_validate, "the model beside observed public events: each case pass or FAIL"},
 };
 
 static void usage(FILE *out)

@@ -602,6 +602,17 @@ static void figures(struct vrun *R, const kz_sim_result *res, const kz_scenario 
         return;
     double *seg = malloc((size_t)tot.runs * sizeof *seg);
     int rc = seg ? measure(res, tot.runs, t, s->threads[t].copies, from, to, seg) : KZ_ENOMEM;
+    if (rc == KZ_ENOTFOUND && from < 0 && to == s->threads[t].deadline_at &&
+        s->threads[t].copies == 1) {
+        /* No step rows, but the segment is the thread's own time: its run rows have it. */
+        struct kz_run_row row;
+        rc = KZ_OK;
+        for (long i = 0; i < tot.runs && rc == KZ_OK; i++)
+            if (kz_sim_result_run(res, i, (size_t)t, &row))
+                seg[i] = row.time_s < 0 ? INFINITY : row.time_s;
+            else
+                rc = KZ_ENOTFOUND;
+    }
     if (rc == KZ_ENOTFOUND)
         case_fail(R, R->c->pos, 41,
                   "the simulator kept no step rows (kz_sim_result_steps), so the segment "
@@ -697,7 +708,7 @@ static void run_case(struct vrun *R)
     if (!R->err) {
         struct kz_sim_options so = {.runs = R->o->runs, .seed = R->o->seed,
                                     .has_seed = R->o->has_seed, .threads = R->o->threads,
-                                    .keep_steps = true};
+                                    .keep_runs = true, .keep_steps = true};
         char err[512];
         int rc = kz_sim_run(m, s, &so, &res, err, sizeof err);
         if (rc == KZ_ENOMEM)
