@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - build the libFuzzer targets with clang and run one of them for a bounded time.
-# usage: fuzz/run.sh [SECONDS] [structure|scenario|wire|node|command]   (default 60 structure).
+# usage: fuzz/run.sh [SECONDS] [structure|scenario|wire|node|command|validation]
+# (default 60 structure).
 # Crashes land in fuzz/findings/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,9 +10,9 @@ target=${2:-structure}
 CC=clang cmake -S . -B build-fuzz -G Ninja -DKZ_FUZZ=ON -DKZ_SANITIZE=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz --target fuzz_structure fuzz_scenario fuzz_wire fuzz_node fuzz_command \
-  >/dev/null
+  fuzz_validation >/dev/null
 mkdir -p fuzz/findings build-fuzz/corpus build-fuzz/corpus-scenario build-fuzz/corpus-wire \
-  build-fuzz/corpus-node build-fuzz/corpus-command
+  build-fuzz/corpus-node build-fuzz/corpus-command build-fuzz/corpus-validation
 if [ "$target" = wire ]; then
   # A kz_Msg (288 bytes) and three bytes: structure, phase, flags (fuzz/fuzz_wire.c).
   exec build-fuzz/fuzz/fuzz_wire build-fuzz/corpus-wire fuzz/corpus/wire \
@@ -30,6 +31,12 @@ if [ "$target" = node ]; then
   exec build-fuzz/fuzz/fuzz_node build-fuzz/corpus-node fuzz/corpus/node \
     -max_total_time="$secs" -max_len=700 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=fuzz/findings/node- -print_final_stats=1
+fi
+if [ "$target" = validation ]; then
+  # A validation file (fuzz/fuzz_validation.c): the loader; cases naming only shipped data run.
+  exec build-fuzz/fuzz/fuzz_validation build-fuzz/corpus-validation fuzz/corpus/validation \
+    -dict=fuzz/yaml.dict -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix=fuzz/findings/validation- -print_final_stats=1
 fi
 if [ "$target" = scenario ]; then
   exec build-fuzz/fuzz/fuzz_scenario build-fuzz/corpus-scenario data/scenarios tests/data/sim \

@@ -68,6 +68,8 @@ struct kz_validate_options {
     uint64_t seed;    /* used when has_seed, else the case's `seed`, else the scenario's */
     bool has_seed;
     int threads;      /* worker threads; 0: one per online CPU */
+    bool shipped_only; /* refuse paths: a case whose structure or scenario is not a shipped
+                          name is not run (untrusted files, the fuzzer) */
 };
 
 /*

@@ -483,6 +483,10 @@ static int resolve(struct vrun *R, const char *ref, const char *sub, char *buf, 
 {
     size_t n = strlen(ref);
     if (strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml"))) {
+        if (R->o->shipped_only) {
+            kz_set_err(err, errlen, "a path, and only shipped names are allowed here");
+            return KZ_EINVAL;
+        }
         const char *file = R->v->file, *slash = strrchr(file, '/');
         int w = ref[0] == '/' || !slash ? snprintf(buf, len, "%s", ref)
                                         : snprintf(buf, len, "%.*s/%s", (int)(slash - file),

@@ -13,6 +13,7 @@
 #include "kizuna/error.h"
 #include "kizuna/scenario.h"
 #include "kizuna/validate.h"
+#include "report/report_validation.h"
 #include "scenario/scenario_impl.h"
 
 #define VDIR KZ_SOURCE_DIR "/tests/data/validation"
@@ -367,6 +368,44 @@ static void cases_that_cannot_run(void **state)
     kz_validation_free(NULL);
 }
 
+/* The report's strip: one row per case, escaped, sources linked, a bar per case. */
+static void report_strip(void **state)
+{
+    (void)state;
+    kz_diags *d;
+    kz_validation *v;
+    assert_int_equal(kz_diags_create(&d), KZ_OK);
+    assert_int_equal(kz_validation_load_file(VDIR "/pass.yaml", &v, d), KZ_OK);
+    struct kz_vcase_result *r;
+    size_t n;
+    (void)kz_validation_run(v, NULL, &r, &n, d);
+    r[0].title = "a <b> & \"c\"";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    struct rep_out o = {.f = f};
+    rep_validation_html(&o, r, n);
+    rep_validation_html(&o, NULL, 0);
+    assert_int_equal(fclose(f), 0);
+    assert_false(o.failed);
+    assert_non_null(strstr(buf, "<section class=\"validation\""));
+    assert_non_null(strstr(buf, "a &lt;b&gt; &amp; &quot;c&quot;"));
+    assert_null(strstr(buf, "a <b>"));
+    assert_non_null(strstr(buf, "<a href=\"https://example.org/observed\">[1]</a>"));
+    assert_non_null(strstr(buf, ">calibration</span>"));
+    assert_non_null(strstr(buf, "<span class=\"pass\">pass</span>"));
+    assert_non_null(strstr(buf, "No validation cases."));
+    size_t svgs = 0;
+    for (const char *p = buf; (p = strstr(p, "<svg")); p++)
+        svgs++;
+    assert_int_equal(svgs, 2);
+    free(buf);
+    kz_vcase_results_free(r, n);
+    kz_validation_free(v);
+    kz_diags_destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,7 +414,7 @@ int main(void)
         cmocka_unit_test(top_level_errors),  cmocka_unit_test(case_fields),
         cmocka_unit_test(good_forms),        cmocka_unit_test(start_times),
         cmocka_unit_test(overrides),         cmocka_unit_test(runs_cases),
-        cmocka_unit_test(cases_that_cannot_run),
+        cmocka_unit_test(cases_that_cannot_run), cmocka_unit_test(report_strip),
     };
     return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
