@@ -2,6 +2,7 @@
 #ifndef KIZUNA_REPORT_H
 #define KIZUNA_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,12 +18,17 @@ extern "C" {
  * caller keeps ownership of the scenario and of every result, which must stay
  * alive during the call. `scenario` may be NULL: names then come from the
  * results' totals. Every result of a group is expected to come from the same
- * scenario (same threads in the same order).
+ * scenario (same threads in the same order). `baseline` is the index of the
+ * result the others are compared with (paired differences, kizuna/paired.h); 0, the
+ * first, when it names none. Paired differences and "best" need the per-run rows
+ * (results run with keep_runs) and the scenario (its horizon censors the runs that did
+ * not complete); without them the report shows neither.
  */
 struct kz_report_group {
     const kz_scenario *scenario;
     kz_sim_result *const *results;
     size_t nresults;
+    size_t baseline;
 };
 
 /*
@@ -35,9 +41,15 @@ struct kz_report_group {
  *    "threads": [{"name" (the thread id), "title", "p50_s", "p90_s", "p99_s",
  *                 "mean_s", "mean_ci_s", "deadline_met", "deadline_lo",
  *                 "deadline_hi", "deadline_mean_s", "completed", "infeasible",
- *                 "infeasible_why", "wait_node", "wait_node_s", "wait_kind"}],
+ *                 "infeasible_why", "wait_node", "wait_node_s", "wait_kind",
+ *                 "cp_node", "cp_node_s", "cp_cause", "cause_s" {cause: s},
+ *                 "steps": [{"index", "id", "kind", "mean_s", "cause_s", "node"}]}],
  *    "nodes": [{"id", "name", "utilisation", "mean_wait_s", "wait_s",
- *               "jobs"}]}]}
+ *               "jobs"}]}],
+ *   "baseline" (structure name or null), "paired": [{"structure", "thread", "n",
+ *    "censored", "cap_s", "diff_mean_s", "diff_lo_s", "diff_hi_s", "diff_p50_s",
+ *    "met_diff", "met_diff_lo", "met_diff_hi", "significant", "favours"}],
+ *   "ranking": [{"thread", "ranked", "best", "identical_chain"}]}
  *
  * Fractions are in [0, 1], times in seconds. A number that is not finite (a
  * p90 of INFINITY when more than 10 % did not complete, a mean of NAN when
@@ -76,6 +88,12 @@ int kz_report_prepare(const char *dir, char *err, size_t errlen);
  *                 run from 0, thread its id, met 1 or 0; time_s is empty when
  *                 the thread did not complete, stopped_step when it did.
  *                 RFC 4180: CRLF line ends, fields quoted where needed.
+ *   steps.csv     header "scenario,structure,run,thread,copy,step,step_id,kind,
+ *                 start_s,end_s,CAUSE_s... (one per kz_cause_names),cp_node,
+ *                 cp_cause", then one row per kz_step_row of each result (run
+ *                 with keep_steps; docs/simulator.md): end_s empty for a step
+ *                 that never ended, cp_node/cp_cause empty for none. Same
+ *                 quoting as runs.csv.
  *   report.html   one self-contained page (inline CSS and SVG charts, no
  *                 scripts, nothing fetched) that can be mailed: per scenario
  *                 the structures compared, a table per thread and charts
@@ -100,6 +118,15 @@ int kz_report_prepare(const char *dir, char *err, size_t errlen);
  */
 int kz_report_write(const char *dir, const struct kz_report_group *groups, size_t ngroups,
                     char *err, size_t errlen);
+
+/* What kz_report_write_opts leaves out (zeroed: nothing, as kz_report_write). */
+struct kz_report_options {
+    bool no_run_rows;  /* runs.csv and steps.csv: the header only, though the results kept
+                          their rows (kept for the paired differences, not wanted in files) */
+};
+/* kz_report_write with options (o may be NULL). Same files, order and returns. */
+int kz_report_write_opts(const char *dir, const struct kz_report_group *groups, size_t ngroups,
+                         const struct kz_report_options *o, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

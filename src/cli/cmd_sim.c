@@ -1,6 +1,7 @@
 /* cmd_sim.c - `kizuna sim`, `kizuna trace` and `kizuna compare`: scenarios run over structures. */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "kizuna/catalogue.h"
 #include "kizuna/data.h"
+#include "kizuna/paired.h"
 #include "kizuna/report.h"
 #include "kizuna/sim.h"
 #include "kizuna/util.h"
@@ -89,41 +91,139 @@ static void dur(double s, char *buf, size_t n)
     kz_fmt_dur(s, KZ_DUR_TABLE, buf, n);
 }
 
-static void print_table(FILE *out, const kz_scenario *s, kz_sim_result *const *res, size_t n)
+/* A signed duration: "+1m20s", "-12.3s", "0.0s"; "-" for NaN. */
+static void sdur(double s, char *buf, size_t n)
+{
+    char b[16];
+    kz_fmt_dur(fabs(s), KZ_DUR_TABLE, b, sizeof b);
+    if (isnan(s))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%s%s", s > 0 ? "+" : s < 0 ? "-" : "", b);
+}
+
+/* The critical-path cell: "hq (legal, 30m00s/run)", "-" when the result has none. */
+static void cp_cell(const struct kz_thread_stats *th, char *buf, size_t n)
+{
+    if (th->cp_node < 0 || !th->cp_node_id) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    char cs[16];
+    dur(th->cp_node_s, cs, sizeof cs);
+    snprintf(buf, n, "%s (%s, %s/run)", th->cp_node_id, th->cp_cause ? th->cp_cause : "-", cs);
+}
+
+/* A group as the table shows it: its results, the baseline, the censoring cap. */
+struct tgroup {
+    const kz_scenario *s;
+    kz_sim_result *const *res;
+    size_t n, base;
+    double cap;
+};
+
+/* How thread k ranks; nothing ranked (best -1) when it cannot be said. */
+static struct kz_paired_rank rank_of(const struct tgroup *g, size_t k)
+{
+    struct kz_paired_rank rk = {-1, false};
+    if (g->n < 2 || kz_paired_rank((const kz_sim_result *const *)g->res, g->n, k, g->cap, &rk))
+        rk = (struct kz_paired_rank){-1, false};
+    return rk;
+}
+
+static void table_rows(FILE *out, const struct tgroup *g)
 {
     struct kz_sim_totals t;
-    kz_sim_result_totals(res[0], &t);
-    fprintf(out, "scenario %s: %s\n%ld runs, seed %llu\n\n", kz_scenario_name(s),
-            kz_scenario_title(s), t.runs, (unsigned long long)t.seed);
-    fprintf(out, "%-12s %-18s %8s %8s %8s %8s %7s %6s  %s\n", "structure", "thread", "p50", "p90",
-            "p99", "deadline", "met", "done", "waits longest at");
-    for (size_t i = 0; i < n; i++) {
-        kz_sim_result_totals(res[i], &t);
-        for (size_t k = 0; k < kz_sim_result_nthreads(res[i]); k++) {
-            const struct kz_thread_stats *th = kz_sim_result_thread(res[i], k);
-            char a[16], b[16], c[16], d[16], wbuf[96];
+    for (size_t i = 0; i < g->n; i++) {
+        kz_sim_result_totals(g->res[i], &t);
+        for (size_t k = 0; k < kz_sim_result_nthreads(g->res[i]); k++) {
+            const struct kz_thread_stats *th = kz_sim_result_thread(g->res[i], k);
+            char a[16], b[16], c[16], d[16], cp[128];
             dur(th->p50_s, a, sizeof a);
             dur(th->p90_s, b, sizeof b);
             dur(th->p99_s, c, sizeof c);
             dur(th->deadline_mean_s, d, sizeof d);
-            if (th->wait_node >= 0) {
-                char ws[16];
-                dur(th->wait_node_s, ws, sizeof ws);
-                snprintf(wbuf, sizeof wbuf, "%s (%s, %s/run)", th->wait_node_id, th->wait_kind, ws);
-            } else {
-                snprintf(wbuf, sizeof wbuf, "-");
-            }
-            fprintf(out, "%-12.12s %-18.18s %8s %8s %8s %8s %6.1f%% %5.1f%%  %s\n",
+            cp_cell(th, cp, sizeof cp);
+            fprintf(out, "%-12.12s %-18.18s %8s %8s %8s %8s %6.1f%% %5.1f%% %4s  %s\n",
                     k == 0 ? t.structure : "", th->id, a, b, c, d, th->deadline_met * 100,
-                    th->completed * 100, wbuf);
+                    th->completed * 100, rank_of(g, k).best == (long)i ? "*" : "", cp);
             if (th->infeasible > 0)
                 fprintf(out, "%-12s %-18s   infeasible in %.1f%% of runs: %s\n", "", "",
                         th->infeasible * 100, th->infeasible_why ? th->infeasible_why : "?");
         }
     }
+}
+
+/* One structure's paired difference against the baseline for thread k. */
+static void paired_line(FILE *out, const char *thread, const char *structure,
+                        const struct kz_paired *p)
+{
+    char m[24], lo[24], hi[24], md[24], tm[96], mt[64];
+    bool tsig = p->lo_s > 0 || p->hi_s < 0, msig = p->met_lo > 0 || p->met_hi < 0;
+    sdur(p->mean_s, m, sizeof m);
+    sdur(p->lo_s, lo, sizeof lo);
+    sdur(p->hi_s, hi, sizeof hi);
+    sdur(p->p50_s, md, sizeof md);
+    snprintf(tm, sizeof tm, "%s [%s, %s]%s", m, lo, hi, tsig ? " *" : "");
+    snprintf(mt, sizeof mt, "%+.1f [%+.1f, %+.1f]%s", p->met * 100, p->met_lo * 100,
+             p->met_hi * 100, msig ? " *" : "");
+    fprintf(out, "%-18.18s %-12.12s %-28s %8s  %-24s %ld\n", thread, structure, tm, md, mt,
+            p->censored);
+}
+
+static void paired_table(FILE *out, const struct tgroup *g)
+{
+    struct kz_sim_totals t;
+    kz_sim_result_totals(g->res[g->base], &t);
+    char cap[16];
+    dur(g->cap, cap, sizeof cap);
+    fprintf(out, "\npaired against %s over the same %ld replications (other minus %s; a run "
+                 "not completed counts\nat the horizon, %s; 95%% intervals, * excludes 0):\n",
+            t.structure, t.runs, t.structure, cap);
+    fprintf(out, "%-18s %-12s %-28s %8s  %-24s %s\n", "thread", "structure",
+            "time diff mean [95% CI]", "p50 diff", "met diff, pts [95% CI]", "censored");
+    for (size_t k = 0; k < kz_sim_result_nthreads(g->res[0]); k++) {
+        const char *id = kz_sim_result_thread(g->res[0], k)->id;
+        struct kz_paired_rank rk = rank_of(g, k);
+        if (rk.identical) {
+            fprintf(out, "%-18.18s identical chain, not ranked\n", id);
+            continue;
+        }
+        bool first = true;
+        for (size_t i = 0; i < g->n; i++) {
+            struct kz_paired p;
+            if (i == g->base || kz_paired_thread(g->res[g->base], g->res[i], k, g->cap, &p))
+                continue;
+            kz_sim_result_totals(g->res[i], &t);
+            paired_line(out, first ? id : "", t.structure, &p);
+            first = false;
+        }
+        if (rk.best >= 0) {
+            kz_sim_result_totals(g->res[rk.best], &t);
+            fprintf(out, "%-18s best: %s (significantly ahead of every other structure)\n", "",
+                    t.structure);
+        }
+    }
+}
+
+static void print_table(FILE *out, const kz_scenario *s, kz_sim_result *const *res, size_t n,
+                        size_t base)
+{
+    struct tgroup g = {s, res, n, base < n ? base : 0, kz_paired_cap_s(s)};
+    struct kz_sim_totals t;
+    kz_sim_result_totals(res[0], &t);
+    fprintf(out, "scenario %s: %s\n%ld runs, seed %llu\n\n", kz_scenario_name(s),
+            kz_scenario_title(s), t.runs, (unsigned long long)t.seed);
+    fprintf(out, "%-12s %-18s %8s %8s %8s %8s %7s %6s %4s  %s\n", "structure", "thread", "p50",
+            "p90", "p99", "deadline", "met", "done", "best", "critical path at");
+    table_rows(out, &g);
     fprintf(out, "\np50/p90/p99: time from the thread's start to its deadline step "
                  "(n/c: not completed in that share of runs);\ndeadline: mean drawn deadline; "
-                 "met: share of runs meeting it; done: share completed.\n");
+                 "met: share of runs meeting it; done: share completed;\nbest: * when ahead of "
+                 "every other structure, paired and significant (below);\ncritical path at: the "
+                 "node with most time on the thread's critical path, its largest cause there.\n");
+    if (n > 1)
+        paired_table(out, &g);
 }
 
 /* ---- running one scenario over structures ------------------------------------------------ */
@@ -134,6 +234,7 @@ struct simopts {
     bool has_seed;
     long threads;
     bool keep_runs;
+    bool keep_steps;
 };
 
 static int run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struct simopts *so,
@@ -148,7 +249,8 @@ static int run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struc
                                    .threads = (int)so->threads,
                                    .keep_runs = so->keep_runs,
                                    .progress = on_progress,
-                                   .progress_ctx = &pr};
+                                   .progress_ctx = &pr,
+                                   .keep_steps = so->keep_steps};
         char err[512];
         int rc = kz_sim_run(ms[i], s, &o, &res[i], err, sizeof err);
         if (rc) {
@@ -165,13 +267,38 @@ static const char sim_help[] =
     "                  [--seed S] [--threads T] [--json] [--out DIR]\n\n"
     "Runs the scenario over each structure N times and prints, per structure and\n"
     "thread, p50/p90/p99 of the time to the deadline step, the share of runs that\n"
-    "meet the deadline and the node where the thread waits longest.\n"
+    "meet the deadline and the node with most time on the critical path. With\n"
+    "several structures, also each one's paired difference against the baseline\n"
+    "(replication i of every structure sees the same draws).\n"
+    "  --baseline NAME  the structure the others are compared with (default: the\n"
+    "               first --structure)\n"
     "  --runs N     replications (default: the scenario's)\n"
     "  --seed S     seed (default: the scenario's); results do not depend on --threads\n"
     "  --threads T  worker threads (default: one per CPU)\n"
     "  --json       print the JSON document instead of the table (docs/json.md, \"sim\")\n"
-    "  --out DIR    also write DIR/results.json, DIR/runs.csv, DIR/report.html;\n"
-    "               DIR is made (and checked) before anything runs\n";
+    "  --out DIR    also write DIR/results.json, DIR/runs.csv, DIR/steps.csv,\n"
+    "               DIR/report.html; DIR is made (and checked) before anything runs\n";
+
+/*
+ * The index of the structure named `name` in ms[0..n) into *at (0 when name is NULL): a
+ * usage error, with a suggestion, when none has that name.
+ */
+static int pick_baseline(const char *cmd, const char *name, kz_model *const *ms, size_t n,
+                         size_t *at)
+{
+    *at = 0;
+    if (!name)
+        return EXIT_OK;
+    const char *names[MAX_STRUCTURES];
+    for (size_t i = 0; i < n; i++) {
+        names[i] = kz_model_name(ms[i]);
+        if (!strcmp(names[i], name)) {
+            *at = i;
+            return EXIT_OK;
+        }
+    }
+    return cli_bad_value(cmd, "--baseline", name, names, n);
+}
 
 /* The --out directory made and checked before any work: exit 1 with the reason if unusable. */
 static int prepare_out(const char *cmd, const char *dir)
@@ -197,10 +324,10 @@ static int print_json(const char *cmd, const struct kz_report_group *g, size_t n
 
 int cmd_sim(int argc, char **argv)
 {
-    const char *structs[MAX_STRUCTURES], *scen = NULL, *outdir = NULL;
+    const char *structs[MAX_STRUCTURES], *scen = NULL, *outdir = NULL, *baseline = NULL;
     struct cli_strs st = {structs, 0, MAX_STRUCTURES};
     bool json = false;
-    struct simopts so = {0, 0, false, 0, false};
+    struct simopts so = {0, 0, false, 0, false, false};
     const struct cli_opt opts[] = {
         {.name = "--structure", .kind = CLI_STRS, .dst = &st, .flags = CLI_REQUIRED, .meta = "F"},
         {.name = "--scenario", .kind = CLI_STR, .dst = &scen, .flags = CLI_REQUIRED, .meta = "F"},
@@ -210,6 +337,7 @@ int cmd_sim(int argc, char **argv)
         CLI_LONG_OPT("--threads", &so.threads, 1, 256),
         CLI_FLAG_OPT("--json", &json),
         CLI_STR_OPT("--out", &outdir, 0),
+        CLI_STR_OPT("--baseline", &baseline, 0),
         {0},
     };
     const struct cli_cmd cmd = {.name = "sim", .help = sim_help, .opts = opts};
@@ -218,8 +346,10 @@ int cmd_sim(int argc, char **argv)
         return code;
     if ((code = prepare_out("sim", outdir)))
         return code;
-    size_t ns = st.n;
-    so.keep_runs = outdir != NULL;
+    size_t ns = st.n, base = 0;
+    /* Rows for the CSVs, and for the paired differences whenever there are two structures. */
+    so.keep_runs = outdir != NULL || ns > 1;
+    so.keep_steps = outdir != NULL;
     kz_model *ms[MAX_STRUCTURES] = {0};
     kz_sim_result *res[MAX_STRUCTURES] = {0};
     kz_scenario *s = cli_load_scenario(scen, &code);
@@ -227,21 +357,24 @@ int cmd_sim(int argc, char **argv)
         if ((ms[i] = cli_load_checked(structs[i], true, &code)))
             (void)cli_fits(s, ms[i], &code);
     if (code == EXIT_OK && s)
+        code = pick_baseline("sim", baseline, ms, ns, &base);
+    if (code == EXIT_OK && s)
         code = run_group(ms, ns, s, &so, res);
     if (code == EXIT_OK) {
-        struct kz_report_group g = {s, res, ns};
+        struct kz_report_group g = {.scenario = s, .results = res, .nresults = ns,
+                                    .baseline = base};
         if (json)
             code = print_json("sim", &g, 1, false);
         else
-            print_table(stdout, s, res, ns);
+            print_table(stdout, s, res, ns, base);
         char err[512];
         if (code == EXIT_OK && outdir) {
             if (kz_report_write(outdir, &g, 1, err, sizeof err)) {
                 fprintf(stderr, "kizuna sim: %s\n", err);
                 code = EXIT_RUNTIME;
             } else if (!json) {
-                printf("\nwrote %s/results.json, %s/runs.csv, %s/report.html\n", outdir, outdir,
-                       outdir);
+                printf("\nwrote %s/results.json, %s/runs.csv, %s/steps.csv, %s/report.html\n",
+                       outdir, outdir, outdir, outdir);
             }
         }
     }
@@ -308,6 +441,9 @@ static const char compare_help[] =
     "else ./data when there is one, else the installed data (next to the binary, then\n"
     "the install prefix), else the source tree's. DIR is made (and checked) before\n"
     "anything runs.\n"
+    "  --baseline NAME  the structure the others are compared with, pair by pair\n"
+    "               (default: the first in ORDER that fits the scenario)\n"
+    "  --csv        also fill DIR/runs.csv and DIR/steps.csv (one row per step)\n"
     "  --json       print {\"scenarios\": [...]}, one `kizuna sim --json` document per\n"
     "               scenario, instead of the tables (docs/json.md, \"compare\")\n";
 
@@ -346,7 +482,7 @@ static size_t fitting(const kz_scenario *s, kz_model *const *ms, size_t nm, kz_m
 
 /* The report of compare: tables (or JSON) on stdout, the files in outdir. */
 static int compare_out(const char *outdir, const struct kz_report_group *groups, size_t n,
-                       bool json)
+                       bool json, bool csv)
 {
     char err[512];
     if (json) {
@@ -354,24 +490,69 @@ static int compare_out(const char *outdir, const struct kz_report_group *groups,
         if (code)
             return code;
     }
-    if (kz_report_write(outdir, groups, n, err, sizeof err)) {
+    /* The rows are always kept (the paired differences); the files get them with --csv. */
+    struct kz_report_options ro = {.no_run_rows = !csv};
+    if (kz_report_write_opts(outdir, groups, n, &ro, err, sizeof err)) {
         fprintf(stderr, "kizuna compare: %s\n", err);
         return EXIT_RUNTIME;
     }
     if (!json)
-        printf("wrote %s/report.html, %s/results.json, %s/runs.csv\n", outdir, outdir, outdir);
+        printf("wrote %s/report.html, %s/results.json, %s/runs.csv, %s/steps.csv\n", outdir,
+               outdir, outdir, outdir);
+    return EXIT_OK;
+}
+
+/* What every scenario of compare is run with. */
+struct cmp {
+    kz_model *const *ms;
+    size_t nm;
+    const kz_model *base; /* --baseline's structure, or NULL: the first that fits */
+    const struct simopts *so;
+    bool json;
+};
+
+/* Scenario s (file path) over the structures that fit it, into r[] and *g; *ran false when
+ * none fits (skipped, said on stderr). */
+static int compare_one(const struct cmp *c, const kz_scenario *s, const char *path,
+                       kz_sim_result **r, struct kz_report_group *g, bool *ran)
+{
+    int code = EXIT_OK;
+    kz_model *fit[MAX_STRUCTURES];
+    size_t nf = fitting(s, c->ms, c->nm, fit, &code), base = 0;
+    *ran = false;
+    if (code)
+        return code;
+    if (!nf) {
+        fprintf(stderr, "kizuna compare: %s fits none of the structures; skipped\n", path);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; c->base && i < nf; i++)
+        if (fit[i] == c->base)
+            base = i;
+    if (c->base && fit[base] != c->base)
+        fprintf(stderr, "kizuna compare: %s does not fit %s; compared with %s there\n",
+                kz_model_name(c->base), kz_scenario_name(s), kz_model_name(fit[0]));
+    if ((code = run_group(fit, nf, s, c->so, r)))
+        return code;
+    if (!c->json) {
+        print_table(stdout, s, r, nf, base);
+        fputc('\n', stdout);
+    }
+    *g = (struct kz_report_group){.scenario = s, .results = r, .nresults = nf, .baseline = base};
+    *ran = true;
     return EXIT_OK;
 }
 
 int cmd_compare(int argc, char **argv)
 {
-    const char *outdir = "out/compare", *dir = NULL;
-    bool json = false;
-    struct simopts so = {0, 0, false, 0, false};
+    const char *outdir = "out/compare", *dir = NULL, *baseline = NULL;
+    bool json = false, csv = false;
+    struct simopts so = {0, 0, false, 0, true, false};
     const struct cli_opt opts[] = {
         CLI_STR_OPT("--out", &outdir, 0),
         CLI_STR_OPT("--data", &dir, 0),
-        CLI_FLAG_OPT("--csv", &so.keep_runs),
+        CLI_STR_OPT("--baseline", &baseline, 0),
+        CLI_FLAG_OPT("--csv", &csv),
         CLI_FLAG_OPT("--json", &json),
         CLI_LONG_OPT("--runs", &so.runs, 1, 100000000),
         CLI_LONG_OPT("--threads", &so.threads, 1, 256),
@@ -413,27 +594,19 @@ int cmd_compare(int argc, char **argv)
         ms[i] = cli_load_checked(cat.structures[i], true, &code);
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++)
         scs[k] = cli_load_scenario(cat.scenarios[k], &code);
+    size_t bi = 0;
+    if (code == EXIT_OK)
+        code = pick_baseline("compare", baseline, ms, nm, &bi);
+    so.keep_steps = csv;
+    struct cmp c = {ms, nm, baseline ? ms[bi] : NULL, &so, json};
     for (size_t k = 0; k < nsc && code == EXIT_OK; k++) {
-        kz_model *fit[MAX_STRUCTURES];
-        size_t nf = fitting(scs[k], ms, nm, fit, &code);
-        if (code)
-            break;
-        if (!nf) {
-            fprintf(stderr, "kizuna compare: %s fits none of the structures; skipped\n",
-                    cat.scenarios[k]);
-            continue;
-        }
-        kz_sim_result **r = &res[ngroups * MAX_STRUCTURES];
-        if ((code = run_group(fit, nf, scs[k], &so, r)))
-            break;
-        if (!json) {
-            print_table(stdout, scs[k], r, nf);
-            fputc('\n', stdout);
-        }
-        groups[ngroups++] = (struct kz_report_group){scs[k], r, nf};
+        bool ran;
+        code = compare_one(&c, scs[k], cat.scenarios[k], &res[ngroups * MAX_STRUCTURES],
+                           &groups[ngroups], &ran);
+        ngroups += ran;
     }
     if (code == EXIT_OK)
-        code = compare_out(outdir, groups, ngroups, json);
+        code = compare_out(outdir, groups, ngroups, json, csv);
 out:
     for (size_t i = 0; res && i < (nsc + 1) * MAX_STRUCTURES; i++)
         kz_sim_result_free(res[i]);

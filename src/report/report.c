@@ -1,5 +1,5 @@
-/* report.c - kz_report_write: results.json, runs.csv and report.html into a directory; checked
- * output. */
+/* report.c - kz_report_write: results.json, runs.csv, steps.csv and report.html into a directory;
+ * checked output. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -91,7 +91,7 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-enum which { W_JSON, W_CSV, W_HTML };
+enum which { W_JSON, W_CSV, W_STEPS, W_HTML };
 
 static int write_json(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups)
 {
@@ -104,8 +104,8 @@ static int write_json(struct rep_out *o, const struct kz_report_group *groups, s
  * over dir/name once complete, so that a failure never leaves half a file.
  */
 static int write_file(const char *dir, const char *name, enum which w,
-                      const struct kz_report_group *groups, size_t ngroups, char *err,
-                      size_t errlen)
+                      const struct kz_report_group *groups, size_t ngroups, bool rows,
+                      char *err, size_t errlen)
 {
     int rc = 0;
     char *path = join(dir, name), *tmp = path ? malloc(strlen(path) + 5) : NULL;
@@ -128,7 +128,10 @@ static int write_file(const char *dir, const char *name, enum which w,
             kz_set_err(err, errlen, "out of memory");
         break;
     case W_CSV:
-        rep_csv(&o, groups, ngroups);
+        rep_csv(&o, groups, rows ? ngroups : 0);
+        break;
+    case W_STEPS:
+        rep_steps_csv(&o, groups, rows ? ngroups : 0);
         break;
     case W_HTML:
         rc = rep_html_doc(&o, groups, ngroups, err, errlen);
@@ -212,6 +215,13 @@ int kz_report_prepare(const char *dir, char *err, size_t errlen)
 int kz_report_write(const char *dir, const struct kz_report_group *groups, size_t ngroups,
                     char *err, size_t errlen)
 {
+    return kz_report_write_opts(dir, groups, ngroups, NULL, err, errlen);
+}
+
+int kz_report_write_opts(const char *dir, const struct kz_report_group *groups, size_t ngroups,
+                         const struct kz_report_options *opt, char *err, size_t errlen)
+{
+    bool rows = !(opt && opt->no_run_rows);
     if (err && errlen)
         err[0] = '\0';
     if (!dir || !*dir || !groups || ngroups == 0) {
@@ -231,10 +241,12 @@ int kz_report_write(const char *dir, const struct kz_report_group *groups, size_
     }
     int rc = kz_report_prepare(dir, err, errlen);
     if (rc == 0)
-        rc = write_file(dir, "results.json", W_JSON, groups, ngroups, err, errlen);
+        rc = write_file(dir, "results.json", W_JSON, groups, ngroups, rows, err, errlen);
     if (rc == 0)
-        rc = write_file(dir, "runs.csv", W_CSV, groups, ngroups, err, errlen);
+        rc = write_file(dir, "runs.csv", W_CSV, groups, ngroups, rows, err, errlen);
     if (rc == 0)
-        rc = write_file(dir, "report.html", W_HTML, groups, ngroups, err, errlen);
+        rc = write_file(dir, "steps.csv", W_STEPS, groups, ngroups, rows, err, errlen);
+    if (rc == 0)
+        rc = write_file(dir, "report.html", W_HTML, groups, ngroups, rows, err, errlen);
     return rc;
 }

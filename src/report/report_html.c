@@ -32,96 +32,15 @@ static const char css[] =
     "figure{margin:.6em 0 1.4em}figcaption{color:#555;font-size:.9em;margin-top:.2em}\n"
     "svg.chart{max-width:100%;height:auto;display:block}\n"
     "details{margin:.4em 0 1em}summary{cursor:pointer;color:#0b5394}\n"
-    "code{font-size:.95em}\n"
+    "code{font-size:.95em}td.sig{font-weight:600}\n"
+    ".wf text{font-size:12px;fill:#222}.wf .wf-name{text-anchor:end}.wf .wf-step{fill:#fff;"
+    "font-size:11px}.wf .wf-tick{fill:#555;font-size:11px;text-anchor:middle}"
+    ".wf .wf-total{fill:#555;font-size:11px}.wf-sep{stroke:#fff;stroke-width:2}"
+    ".wf-axis{stroke:#999}\n"
+    ".wf-legend{font-size:.9em;margin:.2em 0}.wf-legend span{margin-right:1em;white-space:nowrap}"
+    ".wf-legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;"
+    "vertical-align:-.1em}\n"
     "@media print{h2{break-before:page}figure,table{break-inside:avoid}}\n";
-
-/* ---- small formats -------------------------------------------------------- */
-
-static void dur(struct rep_out *o, double s)
-{
-    char b[48];
-    kz_fmt_dur(s, KZ_DUR_PROSE, b, sizeof b);
-    rep_html(o, b);
-}
-
-static void pct(struct rep_out *o, double f)
-{
-    if (!isfinite(f))
-        rep_puts(o, "\xe2\x80\x94");
-    else if (f > 0 && f < 0.001)
-        rep_puts(o, "&lt;0.1%");
-    else if (f < 1 && f > 0.999)
-        rep_puts(o, "&gt;99.9%");
-    else
-        rep_printf(o, "%.1f%%", 100 * f);
-}
-
-/* ---- matching threads across results ------------------------------------- */
-
-/* Index of the thread with this id in r, or -1. */
-static long find_thread(const kz_sim_result *r, size_t hint, const char *id)
-{
-    size_t n = kz_sim_result_nthreads(r);
-    if (hint < n && !strcmp(kz_sim_result_thread(r, hint)->id, id))
-        return (long)hint;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(kz_sim_result_thread(r, i)->id, id))
-            return (long)i;
-    return -1;
-}
-
-static const char *structure_name(const kz_sim_result *r)
-{
-    struct kz_sim_totals t;
-    kz_sim_result_totals(r, &t);
-    return t.structure ? t.structure : "?";
-}
-
-/* The better of two outcomes for one thread: more deadlines met, then a lower median. */
-static bool better(const struct kz_thread_stats *a, const struct kz_thread_stats *b)
-{
-    if (!b)
-        return true;
-    double da = isfinite(a->deadline_met) ? a->deadline_met : -1;
-    double db = isfinite(b->deadline_met) ? b->deadline_met : -1;
-    if (fabs(da - db) > 1e-9)
-        return da > db;
-    double pa = isnan(a->p50_s) ? INFINITY : a->p50_s, pb = isnan(b->p50_s) ? INFINITY : b->p50_s;
-    return pa < pb;
-}
-
-/* Index of the result that does thread `id` best in g, or -1 (ties: the first). */
-static long best_result(const struct kz_report_group *g, size_t hint, const char *id)
-{
-    const struct kz_thread_stats *best = NULL;
-    long at = -1;
-    for (size_t j = 0; j < g->nresults; j++) {
-        long k = find_thread(g->results[j], hint, id);
-        if (k < 0)
-            continue;
-        const struct kz_thread_stats *t = kz_sim_result_thread(g->results[j], (size_t)k);
-        if (!isfinite(t->deadline_met) && isnan(t->p50_s))
-            continue;
-        if (better(t, best)) {
-            best = t;
-            at = (long)j;
-        }
-    }
-    if (best && g->nresults > 1) {
-        /* Only a difference is worth a highlight. */
-        size_t same = 0;
-        for (size_t j = 0; j < g->nresults; j++) {
-            long k = find_thread(g->results[j], hint, id);
-            if (k < 0)
-                continue;
-            const struct kz_thread_stats *t = kz_sim_result_thread(g->results[j], (size_t)k);
-            same += !better(t, best) && !better(best, t);
-        }
-        if (same == g->nresults)
-            return -1;
-    }
-    return g->nresults > 1 ? at : -1;
-}
 
 /* ---- charts ---------------------------------------------------------------- */
 
@@ -234,8 +153,8 @@ static int cdf_figure(struct page *pg, const struct kz_report_group *g, size_t h
     size_t dl_n = 0;
     for (size_t j = 0; j < nl; j++) {
         const kz_sim_result *r = g->results[j];
-        lines[j].label = structure_name(r);
-        long k = find_thread(r, hint, t0->id);
+        lines[j].label = rep_structure_name(r);
+        long k = rep_find_thread(r, hint, t0->id);
         if (k < 0)
             continue;
         const struct kz_thread_stats *t = kz_sim_result_thread(r, (size_t)k);
@@ -327,14 +246,14 @@ static int bars_figure(struct page *pg, const struct kz_report_group *g)
         goto out;
     }
     for (size_t s = 0; s < S; s++)
-        series[s] = structure_name(g->results[s]);
+        series[s] = rep_structure_name(g->results[s]);
     for (size_t i = 0; i < T; i++) {
         const struct kz_thread_stats *t0 = kz_sim_result_thread(r0, i);
         /* The name when it fits on two lines under its bars, else the (short) id. */
         groups[i] =
             t0->name && strlen(t0->name) <= 2 * chart_bars_label_chars(T) - 2 ? t0->name : t0->id;
         for (size_t s = 0; s < S; s++) {
-            long k = find_thread(g->results[s], i, t0->id);
+            long k = rep_find_thread(g->results[s], i, t0->id);
             const struct kz_thread_stats *t =
                 k >= 0 ? kz_sim_result_thread(g->results[s], (size_t)k) : NULL;
             val[i * S + s] = t ? t->deadline_met : NAN;
@@ -420,7 +339,7 @@ static int nodes_figure(struct page *pg, const kz_sim_result *r, double util_top
         util[i] = s->utilisation;
         wait[i] = s->mean_wait_s;
     }
-    const char *name = structure_name(r);
+    const char *name = rep_structure_name(r);
     size_t tl = strlen(name) + 96;
     char *title = malloc(tl);
     if (!title) {
@@ -445,131 +364,13 @@ static int nodes_figure(struct page *pg, const kz_sim_result *r, double util_top
     return rc;
 }
 
-/* ---- tables ---------------------------------------------------------------- */
-
-static void thread_table(struct rep_out *o, const struct kz_report_group *g, size_t hint,
-                         const char *id)
-{
-    long best = best_result(g, hint, id);
-    rep_puts(o, "<table>\n<tr><th>structure</th><th>p50</th><th>p90</th><th>p99</th>"
-                "<th>mean &plusmn; 95% CI</th><th>deadline met [95% CI]</th><th>completed</th>"
-                "<th>infeasible</th><th>waits longest at</th></tr>\n");
-    for (size_t j = 0; j < g->nresults; j++) {
-        const kz_sim_result *r = g->results[j];
-        long k = find_thread(r, hint, id);
-        rep_printf(o, "<tr%s><td>", (long)j == best ? " class=\"best\"" : "");
-        rep_html(o, structure_name(r));
-        rep_puts(o, "</td>");
-        if (k < 0) {
-            rep_puts(o, "<td colspan=\"8\">this structure's run has no such thread</td></tr>\n");
-            continue;
-        }
-        const struct kz_thread_stats *t = kz_sim_result_thread(r, (size_t)k);
-        double q[3] = {t->p50_s, t->p90_s, t->p99_s};
-        for (int i = 0; i < 3; i++) {
-            rep_puts(o, "<td class=\"n\">");
-            dur(o, q[i]);
-            rep_puts(o, "</td>");
-        }
-        rep_puts(o, "<td class=\"n\">");
-        dur(o, t->mean_s);
-        if (isfinite(t->mean_s) && isfinite(t->mean_ci_s)) {
-            rep_puts(o, " &plusmn; ");
-            dur(o, t->mean_ci_s);
-        }
-        rep_puts(o, "</td><td class=\"n\">");
-        pct(o, t->deadline_met);
-        if (isfinite(t->deadline_lo) && isfinite(t->deadline_hi)) {
-            rep_puts(o, " [");
-            pct(o, t->deadline_lo);
-            rep_puts(o, "&ndash;");
-            pct(o, t->deadline_hi);
-            rep_puts(o, "]");
-        }
-        rep_puts(o, "</td><td class=\"n\">");
-        pct(o, t->completed);
-        rep_puts(o, "</td><td>");
-        pct(o, t->infeasible);
-        if (t->infeasible > 0 && t->infeasible_why) {
-            rep_puts(o, ": ");
-            rep_html(o, t->infeasible_why);
-        }
-        rep_puts(o, "</td><td>");
-        if (t->wait_node >= 0 && t->wait_node_id) {
-            rep_puts(o, "<code>");
-            rep_html(o, t->wait_node_id);
-            rep_puts(o, "</code>");
-            if (t->wait_kind) {
-                rep_puts(o, " (");
-                rep_html(o, t->wait_kind);
-                rep_puts(o, ")");
-            }
-            rep_puts(o, ", ");
-            dur(o, t->wait_node_s);
-            rep_puts(o, " per run");
-        } else {
-            rep_puts(o, "&mdash;");
-        }
-        rep_puts(o, "</td></tr>\n");
-    }
-    rep_puts(o, "</table>\n");
-}
-
-static void node_table(struct rep_out *o, const kz_sim_result *r)
-{
-    size_t n = kz_sim_result_nnodes(r);
-    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
-    if (!ord) /* the table is a convenience; the chart above has the main rows */
-        return;
-    for (size_t i = 0; i < n; i++) {
-        size_t k = i;
-        double u = kz_sim_result_node(r, i)->utilisation;
-        while (k > 0 && kz_sim_result_node(r, ord[k - 1])->utilisation < u) {
-            ord[k] = ord[k - 1];
-            k--;
-        }
-        ord[k] = i;
-    }
-    rep_puts(o, "<details><summary>All ");
-    rep_printf(o, "%zu nodes of ", n);
-    rep_html(o, structure_name(r));
-    rep_puts(o, "</summary>\n<table>\n<tr><th>node</th><th>name</th><th>utilisation</th>"
-                "<th>mean wait per job</th><th>wait per run</th><th>jobs per run</th></tr>\n");
-    for (size_t i = 0; i < n; i++) {
-        const struct kz_node_stats *s = kz_sim_result_node(r, ord[i]);
-        rep_puts(o, "<tr><td><code>");
-        rep_html(o, s->id);
-        rep_puts(o, "</code></td><td>");
-        rep_html(o, s->name);
-        rep_puts(o, "</td><td class=\"n\">");
-        pct(o, s->utilisation);
-        rep_puts(o, "</td><td class=\"n\">");
-        dur(o, s->mean_wait_s);
-        rep_puts(o, "</td><td class=\"n\">");
-        dur(o, s->wait_s);
-        rep_puts(o, "</td><td class=\"n\">");
-        if (isfinite(s->jobs))
-            rep_printf(o, "%.1f", s->jobs);
-        else
-            rep_puts(o, "&mdash;");
-        rep_puts(o, "</td></tr>\n");
-    }
-    rep_puts(o, "</table></details>\n");
-    free(ord);
-}
-
 /* ---- the page ---------------------------------------------------------------- */
-
-static void anchor(struct rep_out *o, size_t gi)
-{
-    rep_printf(o, "scenario-%zu", gi + 1);
-}
 
 static int section(struct page *pg, const struct kz_report_group *g, size_t gi)
 {
     struct rep_out *o = pg->o;
     rep_puts(o, "<section id=\"");
-    anchor(o, gi);
+    rep_anchor(o, gi);
     rep_puts(o, "\">\n<h2>");
     rep_html(o, rep_group_title(g));
     rep_puts(o, "</h2>\n<dl class=\"facts\">\n<dt>scenario</dt><dd><code>");
@@ -604,7 +405,7 @@ static int section(struct page *pg, const struct kz_report_group *g, size_t gi)
         }
     }
     rep_printf(o, "</dd>\n<dt>simulation</dt><dd>%llu events in ", events);
-    dur(o, wall);
+    rep_html_dur(o, wall);
     rep_puts(o, " of computing</dd>\n</dl>\n");
 
     size_t T = kz_sim_result_nthreads(g->results[0]);
@@ -618,12 +419,14 @@ static int section(struct page *pg, const struct kz_report_group *g, size_t gi)
         rep_puts(o, "</code>");
         if (isfinite(t->deadline_mean_s) && t->deadline_mean_s > 0) {
             rep_puts(o, ", deadline ");
-            dur(o, t->deadline_mean_s);
+            rep_html_dur(o, t->deadline_mean_s);
             rep_puts(o, " on average");
         }
         rep_puts(o, ")</span></h3>\n");
-        thread_table(o, g, i, t->id);
+        rep_thread_table(o, g, i, t->id);
         rc = cdf_figure(pg, g, i, t);
+        if (rc == 0)
+            rep_waterfall_html(o, g, i);
     }
     if (rc)
         return rc;
@@ -632,6 +435,7 @@ static int section(struct page *pg, const struct kz_report_group *g, size_t gi)
         rc = bars_figure(pg, g);
         if (rc)
             return rc;
+        rep_paired_html(o, g);
     }
 
     /* One scale for every structure's node chart. */
@@ -651,93 +455,10 @@ static int section(struct page *pg, const struct kz_report_group *g, size_t gi)
     for (size_t j = 0; j < g->nresults && rc == 0; j++) {
         rc = nodes_figure(pg, g->results[j], util_top, wait_top);
         if (rc == 0)
-            node_table(o, g->results[j]);
+            rep_node_table(o, g->results[j]);
     }
     rep_puts(o, "</section>\n");
     return rc;
-}
-
-/* Structure names over all groups, in order of first appearance. */
-static size_t structure_columns(const struct kz_report_group *groups, size_t ngroups,
-                                const char **cols, size_t cap)
-{
-    size_t n = 0;
-    for (size_t gi = 0; gi < ngroups; gi++)
-        for (size_t j = 0; j < groups[gi].nresults; j++) {
-            const char *s = structure_name(groups[gi].results[j]);
-            bool seen = false;
-            for (size_t k = 0; k < n && !seen; k++)
-                seen = !strcmp(cols[k], s);
-            if (!seen && n < cap)
-                cols[n++] = s;
-        }
-    return n;
-}
-
-static int summary(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups,
-                   char *err, size_t errlen)
-{
-    size_t cap = 0;
-    for (size_t gi = 0; gi < ngroups; gi++)
-        cap += groups[gi].nresults;
-    const char **cols = malloc((cap ? cap : 1) * sizeof *cols);
-    if (!cols) {
-        snprintf(err, errlen, "report: out of memory");
-        return KZ_ENOMEM;
-    }
-    size_t nc = structure_columns(groups, ngroups, cols, cap);
-    rep_puts(o, "<h2>Summary</h2>\n<p class=\"note\">Each cell: median time (p50) / share of "
-                "replications that met the deadline. The best structure for each thread (most "
-                "deadlines met, then the shortest median) is highlighted.</p>\n<table>\n"
-                "<tr><th>scenario</th><th>thread</th>");
-    for (size_t c = 0; c < nc; c++) {
-        rep_puts(o, "<th>");
-        rep_html(o, cols[c]);
-        rep_puts(o, "</th>");
-    }
-    rep_puts(o, "</tr>\n");
-    for (size_t gi = 0; gi < ngroups; gi++) {
-        const struct kz_report_group *g = &groups[gi];
-        if (g->nresults == 0)
-            continue;
-        size_t T = kz_sim_result_nthreads(g->results[0]);
-        for (size_t i = 0; i < T; i++) {
-            const struct kz_thread_stats *t0 = kz_sim_result_thread(g->results[0], i);
-            long best = best_result(g, i, t0->id);
-            if (i == 0) {
-                rep_printf(o, "<tr><td rowspan=\"%zu\"><a href=\"#", T);
-                anchor(o, gi);
-                rep_puts(o, "\">");
-                rep_html(o, rep_group_name(g));
-                rep_puts(o, "</a></td><td>");
-            } else {
-                rep_puts(o, "<tr><td>");
-            }
-            rep_html(o, t0->name ? t0->name : t0->id);
-            rep_puts(o, "</td>");
-            for (size_t c = 0; c < nc; c++) {
-                long j = -1;
-                for (size_t k = 0; k < g->nresults && j < 0; k++)
-                    if (!strcmp(structure_name(g->results[k]), cols[c]))
-                        j = (long)k;
-                long ti = j >= 0 ? find_thread(g->results[j], i, t0->id) : -1;
-                if (ti < 0) {
-                    rep_puts(o, "<td class=\"n\">&mdash;</td>");
-                    continue;
-                }
-                const struct kz_thread_stats *t = kz_sim_result_thread(g->results[j], (size_t)ti);
-                rep_printf(o, "<td class=\"n%s\">", j == best ? " best" : "");
-                dur(o, t->p50_s);
-                rep_puts(o, " / ");
-                pct(o, t->deadline_met);
-                rep_puts(o, "</td>");
-            }
-            rep_puts(o, "</tr>\n");
-        }
-    }
-    rep_puts(o, "</table>\n");
-    free(cols);
-    return 0;
 }
 
 int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups, char *err,
@@ -769,15 +490,20 @@ int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t
              "came first); <b>mean</b> is over the replications that finished, with the "
              "half-width of its 95% confidence interval; <b>deadline met</b> counts the "
              "replications that finished within their deadline, with a 95% interval; "
-             "<b>waits longest at</b> names the node where the thread waited most, the kind of "
-             "wait, and the mean wait there per run (replication).</p>\n");
+             "<b>critical path at</b> names the node with the most time on the thread's "
+             "critical path (the chain of work, waits and travel that ended each step), the "
+             "largest cause of that time there, and that time per completed run. The "
+             "<b>waterfall</b> lays the thread's steps end to end, split by cause. Every "
+             "structure runs the same replications (common random numbers), so structures are "
+             "compared pair by pair: a structure is marked best only when it beats every other "
+             "significantly.</p>\n");
     int rc = 0;
     if (ngroups > 1) {
-        rc = summary(o, groups, ngroups, err, errlen);
+        rc = rep_summary_html(o, groups, ngroups, err, errlen);
         rep_puts(o, "<p>Scenarios: ");
         for (size_t gi = 0; gi < ngroups; gi++) {
             rep_puts(o, gi ? ", <a href=\"#" : "<a href=\"#");
-            anchor(o, gi);
+            rep_anchor(o, gi);
             rep_puts(o, "\">");
             rep_html(o, rep_group_title(&groups[gi]));
             rep_puts(o, "</a>");
@@ -786,6 +512,14 @@ int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t
     }
     for (size_t gi = 0; gi < ngroups && rc == 0 && !o->failed; gi++)
         rc = section(&pg, &groups[gi], gi);
+    /*
+     * VALIDATION STRIP (issue 11 item 9): rep_validation_html (report/report_validation.h)
+     * goes here, after the scenarios, once its results reach the report: a
+     * `const struct kz_vcase_result *validation; size_t nvalidation;` in
+     * kz_report_options, passed down to this function, and then
+     *     if (rc == 0 && opt->validation)
+     *         rep_validation_html(o, opt->validation, opt->nvalidation);
+     */
     rep_printf(o, "<p class=\"note\">Made by kizuna %s. Charts drawn with PLplot.</p>\n",
                KZ_VERSION_STRING);
     rep_puts(o, "</body>\n</html>\n");

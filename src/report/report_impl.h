@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "kizuna/paired.h"
 #include "kizuna/report.h"
 
 /*
@@ -57,6 +58,59 @@ int rep_json_emit(struct rep_out *o, json_t *doc);
 void rep_csv_field(struct rep_out *o, const char *s);
 /* runs.csv for all groups. */
 void rep_csv(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups);
+
+/* steps.csv for all groups (report_steps.c): one row per kz_step_row of each result. */
+void rep_steps_csv(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups);
+
+/* ---- the HTML writers' shared parts (report_tables.c) ---------------------------------- */
+
+/* A duration in prose (KZ_DUR_PROSE), escaped; a fraction as a percentage ("<0.1%", a dash
+ * for NAN). */
+void rep_html_dur(struct rep_out *o, double s);
+void rep_html_pct(struct rep_out *o, double f);
+/* Index of the thread with this id in r (tried at `hint` first), or -1. */
+long rep_find_thread(const kz_sim_result *r, size_t hint, const char *id);
+/* The structure's name of a result, never NULL. */
+const char *rep_structure_name(const kz_sim_result *r);
+/* The id of group gi's section ("scenario-1"). */
+void rep_anchor(struct rep_out *o, size_t gi);
+/* One thread over the group's structures: quantiles, mean, deadline, critical path; the best
+ * (rep_rank_thread) highlighted, an identical chain said so. */
+void rep_thread_table(struct rep_out *o, const struct kz_report_group *g, size_t hint,
+                      const char *id);
+/* Every node of a structure, by utilisation, in a <details>. */
+void rep_node_table(struct rep_out *o, const kz_sim_result *r);
+/* The summary of several groups: p50 / deadline met per thread and structure. 0 or
+ * KZ_ENOMEM (message in err). */
+int rep_summary_html(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups,
+                     char *err, size_t errlen);
+
+/* ---- comparing structures (report_compare.c) ------------------------------------------ */
+
+/* The group's baseline: g->baseline when it names a result, else 0. */
+size_t rep_baseline(const struct kz_report_group *g);
+/*
+ * How thread i ranks over the group (kz_paired_rank on the group's results, censored at the
+ * scenario's horizon). `ranked` is false when it cannot be said (one structure, no per-run
+ * rows, no scenario, out of memory): then best is -1 and identical false.
+ */
+struct rep_rank {
+    bool ranked;
+    long best;
+    bool identical;
+};
+struct rep_rank rep_rank_thread(const struct kz_report_group *g, size_t i);
+/* The paired difference of thread i of result j against the baseline; false when it cannot
+ * be computed (j the baseline, no rows, no scenario, out of memory). */
+bool rep_paired(const struct kz_report_group *g, size_t j, size_t i, struct kz_paired *out);
+/* The paired-difference table of a group (nothing with fewer than two structures). */
+void rep_paired_html(struct rep_out *o, const struct kz_report_group *g);
+
+/* ---- the waterfall (report_waterfall.c) ------------------------------------------------ */
+
+/* Thread i's steps per structure of the group as consecutive bars of mean time, each split
+ * by cause (inline SVG); a note when no result has per-step statistics. */
+void rep_waterfall_html(struct rep_out *o, const struct kz_report_group *g, size_t i);
 
 /*
  * report.html for all groups. Chart failures are returned as KZ_EGRAPH or

@@ -50,8 +50,56 @@ static json_t *count(uint64_t v)
     return v <= INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
 }
 
-static json_t *thread_obj(const struct kz_thread_stats *t)
+/* {cause name: seconds}, every cause in enum kz_cause order. */
+static json_t *causes_obj(const double *cause_s)
 {
+    json_t *o = json_object();
+    bool ok = o != NULL;
+    for (int c = 0; ok && c < KZ_CAUSE_COUNT; c++)
+        kz_json_set(o, kz_cause_names[c], kz_json_num(cause_s[c]), &ok);
+    if (ok)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *step_obj(const struct kz_step_stats *st, size_t k)
+{
+    json_t *o = json_object();
+    bool ok = o != NULL;
+    kz_json_set(o, "index", json_integer((json_int_t)k), &ok);
+    kz_json_set(o, "id", kz_json_str(st->id), &ok);
+    kz_json_set(o, "kind", kz_json_str(st->kind), &ok);
+    kz_json_set(o, "mean_s", kz_json_num(st->mean_s), &ok);
+    kz_json_set(o, "cause_s", causes_obj(st->cause_s), &ok);
+    kz_json_set(o, "node", kz_json_str(st->node >= 0 ? st->node_id : NULL), &ok);
+    if (ok)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+/* The critical path of thread i of r: cp_*, cause_s and the per-step statistics, onto o. */
+static bool thread_path(json_t *o, const kz_sim_result *r, size_t i,
+                        const struct kz_thread_stats *t)
+{
+    bool ok = true, cp = t->cp_node >= 0 && t->cp_node_id;
+    kz_json_set(o, "cp_node", kz_json_str(cp ? t->cp_node_id : NULL), &ok);
+    kz_json_set(o, "cp_node_s", kz_json_num(cp ? t->cp_node_s : NAN), &ok);
+    kz_json_set(o, "cp_cause", kz_json_str(cp ? t->cp_cause : NULL), &ok);
+    kz_json_set(o, "cause_s", causes_obj(t->cause_s), &ok);
+    json_t *steps = json_array();
+    for (size_t k = 0; ok && steps && k < kz_sim_result_nsteps(r, i); k++) {
+        const struct kz_step_stats *st = kz_sim_result_step(r, i, k);
+        ok = st && kz_json_push(steps, step_obj(st, k));
+    }
+    kz_json_set(o, "steps", steps, &ok);
+    return ok;
+}
+
+static json_t *thread_obj(const kz_sim_result *r, size_t i)
+{
+    const struct kz_thread_stats *t = kz_sim_result_thread(r, i);
     json_t *o = json_object();
     bool w = t->wait_node >= 0;
     if (o && kz_json_put(o, "name", kz_json_str(t->id)) && kz_json_put(o, "title", kz_json_str(t->name)) &&
@@ -67,7 +115,7 @@ static json_t *thread_obj(const struct kz_thread_stats *t)
         kz_json_put(o, "infeasible_why", kz_json_str(t->infeasible_why)) &&
         kz_json_put(o, "wait_node", kz_json_str(w ? t->wait_node_id : NULL)) &&
         kz_json_put(o, "wait_node_s", kz_json_num(w ? t->wait_node_s : NAN)) &&
-        kz_json_put(o, "wait_kind", kz_json_str(w ? t->wait_kind : NULL)))
+        kz_json_put(o, "wait_kind", kz_json_str(w ? t->wait_kind : NULL)) && thread_path(o, r, i, t))
         return o;
     json_decref(o);
     return NULL;
@@ -101,7 +149,7 @@ static json_t *structure_obj(const kz_sim_result *r)
               kz_json_put(o, "events", count(t.events)) && kz_json_put(o, "wall_s", kz_json_num(t.wall_s)) &&
               kz_json_put(o, "threads_used", json_integer(t.threads_used));
     for (size_t i = 0; ok && i < kz_sim_result_nthreads(r); i++)
-        ok = push(th, thread_obj(kz_sim_result_thread(r, i)));
+        ok = push(th, thread_obj(r, i));
     for (size_t i = 0; ok && i < kz_sim_result_nnodes(r); i++)
         ok = push(nd, node_obj(kz_sim_result_node(r, i)));
     if (ok && json_object_set(o, "threads", th) == 0 && json_object_set(o, "nodes", nd) == 0) {
@@ -113,6 +161,66 @@ static json_t *structure_obj(const kz_sim_result *r)
     json_decref(nd);
     json_decref(o);
     return NULL;
+}
+
+static json_t *paired_obj(const struct kz_report_group *g, size_t j, size_t i,
+                          const struct kz_paired *p)
+{
+    int v = kz_paired_verdict(p);
+    json_t *o = json_object();
+    bool ok = o != NULL;
+    kz_json_set(o, "structure", kz_json_str(rep_structure_name(g->results[j])), &ok);
+    kz_json_set(o, "thread", kz_json_str(kz_sim_result_thread(g->results[j], i)->id), &ok);
+    kz_json_set(o, "n", json_integer(p->n), &ok);
+    kz_json_set(o, "censored", json_integer(p->censored), &ok);
+    kz_json_set(o, "cap_s", kz_json_num(p->cap_s), &ok);
+    kz_json_set(o, "diff_mean_s", kz_json_num(p->mean_s), &ok);
+    kz_json_set(o, "diff_lo_s", kz_json_num(p->lo_s), &ok);
+    kz_json_set(o, "diff_hi_s", kz_json_num(p->hi_s), &ok);
+    kz_json_set(o, "diff_p50_s", kz_json_num(p->p50_s), &ok);
+    kz_json_set(o, "met_diff", kz_json_num(p->met), &ok);
+    kz_json_set(o, "met_diff_lo", kz_json_num(p->met_lo), &ok);
+    kz_json_set(o, "met_diff_hi", kz_json_num(p->met_hi), &ok);
+    kz_json_set(o, "time_significant", json_boolean(p->lo_s > 0 || p->hi_s < 0), &ok);
+    kz_json_set(o, "met_significant", json_boolean(p->met_lo > 0 || p->met_hi < 0), &ok);
+    kz_json_set(o, "identical", json_boolean(p->identical), &ok);
+    kz_json_set(o, "favours",
+                kz_json_str(v > 0 ? "structure" : v < 0 ? "baseline" : NULL), &ok);
+    if (ok)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+/* "baseline", "paired" and "ranking" of a group's document, onto o. */
+static bool compare_keys(json_t *o, const struct kz_report_group *g)
+{
+    bool ok = true;
+    size_t b = rep_baseline(g), T = g->nresults ? kz_sim_result_nthreads(g->results[0]) : 0;
+    kz_json_set(o, "baseline", kz_json_str(g->nresults ? rep_structure_name(g->results[b]) : NULL),
+                &ok);
+    json_t *pa = json_array(), *rk = json_array();
+    ok = ok && pa && rk;
+    for (size_t i = 0; ok && i < T; i++)
+        for (size_t j = 0; ok && j < g->nresults; j++) {
+            struct kz_paired p;
+            if (rep_paired(g, j, i, &p))
+                ok = kz_json_push(pa, paired_obj(g, j, i, &p));
+        }
+    for (size_t i = 0; ok && i < T; i++) {
+        struct rep_rank r = rep_rank_thread(g, i);
+        json_t *e = json_object();
+        ok = e != NULL;
+        kz_json_set(e, "thread", kz_json_str(kz_sim_result_thread(g->results[0], i)->id), &ok);
+        kz_json_set(e, "ranked", json_boolean(r.ranked), &ok);
+        kz_json_set(e, "best",
+                    kz_json_str(r.best >= 0 ? rep_structure_name(g->results[r.best]) : NULL), &ok);
+        kz_json_set(e, "identical_chain", json_boolean(r.identical), &ok);
+        ok = kz_json_push(rk, e) && ok;
+    }
+    kz_json_set(o, "paired", pa, &ok);
+    kz_json_set(o, "ranking", rk, &ok);
+    return ok;
 }
 
 json_t *rep_json_group(const struct kz_report_group *g)
@@ -137,7 +245,7 @@ json_t *rep_json_group(const struct kz_report_group *g)
               kz_json_put(o, "wall_s", kz_json_num(wall));
     for (size_t i = 0; ok && i < g->nresults; i++)
         ok = push(st, structure_obj(g->results[i]));
-    if (ok && json_object_set(o, "structures", st) == 0) {
+    if (ok && json_object_set(o, "structures", st) == 0 && compare_keys(o, g)) {
         json_decref(st);
         return o;
     }

@@ -1,4 +1,4 @@
-/* stats.c - order-independent accumulators: log-binned histograms. */
+/* stats.c - order-independent accumulators (log-binned histograms) and Student's t. */
 #include "stats.h"
 
 #include <math.h>
@@ -52,4 +52,25 @@ double hist_quantile(const struct hist *h, int64_t total, double q)
         }
     }
     return INFINITY;
+}
+
+/* t(0.975, df) for df = 1..30 (Student's t, six decimals). */
+static const double t975[30] = {
+    12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004,
+    2.262157,  2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905,
+    2.109816,  2.100922, 2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899,
+    2.059539,  2.055529, 2.051831, 2.048407, 2.045230, 2.042272};
+
+double stats_t975(long df)
+{
+    if (df < 1)
+        return NAN;
+    if (df <= 30)
+        return t975[df - 1];
+    /* Cornish-Fisher expansion of t around the normal quantile (Abramowitz-Stegun 26.7.5). */
+    const double z = 1.959963984540054, v = (double)df;
+    double z2 = z * z, z3 = z2 * z, z5 = z3 * z2, z7 = z5 * z2, z9 = z7 * z2;
+    return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) +
+           (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v) +
+           (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v);
 }

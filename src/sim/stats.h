@@ -1,4 +1,4 @@
-/* stats.h - order-independent accumulators: log-binned histograms and integer sums. */
+/* stats.h - order-independent accumulators (log-binned histograms, integer sums) and intervals. */
 #ifndef KZ_STATS_H
 #define KZ_STATS_H
 
@@ -27,5 +27,9 @@ void hist_merge(struct hist *dst, const struct hist *src);
 double hist_quantile(const struct hist *h, int64_t total, double q);
 /* Upper edge of bin i in seconds. */
 double hist_bin_hi_s(int i);
+
+/* The 0.975 quantile of Student's t with df degrees of freedom (df >= 1): a table up to 30,
+ * Cornish-Fisher beyond (within 1e-6 there); NAN for df < 1. */
+double stats_t975(long df);
 
 #endif

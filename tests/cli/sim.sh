@@ -46,6 +46,8 @@ case_sim_out_dir() {
   kz sim --structure "$SIMD/line.yaml" --scenario "$SIMD/infeasible.yaml" --runs 20 --out simout
   expect_rc 0 "sim --out"
   [ "$(wc -l <simout/runs.csv)" -eq 61 ] || fail "runs.csv has not 61 lines"
+  [ -s simout/steps.csv ] || fail "no simout/steps.csv"
+  expect_in "$T/out" "simout/steps.csv"
   expect_in simout/report.html '<svg'
   expect_in simout/report.html 'no-command'
   "$PY" -c "import json; json.load(open('simout/results.json'))" || fail "results.json is not JSON"
@@ -165,6 +167,127 @@ PYEOF
   KIZUNA_DATA=$T/nowhere kz compare --runs 5 --out o3
   expect_rc 1 "compare with a KIZUNA_DATA that does not exist"
   expect_in "$T/err" "KIZUNA_DATA=$T/nowhere"
+}
+
+# The same structure twice: every thread an identical chain, exactly zero, nothing ranked.
+case_sim_paired_identical() {
+  kz sim --structure "$DATA/structures/jfhq.yaml" --structure "$DATA/structures/jfhq.yaml" \
+    --scenario "$NK" --runs 100 --json
+  expect_rc 0 "sim of one structure twice"
+  "$PY" - "$T/out" <<'PYEOF' || fail "identical structures do not pair to zero"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["baseline"] == "jfhq", d["baseline"]
+nt = len(d["structures"][0]["threads"])
+assert len(d["paired"]) == nt, len(d["paired"])
+for p in d["paired"]:
+    assert p["n"] == 100 and p["identical"], p
+    assert p["diff_mean_s"] == 0 and p["diff_lo_s"] == 0 and p["diff_hi_s"] == 0, p
+    assert p["diff_p50_s"] == 0 and p["met_diff"] == 0 and p["favours"] is None, p
+    assert not p["time_significant"] and not p["met_significant"], p
+assert all(r["identical_chain"] and r["best"] is None for r in d["ranking"]), d["ranking"]
+PYEOF
+  kz sim --structure "$DATA/structures/jfhq.yaml" --structure "$DATA/structures/jfhq.yaml" \
+    --scenario "$NK" --runs 100
+  expect_rc 0 "the table"
+  expect_re "$T/out" '^launch-warning +identical chain, not ranked$'
+  expect_not_in "$T/out" "significantly ahead of every other"
+}
+
+# Several structures: the paired table against the first, its columns, and "best" only with a
+# significant difference against every other (the JSON agrees with the table).
+case_sim_paired_table() {
+  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
+    --scenario "$NK" --runs 300 --seed 5
+  expect_rc 0 "sim over two structures"
+  expect_in "$T/out" "paired against legacy over the same 300 replications"
+  expect_re "$T/out" '^thread +structure +time diff mean \[95% CI\] +p50 diff'
+  expect_re "$T/out" '^(launch-warning|trilateral-track|jp-bmd|us-bmd|track-picture) +jfhq +[-+]?[0-9]'
+  expect_re "$T/out" 'critical path at$'
+  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
+    --scenario "$NK" --runs 300 --seed 5 --json
+  expect_rc 0 "the same as JSON"
+  "$PY" - "$T/out" <<'PYEOF' || fail "paired JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["baseline"] == "legacy"
+assert {p["structure"] for p in d["paired"]} == {"jfhq"}
+for p in d["paired"]:
+    assert p["n"] == 300 and p["cap_s"] == 7200, p
+    if p["diff_lo_s"] is not None:
+        assert p["diff_lo_s"] <= p["diff_mean_s"] <= p["diff_hi_s"], p
+    assert -1 <= p["met_diff_lo"] <= p["met_diff_hi"] <= 1, p
+    assert p["time_significant"] == (p["diff_lo_s"] > 0 or p["diff_hi_s"] < 0), p
+for r in d["ranking"]:
+    p = [x for x in d["paired"] if x["thread"] == r["thread"]][0]
+    if r["best"] == "jfhq":
+        assert p["favours"] == "structure", (r, p)
+    elif r["best"] == "legacy":
+        assert p["favours"] == "baseline", (r, p)
+    else:
+        assert p["favours"] is None, (r, p)
+t = d["structures"][0]["threads"][0]
+assert all(k in t for k in ("cp_node", "cp_node_s", "cp_cause", "cause_s", "steps"))
+PYEOF
+}
+
+# --baseline NAME picks the structure the others are compared with; an unknown one is a usage
+# error with a suggestion.
+case_sim_baseline() {
+  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
+    --scenario "$NK" --runs 50 --baseline jfhq
+  expect_rc 0 "sim --baseline"
+  expect_in "$T/out" "paired against jfhq over the same 50 replications"
+  expect_re "$T/out" '^launch-warning +legacy '
+  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
+    --scenario "$NK" --runs 50 --baseline jfhg
+  usage_error sim
+  expect_in "$T/err" "did you mean 'jfhq'?"
+}
+
+# steps.csv: its header (a column per cause), one row per run x thread x copy x step, the CSV
+# quoting of runs.csv, and the cause columns adding up to the step's time.
+case_sim_steps_csv() {
+  kz sim --structure "$DATA/structures/jfhq.yaml" --scenario "$NK" --runs 20 --out st
+  expect_rc 0 "sim --out"
+  "$PY" - st/steps.csv <<'PYEOF' || fail "steps.csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head = rows[0]
+causes = ["processing", "queue", "off-hours", "review", "link", "legal", "propagation",
+          "delegation", "external"]
+assert head == ["scenario", "structure", "run", "thread", "copy", "step", "step_id", "kind",
+                "start_s", "end_s"] + [c + "_s" for c in causes] + ["cp_node", "cp_cause"], head
+body = rows[1:]
+if body:  # the records are there: check them
+    assert {r[0] for r in body} == {"nk-salvo"} and {r[1] for r in body} == {"jfhq"}
+    assert {int(r[2]) for r in body} == set(range(20))
+    for r in body:
+        assert r[7] in ("share", "report", "decide", "order", "delay"), r
+        if r[8] and r[9]:
+            span = float(r[9]) - float(r[8])
+            parts = sum(float(x) for x in r[10:19] if x)
+            assert abs(span - parts) <= 1e-3 + 1e-6 * span, (r, span, parts)
+        assert r[20] == "" or r[20] in causes, r
+PYEOF
+}
+
+# compare --baseline: each scenario compared with that structure where it fits.
+case_compare_baseline() {
+  kz compare --data "$DATA" --runs 20 --threads 1 --out cb --baseline jfhq --json
+  expect_rc 0 "compare --baseline"
+  "$PY" - "$T/out" <<'PYEOF' || fail "compare's baseline"
+import json, sys
+for d in json.load(open(sys.argv[1]))["scenarios"]:
+    names = [s["name"] for s in d["structures"]]
+    assert d["baseline"] == ("jfhq" if "jfhq" in names else names[0]), (d["scenario"], d["baseline"])
+    assert all(p["structure"] != d["baseline"] for p in d["paired"])
+    assert len(d["ranking"]) == len(d["structures"][0]["threads"])
+PYEOF
+  [ "$(wc -l <cb/runs.csv)" -eq 1 ] || fail "runs.csv has rows without --csv"
+  [ "$(wc -l <cb/steps.csv)" -eq 1 ] || fail "steps.csv has rows without --csv"
+  kz compare --data "$DATA" --runs 5 --out cb --baseline nope
+  usage_error compare
 }
 
 case_sim_usage() {

@@ -197,7 +197,7 @@ static void bad_arguments(void **state)
 {
     (void)state;
     char err[256] = "";
-    struct kz_report_group g = {NULL, NULL, 0};
+    struct kz_report_group g = {NULL, NULL, 0, 0};
     assert_int_equal(kz_report_json(NULL, &g), KZ_EINVAL);
     assert_int_equal(kz_report_json(stdout, NULL), KZ_EINVAL);
     assert_int_equal(kz_report_write(NULL, &g, 1, err, sizeof err), KZ_EINVAL);
@@ -262,7 +262,7 @@ static int setup_run(void **state)
     assert_int_equal(kz_diags_create(&d), KZ_OK);
     assert_int_equal(kz_scenario_load_file(DATA "mini-scenario.yaml", &fx->s, d), KZ_OK);
     kz_diags_destroy(d);
-    struct kz_sim_options o = {.runs = RUNS, .threads = 2, .keep_runs = true};
+    struct kz_sim_options o = {.runs = RUNS, .threads = 2, .keep_runs = true, .keep_steps = true};
     char err[256] = "";
     for (int i = 0; i < 2; i++) {
         int rc = kz_sim_run(fx->m[i], fx->s, &o, &fx->r[i], err, sizeof err);
@@ -277,9 +277,9 @@ static int setup_run(void **state)
 
 static void remove_report(const char *dir)
 {
-    const char *files[] = {"results.json", "runs.csv", "report.html"};
+    const char *files[] = {"results.json", "runs.csv", "steps.csv", "report.html"};
     char path[128];
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);
     }
@@ -330,7 +330,7 @@ static int write_quietly(const char *dir, const struct kz_report_group *g, size_
 static void json_of_a_run(void **state)
 {
     struct fixture *fx = *state;
-    struct kz_report_group g = {fx->s, fx->r, 2};
+    struct kz_report_group g = {fx->s, fx->r, 2, 0};
     struct capture c;
     cap_open(&c);
     assert_int_equal(kz_report_json(c.f, &g), KZ_OK);
@@ -357,6 +357,31 @@ static void json_of_a_run(void **state)
     json_t *nd = json_array_get(json_object_get(json_array_get(st, 0), "nodes"), 0);
     assert_true(json_is_number(json_object_get(nd, "utilisation")));
     assert_true(json_is_number(json_object_get(nd, "mean_wait_s")));
+    /* the critical path of a thread, its causes by name and its steps */
+    json_t *t0 = json_array_get(th, 0);
+    assert_non_null(json_object_get(t0, "cp_node"));
+    assert_non_null(json_object_get(t0, "cp_cause"));
+    json_t *cs = json_object_get(t0, "cause_s");
+    assert_int_equal(json_object_size(cs), KZ_CAUSE_COUNT);
+    for (int k = 0; k < KZ_CAUSE_COUNT; k++)
+        assert_non_null(json_object_get(cs, kz_cause_names[k]));
+    json_t *steps = json_object_get(t0, "steps");
+    assert_true(json_is_array(steps));
+    assert_int_equal(json_array_size(steps), kz_sim_result_nsteps(fx->r[0], 0));
+    /* paired against the first structure: one per thread of the other; a ranking per thread */
+    assert_string_equal(json_string_value(json_object_get(d, "baseline")), "mini");
+    json_t *pa = json_object_get(d, "paired");
+    assert_int_equal(json_array_size(pa), 2);
+    json_t *p0 = json_array_get(pa, 0);
+    assert_string_equal(json_string_value(json_object_get(p0, "structure")), "mini-slow");
+    assert_string_equal(json_string_value(json_object_get(p0, "thread")), "intercept");
+    assert_int_equal(json_integer_value(json_object_get(p0, "n")), RUNS);
+    assert_true(json_is_number(json_object_get(p0, "diff_mean_s")));
+    assert_true(json_is_boolean(json_object_get(p0, "time_significant")));
+    json_t *rk = json_object_get(d, "ranking");
+    assert_int_equal(json_array_size(rk), 2);
+    assert_true(json_is_true(json_object_get(json_array_get(rk, 0), "ranked")));
+    assert_true(json_is_false(json_object_get(json_array_get(rk, 0), "identical_chain")));
     json_decref(d);
     free(s);
 
@@ -375,7 +400,7 @@ static void json_of_a_run(void **state)
 static void report_of_a_run(void **state)
 {
     struct fixture *fx = *state;
-    struct kz_report_group g = {fx->s, fx->r, 2};
+    struct kz_report_group g = {fx->s, fx->r, 2, 0};
     char err[512] = "";
     int rc = write_quietly(fx->dir, &g, 1, err, sizeof err);
     if (rc)
@@ -403,6 +428,22 @@ static void report_of_a_run(void **state)
     assert_non_null(strstr(csv, "\r\nmini-raid,mini-slow,49,inform,"));
     free(csv);
 
+    /* steps.csv: its header, a column per cause, one row per kept kz_step_row. */
+    snprintf(path, sizeof path, "%s/steps.csv", fx->dir);
+    csv = slurp(path, NULL);
+    char head[512] = "scenario,structure,run,thread,copy,step,step_id,kind,start_s,end_s";
+    for (int k = 0; k < KZ_CAUSE_COUNT; k++)
+        snprintf(head + strlen(head), sizeof head - strlen(head), ",%s_s", kz_cause_names[k]);
+    strcat(head, ",cp_node,cp_cause\r\n");
+    assert_memory_equal(csv, head, strlen(head));
+    size_t n0 = 0, n1 = 0;
+    (void)kz_sim_result_steps(fx->r[0], &n0);
+    (void)kz_sim_result_steps(fx->r[1], &n1);
+    assert_int_equal(count(csv, "\r\n"), 1 + n0 + n1);
+    if (n0)
+        assert_non_null(strstr(csv, "\r\nmini-raid,mini,0,intercept,0,0,"));
+    free(csv);
+
     /* report.html: self-contained, the charts inline, every structure named. */
     snprintf(path, sizeof path, "%s/report.html", fx->dir);
     char *html = slurp(path, NULL);
@@ -416,9 +457,46 @@ static void report_of_a_run(void **state)
     assert_null(strstr(html, "<link"));
     assert_null(strstr(html, "src=\"http"));
     assert_null(strstr(html, "<?xml")); /* the SVG prologs are stripped when inlined */
+    /* the paired table against the first structure; a waterfall per thread when there are
+     * step statistics, else a note */
+    assert_non_null(strstr(html, "Paired differences against <code>mini</code>"));
+    assert_non_null(strstr(html, "critical path at"));
+    if (kz_sim_result_nsteps(fx->r[0], 0))
+        assert_int_equal(count(html, "<svg class=\"chart wf\""), 2);
+    else
+        assert_non_null(strstr(html, "no waterfall"));
     free(html);
     snprintf(path, sizeof path, "%s/report.html.tmp", fx->dir);
     assert_int_equal(access(path, F_OK), -1); /* written aside, then renamed */
+    remove_report(fx->dir);
+}
+
+/* kz_report_write_opts with no_run_rows: the CSVs keep their header only. */
+static void report_without_rows(void **state)
+{
+    struct fixture *fx = *state;
+    struct kz_report_group g = {fx->s, fx->r, 2, 1};
+    struct kz_report_options ro = {.no_run_rows = true};
+    char err[512] = "", path[128];
+    assert_int_equal(kz_report_write_opts(fx->dir, &g, 1, &ro, err, sizeof err), KZ_OK);
+    snprintf(path, sizeof path, "%s/runs.csv", fx->dir);
+    char *csv = slurp(path, NULL);
+    assert_int_equal(count(csv, "\r\n"), 1);
+    free(csv);
+    snprintf(path, sizeof path, "%s/steps.csv", fx->dir);
+    csv = slurp(path, NULL);
+    assert_int_equal(count(csv, "\r\n"), 1);
+    free(csv);
+    /* the baseline is the second structure now */
+    snprintf(path, sizeof path, "%s/results.json", fx->dir);
+    char *json = slurp(path, NULL);
+    json_t *d = json_loads(json, 0, NULL);
+    assert_non_null(d);
+    assert_string_equal(json_string_value(json_object_get(d, "baseline")), "mini-slow");
+    json_t *p0 = json_array_get(json_object_get(d, "paired"), 0);
+    assert_string_equal(json_string_value(json_object_get(p0, "structure")), "mini");
+    json_decref(d);
+    free(json);
     remove_report(fx->dir);
 }
 
@@ -426,7 +504,7 @@ static void report_of_several_scenarios(void **state)
 {
     struct fixture *fx = *state;
     kz_sim_result *one[1] = {fx->r[1]};
-    struct kz_report_group g[2] = {{fx->s, fx->r, 2}, {fx->s, one, 1}};
+    struct kz_report_group g[2] = {{fx->s, fx->r, 2, 0}, {fx->s, one, 1, 0}};
     char err[512] = "";
     int rc = write_quietly(fx->dir, g, 2, err, sizeof err);
     if (rc)
@@ -453,7 +531,7 @@ static void report_of_several_scenarios(void **state)
 static void unwritable_directory(void **state)
 {
     struct fixture *fx = *state;
-    struct kz_report_group g = {fx->s, fx->r, 2};
+    struct kz_report_group g = {fx->s, fx->r, 2, 0};
     char err[512] = "";
     assert_int_equal(kz_report_write("/proc/nonexistent-kz/dir", &g, 1, err, sizeof err), KZ_EIO);
     assert_non_null(strstr(err, "cannot create directory '/proc/nonexistent-kz/dir'"));
@@ -489,6 +567,7 @@ int main(void)
     const struct CMUnitTest run[] = {
         cmocka_unit_test(json_of_a_run),
         cmocka_unit_test(report_of_a_run),
+        cmocka_unit_test(report_without_rows),
         cmocka_unit_test(report_of_several_scenarios),
         cmocka_unit_test(unwritable_directory),
     };
