@@ -136,6 +136,9 @@ struct rng *eng_net_rng(struct engine *e, int net);
  */
 int32_t eng_done_path(const struct engine *e);
 void eng_path_sum(const struct engine *e, int32_t path, int64_t *cause_us, int64_t *node_us);
+/* Walks a path one segment back at a time: false at its end, else the segment's node (-1:
+ * none), cause and time, and *path moves to the one before. */
+bool eng_path_next(const struct engine *e, int32_t *path, int *node, int *cause, int64_t *us);
 
 /* The engine's own event kinds, in its range of core/evkind.h. */
 enum { ENG_EV_JOB_DONE = KZ_EV_ENGINE, ENG_EV_RECALL_DONE, ENG_EV_DELEGATE, ENG_EV_GATEWAY };

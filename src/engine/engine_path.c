@@ -26,14 +26,25 @@ int32_t eng_done_path(const struct engine *e) { return e->done_seg; }
 
 void eng_path_sum(const struct engine *e, int32_t path, int64_t *cause_us, int64_t *node_us)
 {
-    /* a lineage only points back, so the walk ends; the bound guards a corrupt index */
-    for (uint32_t n = 0; path >= 0 && (uint32_t)path < e->nsegs && n <= e->nsegs; n++) {
-        const struct seg *s = &e->segs[path];
-        cause_us[s->cause] += s->us;
-        if (node_us && s->node >= 0)
-            node_us[(size_t)s->node * KZ_CAUSE_COUNT + s->cause] += s->us;
-        path = s->prev;
+    int node, cause;
+    int64_t us;
+    while (eng_path_next(e, &path, &node, &cause, &us)) {
+        cause_us[cause] += us;
+        if (node_us && node >= 0)
+            node_us[(size_t)node * KZ_CAUSE_COUNT + (size_t)cause] += us;
     }
+}
+
+bool eng_path_next(const struct engine *e, int32_t *path, int *node, int *cause, int64_t *us)
+{
+    if (*path < 0 || (uint32_t)*path >= e->nsegs)
+        return false;
+    const struct seg *s = &e->segs[*path];
+    *node = s->node;
+    *cause = s->cause;
+    *us = s->us;
+    *path = s->prev < *path ? s->prev : -1; /* a lineage only points back */
+    return true;
 }
 
 /* FNV-1a: a stream key from an id, so a node keeps its stream from one structure to the next. */

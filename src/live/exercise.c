@@ -432,7 +432,7 @@ int kz_exercise_run(const kz_model *m, const char *structure_path, const kz_scen
                             : s->start_week_min_utc;
     struct kz_clock clock = {X, dclk_now, dclk_at};
     struct dir_actuator act = {X,          act_share, act_request, act_order, act_phase,
-                               act_outage, act_load,  act_note};
+                               act_outage, act_load,  act_note,    NULL};
     dir_bind(X->dir, &clock, &act, &X->rng);
 
     /* Start every node; scenario time 0 is when they have had time to find each other. Under

@@ -13,6 +13,9 @@
 struct dinst {
     int thread, copy, step, pending;
     int64_t t_start, t_mark; /* started; end of the deadline step (-1: not reached) */
+    int64_t t_step;          /* the current step began */
+    int64_t legal_wait;      /* the current step sat parked this long before it began */
+    struct rng rng;          /* this copy's own stream: its delays */
     int64_t t_parked;        /* waiting for a phase that permits the decision, since */
     int64_t deadline_us;
     bool stopped, parked, finished;
@@ -30,6 +33,7 @@ struct director {
     int64_t *legal_us; /* [thread][node] */
     int *exec;         /* an order's executors, as many as the largest authority names */
     int *at_stream;    /* [n_at]: the background stream of each fixed time, in stream order */
+    struct rng *bg_rng; /* [nbg]: each Poisson stream's own */
     size_t n_at;
     int active, phase;
 };
@@ -54,7 +58,8 @@ int dir_create(const struct plan *p, struct director **out)
     for (int i = 0; i < p->nbg; i++)
         d->n_at += p->bg[i].nat;
     d->at_stream = calloc(d->n_at + 1, sizeof *d->at_stream);
-    if (!d->inst || !d->legal_us || !d->exec || !d->at_stream) {
+    d->bg_rng = calloc((size_t)p->nbg + 1, sizeof *d->bg_rng);
+    if (!d->inst || !d->legal_us || !d->exec || !d->at_stream || !d->bg_rng) {
         dir_free(d);
         return KZ_ENOMEM;
     }
@@ -70,6 +75,7 @@ void dir_free(struct director *d)
     free(d->legal_us);
     free(d->exec);
     free(d->at_stream);
+    free(d->bg_rng);
     free(d);
 }
 
@@ -146,6 +152,14 @@ static int step_end(struct director *d, int ii)
 {
     struct dinst *in = &d->inst[ii];
     const struct pthread *pt = &d->p->threads[in->thread];
+    if (d->act.step_end) {
+        const struct pstep *ps = &pt->steps[in->step];
+        struct dir_step_end se = {ii,          in->thread,  in->copy,
+                                  in->step,    in->t_step,  now_us(d),
+                                  in->legal_wait, in->legal_wait > 0 ? ps->by : -1,
+                                  ps->kind == ST_DELAY};
+        d->act.step_end(d->act.ctx, &se);
+    }
     note(d, "thread %s[%d] step %d (%s) done", pt->src->id, in->copy, in->step + 1,
          pt->steps[in->step].label ? pt->steps[in->step].label : "-");
     if (in->step == pt->src->deadline_at)
@@ -206,10 +220,14 @@ static int start_step(struct director *d, int ii)
         return 0;
     }
     const struct pstep *ps = &pt->steps[in->step];
-    if (in->parked && ps->by >= 0) /* the legal gate held it: a `legal` wait at the requester */
-        d->legal_us[(size_t)in->thread * d->p->m->nnodes + (size_t)ps->by] +=
-            now_us(d) - in->t_parked;
+    in->legal_wait = 0;
+    if (in->parked) { /* the legal gate held it: a `legal` wait at the requester */
+        in->legal_wait = now_us(d) - in->t_parked;
+        if (ps->by >= 0)
+            d->legal_us[(size_t)in->thread * d->p->m->nnodes + (size_t)ps->by] += in->legal_wait;
+    }
     in->parked = false;
+    in->t_step = in->legal_wait ? in->t_parked : now_us(d);
     note(d, "thread %s[%d] step %d (%s) begins", pt->src->id, in->copy, in->step + 1,
          ps->label ? ps->label : "-");
     struct dir_act a = {ps, pt->src->id, ii, in->copy, in->step, ps->from, ps->to, ps->nto};
@@ -226,7 +244,7 @@ static int start_step(struct director *d, int ii)
     case ST_ORDER:
         return start_order(d, ii, &a);
     case ST_DELAY:
-        return at(d, now_us(d) + rng_dist_us(d->rng, &ps->delay), DIR_EV_DELAY_DONE,
+        return at(d, now_us(d) + rng_dist_us(&in->rng, &ps->delay), DIR_EV_DELAY_DONE,
                   (uint32_t)ii);
     }
     return KZ_EINVAL;
@@ -259,7 +277,7 @@ static int schedule_bg_rate(struct director *d, int i)
     const struct pbg *b = &d->p->bg[i];
     int64_t now = now_us(d);
     int64_t t = now < b->from_us ? b->from_us : now;
-    t += (int64_t)(rng_exp(d->rng, 1.0 / b->rate_per_s) * 1e6);
+    t += (int64_t)(rng_exp(&d->bg_rng[i], 1.0 / b->rate_per_s) * 1e6);
     if (t > b->until_us)
         return 0;
     return at(d, t, DIR_EV_BG_RATE, (uint32_t)i);
@@ -333,6 +351,7 @@ int dir_start(struct director *d)
     size_t f = 0; /* the fixed times, numbered over all streams */
     for (int i = 0; i < p->nbg && !rc; i++) {
         const struct pbg *b = &p->bg[i];
+        rng_seed(&d->bg_rng[i], rng_next(d->rng), (uint64_t)i);
         if (b->rate_per_s > 0)
             rc = schedule_bg_rate(d, i);
         for (size_t k = 0; k < b->nat && !rc; k++, f++) {
@@ -345,6 +364,7 @@ int dir_start(struct director *d)
     for (int t = 0; t < p->nthreads && !rc; t++) {
         const struct pthread *pt = &p->threads[t];
         int64_t start = rng_dist_us(d->rng, &pt->src->start);
+        int64_t deadline = rng_dist_us(d->rng, &pt->src->deadline);
         for (int c = 0; c < pt->src->copies && !rc; c++) {
             int ii = pt->first_inst + c;
             struct dinst *in = &d->inst[ii];
@@ -353,7 +373,10 @@ int dir_start(struct director *d)
             in->copy = c;
             in->t_mark = -1;
             in->stopped_step = -1;
-            in->deadline_us = rng_dist_us(d->rng, &pt->src->deadline);
+            in->deadline_us = pt->src->deadline_each && c > 0
+                                  ? rng_dist_us(d->rng, &pt->src->deadline)
+                                  : deadline;
+            rng_seed(&in->rng, rng_next(d->rng), (uint64_t)ii);
             rc = at(d, start + (int64_t)(pt->src->spacing * 1e6) * c, DIR_EV_INST_START,
                     (uint32_t)ii);
         }
@@ -382,8 +405,10 @@ void dir_outcome(const struct director *d, int thread, struct dir_outcome *o)
             continue;
         }
         int64_t took = in->t_mark - in->t_start;
-        if (took > o->took_us)
+        if (took > o->took_us || c == 0) {
             o->took_us = took;
+            o->slow_copy = c;
+        }
         if (took > in->deadline_us)
             o->met = false;
     }

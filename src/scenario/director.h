@@ -53,6 +53,15 @@ struct dir_act {
     int nto;
 };
 
+/* A step that ended: its copy, when it began and ended, and the time it sat parked at the
+ * legal gate before it began (a decide's `legal` wait), all clock microseconds. */
+struct dir_step_end {
+    int inst, thread, copy, step;
+    int64_t t_begin, t_end, legal_us;
+    int legal_node; /* the requester that waited, or -1 */
+    bool delay;     /* a delay step: its time is outside the C2 system */
+};
+
 /* What the director acts through. Each returns 0 or a negative KZ_E code, which ends the
  * run with that code. */
 struct dir_actuator {
@@ -65,6 +74,9 @@ struct dir_actuator {
     int (*load)(void *ctx, const struct pbg *b);
     /* One line of narrative ("thread t[0] step 2 (x) begins"); NULL: none is formatted. */
     void (*note)(void *ctx, const char *line);
+    /* A step ended (may be NULL). Called inside the dir_done or dir_fire that ended it, so a
+     * shell can read the engine's record of the operation that ended it. */
+    void (*step_end)(void *ctx, const struct dir_step_end *se);
 };
 
 /* One thread's result in one run. */
@@ -76,6 +88,7 @@ struct dir_outcome {
     int64_t deadline_us; /* the copies' drawn deadlines, mean */
     int stopped_step;    /* not done: the first unfinished copy's step (where it stopped or
                             stood), else -1 */
+    int slow_copy;       /* done: the copy whose time is took_us */
     const char *why;     /* infeasible: the last stopped copy's reason (see dir_done) */
 };
 
@@ -84,11 +97,15 @@ struct director;
 /* Returns 0 or KZ_ENOMEM. The plan must outlive the director. */
 int dir_create(const struct plan *p, struct director **out);
 void dir_free(struct director *d);
-/* The clock, actuator and random stream; copied (rng is borrowed and must outlive d). */
+/* The clock, actuator and random stream; copied (rng is borrowed and must outlive d). At
+ * dir_start every thread copy and background stream gets its own stream seeded from rng in
+ * a fixed order, so the world a replication sees (starts, deadlines, delays, load) does not
+ * depend on how fast the structure is (common random numbers). */
 void dir_bind(struct director *d, const struct kz_clock *clock, const struct dir_actuator *act,
               struct rng *rng);
 /* Begins a run at clock time 0 in the plan's first phase: schedules phase changes,
- * outages, background load and every thread copy, drawing from the stream in that order.
+ * outages, background load and every thread copy, drawing from the stream in that order
+ * (a thread's deadline once for all its copies unless `deadline_per: copy`).
  * Returns 0 or the clock's error. */
 int dir_start(struct director *d);
 /* One of the director's own events is due (kind in DIR_EV_*). Returns 0, KZ_EINVAL or an

@@ -235,8 +235,8 @@ static void load_step(struct sl *L, const struct ynode *n, struct sstep *st)
 
 static const char *const thread_keys[] = {
     "id",         "name",        "start",    "copies",      "spacing",        "precedence",
-    "classification", "releasable", "disclosable", "deadline", "deadline_at", "steps",
-    "source",     "assumption",  "range",    "notes",       NULL};
+    "classification", "releasable", "disclosable", "deadline", "deadline_at", "deadline_per",
+    "steps", "source",     "assumption",  "range",    "notes",       NULL};
 
 static void load_thread(struct sl *L, const struct ynode *n, struct sthread *t)
 {
@@ -259,6 +259,11 @@ static void load_thread(struct sl *L, const struct ynode *n, struct sthread *t)
     attr_of(L, n, &t->attr);
     if ((v = yr_required(&L->r, n, "deadline", "a thread")))
         yr_dist_of(&L->r, v, "deadline", &t->deadline);
+    if ((v = ymap_get(n, "deadline_per"))) {
+        /* the copies of a salvo face one engagement window unless the file says otherwise */
+        static const char *const per[] = {"salvo", "copy"};
+        t->deadline_each = yr_enum_of(&L->r, v, "deadline_per", per, 2) == 1;
+    }
     const struct ynode *steps = seq_of(L, yr_required(&L->r, n, "steps", "a thread"), "steps",
                                        MAX_STEPS);
     if (!steps)

@@ -51,7 +51,8 @@ struct sthread {
     double spacing;
     struct sattr attr;
     struct kz_dist deadline;
-    int deadline_at; /* step index */
+    bool deadline_each; /* `deadline_per: copy`: each copy draws its own (default: once) */
+    int deadline_at;    /* step index */
     struct sstep *steps;
     size_t nsteps;
 };

@@ -16,6 +16,8 @@
 #include "scenario/plan.h"
 #include "core/rng.h"
 #include "stats.h"
+#include "steps.h"
+#include "trace_out.h"
 #include "kizuna/util.h"
 
 /* The shell's own event: a message reaches the far end of a hop. */
@@ -45,6 +47,10 @@ struct kz_sim_result {
     struct hist *hist;
     struct kz_run_row *rows; /* [run][thread] when kept */
     long nrows;
+    struct kz_step_stats *steps; /* [all threads' steps], by the layout's sofs */
+    int *sofs;                   /* [thread] first of its steps in `steps` */
+    struct kz_step_row *srows;   /* [run][every copy's every step] when kept */
+    size_t nsrows;
 };
 
 struct worker {
@@ -59,8 +65,12 @@ struct worker {
     struct eng_stats est;
     int err;
     long run;
-    FILE *trace;
+    struct trace_out tro; /* tro.f NULL: no trace */
     struct kz_run_row *rows;
+    struct steps_layout sl;
+    struct steps_acc sacc;
+    struct steps_run srun;
+    struct kz_step_row *srows; /* the result's kept step rows, or NULL */
     /* Monte Carlo */
     struct mc *mc;
 } __attribute__((aligned(128))); /* workers never share a cache line */
@@ -87,112 +97,6 @@ static int net_send(void *ctx, uint32_t msg, int from, int to, int net)
     double lat = eng_prop_s(w->eng, from, to, net) + rng_dist_bounded(eng_net_rng(w->eng, net), &m->networks[net].overhead);
     int64_t us = (int64_t)(lat * 1e6 + 0.5);
     return des_push(&w->q, w->q.now + us, EV_ARRIVE, msg);
-}
-
-/* ---- trace output ---------------------------------------------------------------- */
-
-static void fmt_t(int64_t us, char *buf, size_t n)
-{
-    int64_t s = us / 1000000, ms = (us % 1000000) / 1000;
-    snprintf(buf, n, "%3lld:%02lld:%02lld.%03lld", (long long)(s / 3600), (long long)(s / 60 % 60),
-             (long long)(s % 60), (long long)ms);
-}
-
-
-static const char *nid(const struct worker *w, int i)
-{
-    return i >= 0 && (size_t)i < w->p->m->nnodes ? w->p->m->nodes[i].id : "-";
-}
-
-static void tr_line(struct worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tr_line(struct worker *w, const char *fmt, ...)
-{
-    char t[32];
-    fmt_t(w->q.now, t, sizeof t);
-    fprintf(w->trace, "%s  ", t);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(w->trace, fmt, ap);
-    va_end(ap);
-    fputc('\n', w->trace);
-}
-
-static const char *thread_label(const struct worker *w, int32_t th)
-{
-    return th >= 0 && th < w->p->nthreads ? w->p->threads[th].src->id : "background";
-}
-
-static void on_trace(void *ctx, const struct trace_rec *r)
-{
-    struct worker *w = ctx;
-    const struct kz_model *m = w->p->m;
-    const char *act = r->action >= 0 ? kz_action_names[r->action] : "";
-    char msg[96] = "", a[32], b[32];
-    if (r->hdr)
-        snprintf(msg, sizeof msg, "#%u %s %s", (unsigned)r->msg, thread_label(w, r->hdr->thread),
-                 eng_msg_kind_names[r->hdr->kind]);
-    switch (r->what) {
-    case TR_CREATE:
-        tr_line(w, "%-28s created at %s%s%s", msg, nid(w, r->node), r->peer >= 0 ? " for " : "",
-                r->peer >= 0 ? nid(w, r->peer) : "");
-        break;
-    case TR_QUEUE:
-        break; /* TR_START says how long it queued */
-    case TR_START:
-        kz_fmt_dur(r->dur_s, KZ_DUR_TABLE, b, sizeof b);
-        if (r->wait_s > 0) {
-            kz_fmt_dur(r->wait_s, KZ_DUR_TABLE, a, sizeof a);
-            tr_line(w, "%-28s %s starts %s (%s), after waiting %s in queue", msg, nid(w, r->node),
-                    act, b, a);
-        } else {
-            tr_line(w, "%-28s %s starts %s (%s)%s", msg, nid(w, r->node), act, b,
-                    r->action == ACT_REVIEW ? " - foreign-disclosure review" : "");
-        }
-        break;
-    case TR_RECALL:
-        kz_fmt_dur(r->dur_s, KZ_DUR_TABLE, b, sizeof b);
-        tr_line(w, "%-28s %s off-hours: recalling the principal to %s (%s)", msg, nid(w, r->node),
-                act, b);
-        break;
-    case TR_DONE:
-        break;
-    case TR_SEND:
-        tr_line(w, "%-28s %s -> %s over %s", msg, nid(w, r->node), nid(w, r->peer),
-                m->networks[r->network].id);
-        break;
-    case TR_ARRIVE:
-        tr_line(w, "%-28s arrives at %s", msg, nid(w, r->node));
-        break;
-    case TR_BLOCKED:
-        tr_line(w, "%-28s %s has no route now (outage): waits for the link", msg, nid(w, r->node));
-        break;
-    case TR_UNBLOCKED:
-        kz_fmt_dur(r->wait_s, KZ_DUR_TABLE, a, sizeof a);
-        tr_line(w, "%-28s %s route open again after %s (link wait)", msg, nid(w, r->node), a);
-        break;
-    case TR_REFUSED:
-        tr_line(w, "%-28s %s -> %s refused: %s", msg, nid(w, r->node), nid(w, r->peer), r->text);
-        break;
-    case TR_DELEGATE:
-        tr_line(w, "%-28s %s takes the decision from %s: %s", "delegation", nid(w, r->node),
-                nid(w, r->peer), r->text);
-        break;
-    case TR_DECIDED:
-        tr_line(w, "%-28s %s decided%s%s", msg, nid(w, r->node), r->text ? " " : "",
-                r->text ? r->text : "");
-        break;
-    case TR_EXECUTED:
-        tr_line(w, "%-28s %s executed the order", msg, nid(w, r->node));
-        break;
-    case TR_GATEWAY:
-        kz_fmt_dur(r->dur_s, KZ_DUR_TABLE, b, sizeof b);
-        tr_line(w, "%-28s %s relays it on by machine (gateway %s)", msg, nid(w, r->node), b);
-        break;
-    case TR_CANCELLED:
-        tr_line(w, "%-28s %s stops %s: %s", msg, nid(w, r->node), act, r->text);
-        break;
-    }
 }
 
 /* ---- the director's actuator: the engine ------------------------------------------------ */
@@ -231,7 +135,23 @@ static int act_load(void *ctx, const struct pbg *b)
                           (enum kz_precedence)b->prec);
 }
 
-static void act_note(void *ctx, const char *line) { tr_line(ctx, "%s", line); }
+static void on_trace(void *ctx, const struct trace_rec *r)
+{
+    trout_rec(&((struct worker *)ctx)->tro, r);
+}
+
+static void act_note(void *ctx, const char *line)
+{
+    trout_line(&((struct worker *)ctx)->tro, "%s", line);
+}
+
+static void act_step_end(void *ctx, const struct dir_step_end *se)
+{
+    struct worker *w = ctx;
+    int rc = steps_on_end(&w->srun, &w->sl, w->p, w->eng, eng_done_path(w->eng), se);
+    if (rc && !w->err)
+        w->err = rc;
+}
 
 static void on_done(void *ctx, uint32_t tag, uint32_t aux, enum eng_status st, int node,
                     const char *why)
@@ -273,6 +193,7 @@ static void fold(struct worker *w, long run, int64_t end)
                 dir_legal_us(w->dir, t, (int)n);
         a->sum_deadline_us[t] += o.deadline_us;
         if (o.done) {
+            steps_fold(&w->sacc, &w->srun, &w->sl, p, t, o.slow_copy);
             hist_add(&a->hist[t], o.took_us);
             a->n_done[t]++;
             a->sum_us[t] += o.took_us;
@@ -288,11 +209,11 @@ static void fold(struct worker *w, long run, int64_t end)
             w->rows[(size_t)run * (size_t)p->nthreads + (size_t)t] = (struct kz_run_row){
                 o.done ? (double)o.took_us * 1e-6 : -1.0, (double)o.deadline_us * 1e-6, o.met,
                 o.done ? -1 : o.stopped_step};
-        if (w->trace) {
+        if (w->tro.f) {
             char a1[32], a2[32];
             kz_fmt_dur((double)o.took_us * 1e-6, KZ_DUR_TABLE, a1, sizeof a1);
             kz_fmt_dur((double)o.deadline_us * 1e-6, KZ_DUR_TABLE, a2, sizeof a2);
-            fprintf(w->trace, "thread %-20s %s  deadline %s  %s\n", p->threads[t].src->id,
+            fprintf(w->tro.f, "thread %-20s %s  deadline %s  %s\n", p->threads[t].src->id,
                     o.done ? a1 : "not completed", a2, o.met ? "met" : "missed");
         }
     }
@@ -302,6 +223,7 @@ static int run_one(struct worker *w, uint64_t seed, long run)
 {
     const struct plan *p = w->p;
     w->run = run;
+    steps_run_reset(&w->srun, &w->sl, p, run);
     rng_seed(&w->rng, seed, (uint64_t)run);
     des_reset(&w->q);
     int week = p->s->start_any ? (int)(rng_u01(&w->rng) * 7 * 1440) % (7 * 1440)
@@ -309,9 +231,9 @@ static int run_one(struct worker *w, uint64_t seed, long run)
     eng_reset(w->eng, p->phase0, week);
     eng_seed(w->eng, seed, (uint64_t)run);
     w->err = 0;
-    if (w->trace) {
+    if (w->tro.f) {
         static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-        tr_line(w, "run %ld of %s over %s; t = 0 is %s %02d:%02d UTC; phase %s", run, p->s->name,
+        trout_line(&w->tro, "run %ld of %s over %s; t = 0 is %s %02d:%02d UTC; phase %s", run, p->s->name,
                 p->m->name, days[week / 1440], week % 1440 / 60, week % 60,
                 p->m->phases[p->phase0].id);
     }
@@ -329,10 +251,13 @@ static int run_one(struct worker *w, uint64_t seed, long run)
     }
     if (dir_active(w->dir) > 0)
         end = p->horizon_us;
-    if (w->trace)
-        tr_line(w, "run ends (%s)",
+    if (w->tro.f)
+        trout_line(&w->tro, "run ends (%s)",
                 dir_active(w->dir) > 0 ? "horizon reached" : "every thread finished");
     fold(w, run, end);
+    if (w->srows)
+        memcpy(&w->srows[(size_t)run * w->sl.nrow], w->srun.rows,
+               w->sl.nrow * sizeof *w->srun.rows);
     return 0;
 }
 
@@ -425,6 +350,9 @@ static void worker_free(struct worker *w)
     dir_free(w->dir);
     free(w->hop_to);
     acc_free(&w->acc);
+    steps_acc_free(&w->sacc);
+    steps_run_free(&w->srun);
+    steps_layout_free(&w->sl);
 }
 
 static int worker_init(struct worker *w, const struct plan *p)
@@ -433,8 +361,8 @@ static int worker_init(struct worker *w, const struct plan *p)
     w->p = p;
     size_t nt = (size_t)p->nthreads, nn = p->m->nnodes;
     if (eng_create(p->m, &w->eng) || des_init(&w->q, 1024) ||
-        dir_create(p, &w->dir) ||
-        acc_init(&w->acc, nt, nn)) {
+        dir_create(p, &w->dir) || acc_init(&w->acc, nt, nn) || steps_layout_init(&w->sl, p) ||
+        steps_acc_init(&w->sacc, &w->sl, p->nthreads) || steps_run_init(&w->srun, &w->sl, p)) {
         worker_free(w);
         return KZ_ENOMEM;
     }
@@ -444,8 +372,8 @@ static int worker_init(struct worker *w, const struct plan *p)
     struct kz_transport tr = {w, net_send};
     struct eng_hooks hooks = {w, on_done, NULL, NULL, false};
     eng_bind(w->eng, &clock, &tr, &hooks, &w->rng, &w->est);
-    struct dir_actuator act = {w,         act_share, act_request, act_order, act_phase,
-                               act_outage, act_load,  NULL};
+    struct dir_actuator act = {w,          act_share, act_request, act_order, act_phase,
+                               act_outage, act_load,  NULL,        act_step_end};
     dir_bind(w->dir, &clock, &act, &w->rng);
     return 0;
 }
@@ -455,6 +383,7 @@ static void *worker_main(void *arg)
     struct worker *w = arg;
     struct mc *mc = w->mc;
     struct kz_run_row *rows = w->rows;
+    struct kz_step_row *srows = w->srows;
     /* allocate in this thread: its memory then comes from this thread's malloc arena */
     if (worker_init(w, mc->p)) {
         atomic_store(&mc->err, KZ_ENOMEM);
@@ -462,6 +391,7 @@ static void *worker_main(void *arg)
     }
     w->mc = mc;
     w->rows = rows;
+    w->srows = srows;
     for (;;) {
         long first = atomic_fetch_add(&mc->next, CHUNK);
         if (first >= mc->runs || atomic_load(&mc->err))
@@ -494,8 +424,8 @@ static double wall_now(void)
 
 /* ---- results ----------------------------------------------------------------------------- */
 
-static int build_result(const struct plan *p, const struct acc *a, long runs,
-                        struct kz_sim_result *r)
+static int build_result(const struct plan *p, const struct acc *a, const struct steps_acc *sa,
+                        const struct steps_layout *sl, long runs, struct kz_sim_result *r)
 {
     const struct kz_model *m = p->m;
     size_t nt = (size_t)p->nthreads, nn = m->nnodes;
@@ -504,8 +434,15 @@ static int build_result(const struct plan *p, const struct acc *a, long runs,
     r->th = calloc(nt + 1, sizeof *r->th);
     r->nodes = calloc(nn + 1, sizeof *r->nodes);
     r->hist = calloc(nt + 1, sizeof *r->hist);
-    if (!r->th || !r->nodes || !r->hist)
+    r->steps = calloc(sl->nsteps + 1, sizeof *r->steps);
+    r->sofs = calloc(nt + 1, sizeof *r->sofs);
+    if (!r->th || !r->nodes || !r->hist || !r->steps || !r->sofs)
         return KZ_ENOMEM;
+    for (size_t t = 0; t < nt; t++) {
+        r->sofs[t] = sl->sofs[t];
+        steps_result(sa, sl, p, (int)t, a->n_done[t], &r->th[t], &r->steps[sl->sofs[t]]);
+    }
+    r->sofs[nt] = (int)sl->nsteps;
     double n = (double)runs;
     for (size_t t = 0; t < nt; t++) {
         struct kz_thread_stats *s = &r->th[t];
@@ -613,10 +550,22 @@ int kz_sim_run(const kz_model *m, const kz_scenario *s, const struct kz_sim_opti
             goto out;
         r->nrows = runs;
     }
+    if (o && o->keep_steps) {
+        struct steps_layout sl;
+        if (steps_layout_init(&sl, p) == 0 && sl.nrow > 0 &&
+            (size_t)runs <= SIZE_MAX / 2 / sizeof *r->srows / sl.nrow) {
+            r->nsrows = (size_t)runs * sl.nrow;
+            r->srows = malloc(r->nsrows * sizeof *r->srows);
+        }
+        steps_layout_free(&sl);
+        if (!r->srows && r->nsrows)
+            goto out;
+    }
     double t0 = wall_now();
     for (int i = 0; i < nthr; i++) {
         ws[i].mc = &mc;
         ws[i].rows = r->rows;
+        ws[i].srows = r->srows;
     }
     for (; started < nthr; started++)
         if (pthread_create(&tids[started], NULL, worker_main, &ws[started]) != 0)
@@ -652,9 +601,11 @@ join:
         goto out;
     }
     /* every worker's integer sums into the first: the same bits in any order */
-    for (int i = 1; i < nthr; i++)
+    for (int i = 1; i < nthr; i++) {
         acc_merge(&ws[0].acc, &ws[i].acc, (size_t)p->nthreads, m->nnodes);
-    rc = build_result(p, &ws[0].acc, runs, r);
+        steps_acc_merge(&ws[0].sacc, &ws[i].sacc, &ws[0].sl, p->nthreads);
+    }
+    rc = build_result(p, &ws[0].acc, &ws[0].sacc, &ws[0].sl, runs, r);
     if (rc)
         goto out;
     r->tot = (struct kz_sim_totals){m->name, m->title, s->name, runs, seed, ws[0].acc.events,
@@ -680,6 +631,9 @@ void kz_sim_result_free(kz_sim_result *r)
     free(r->nodes);
     free(r->hist);
     free(r->rows);
+    free(r->steps);
+    free(r->sofs);
+    free(r->srows);
     free(r);
 }
 
@@ -734,13 +688,13 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
     struct worker w;
     rc = worker_init(&w, p);
     if (!rc) {
-        w.trace = out;
+        w.tro = (struct trace_out){out, &w.q, p};
         struct kz_clock clock = {&w, clk_now, clk_at};
         struct kz_transport tr = {&w, net_send};
         struct eng_hooks hooks = {&w, on_done, on_trace, NULL, false};
         eng_bind(w.eng, &clock, &tr, &hooks, &w.rng, &w.est);
-        struct dir_actuator act = {&w,        act_share, act_request, act_order, act_phase,
-                                   act_outage, act_load,  act_note};
+        struct dir_actuator act = {&w,         act_share, act_request, act_order, act_phase,
+                                   act_outage, act_load,  act_note,    act_step_end};
         dir_bind(w.dir, &clock, &act, &w.rng);
         rc = run_one(&w, seed, run);
         if (rc)
@@ -757,26 +711,20 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
     return rc;
 }
 
-/* Issue 11: filled in as the critical-path records land (the interface is fixed). */
 size_t kz_sim_result_nsteps(const kz_sim_result *r, size_t thread)
 {
-    (void)r;
-    (void)thread;
-    return 0;
+    return thread < r->nthreads ? (size_t)(r->sofs[thread + 1] - r->sofs[thread]) : 0;
 }
 
 const struct kz_step_stats *kz_sim_result_step(const kz_sim_result *r, size_t thread,
                                                size_t step)
 {
-    (void)r;
-    (void)thread;
-    (void)step;
-    return NULL;
+    return step < kz_sim_result_nsteps(r, thread) ? &r->steps[(size_t)r->sofs[thread] + step]
+                                                  : NULL;
 }
 
 const struct kz_step_row *kz_sim_result_steps(const kz_sim_result *r, size_t *n)
 {
-    (void)r;
-    *n = 0;
-    return NULL;
+    *n = r->srows ? r->nsrows : 0;
+    return r->srows;
 }

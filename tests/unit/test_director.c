@@ -78,7 +78,7 @@ static void rig_open(struct rig *r, const char *scenario)
     ts_clock_init(&r->clock);
     rng_seed(&r->rng, 1, 0);
     struct kz_clock c = ts_clock_port(&r->clock);
-    struct dir_actuator act = {r, a_share, a_request, a_order, a_phase, a_outage, a_load, NULL};
+    struct dir_actuator act = {r, a_share, a_request, a_order, a_phase, a_outage, a_load, NULL, NULL};
     dir_bind(r->d, &c, &act, &r->rng);
     assert_int_equal(dir_start(r->d), 0);
 }
