@@ -6,9 +6,6 @@ kz_unit(test_validate)
 # kizuna validate's contract (tests/cli/validate.sh): exit codes, the table, --json, usage.
 kz_cli(validate validate_pass validate_fail_exit1 validate_invalid_located validate_not_run
        validate_json validate_usage validate_default_files validate_step_rows)
-# validate_step_rows measures a segment between two steps: it needs kz_sim_result_steps' rows
-# and is skipped (exit 77) while the simulator keeps none.
-set_tests_properties(cli_validate_step_rows PROPERTIES SKIP_RETURN_CODE 77)
 
 # The shipped cases (data/validation/*.yaml) on the shipped data must all pass. This depends on
 # the structures and scenarios being reworked (issue 11): it fails while the model is slower

@@ -474,15 +474,15 @@ static void case_fail(struct vrun *R, struct pos at, int code, const char *fmt, 
 }
 
 /*
- * A structure or scenario named in a case: a path (it has a '/' or ends in ".yaml") taken
- * from the validation file's directory unless absolute, or a shipped name found by
- * kz_data_path as SUB/NAME.yaml (NAME may be NAME@VARIANT).
+ * A structure or scenario named in a case: a path (it has a '/', ends in ".yaml" or has
+ * ".yaml@VARIANT") taken from the validation file's directory unless absolute, or a shipped
+ * name found by kz_data_path as SUB/NAME.yaml (NAME may be NAME@VARIANT).
  */
 static int resolve(struct vrun *R, const char *ref, const char *sub, char *buf, size_t len,
                    char *err, size_t errlen)
 {
     size_t n = strlen(ref);
-    if (strchr(ref, '/') || (n > 5 && !strcmp(ref + n - 5, ".yaml"))) {
+    if (strchr(ref, '/') || strstr(ref, ".yaml@") || (n > 5 && !strcmp(ref + n - 5, ".yaml"))) {
         if (R->o->shipped_only) {
             kz_set_err(err, errlen, "a path, and only shipped names are allowed here");
             return KZ_EINVAL;
@@ -606,17 +606,6 @@ static void figures(struct vrun *R, const kz_sim_result *res, const kz_scenario 
         return;
     double *seg = malloc((size_t)tot.runs * sizeof *seg);
     int rc = seg ? measure(res, tot.runs, t, s->threads[t].copies, from, to, seg) : KZ_ENOMEM;
-    if (rc == KZ_ENOTFOUND && from < 0 && to == s->threads[t].deadline_at &&
-        s->threads[t].copies == 1) {
-        /* No step rows, but the segment is the thread's own time: its run rows have it. */
-        struct kz_run_row row;
-        rc = KZ_OK;
-        for (long i = 0; i < tot.runs && rc == KZ_OK; i++)
-            if (kz_sim_result_run(res, i, (size_t)t, &row))
-                seg[i] = row.time_s < 0 ? INFINITY : row.time_s;
-            else
-                rc = KZ_ENOTFOUND;
-    }
     if (rc == KZ_ENOTFOUND)
         case_fail(R, R->c->pos, 41,
                   "the simulator kept no step rows (kz_sim_result_steps), so the segment "
@@ -712,7 +701,7 @@ static void run_case(struct vrun *R)
     if (!R->err) {
         struct kz_sim_options so = {.runs = R->o->runs, .seed = R->o->seed,
                                     .has_seed = R->o->has_seed, .threads = R->o->threads,
-                                    .keep_runs = true, .keep_steps = true};
+                                    .keep_steps = true};
         char err[512];
         int rc = kz_sim_run(m, s, &so, &res, err, sizeof err);
         if (rc == KZ_ENOMEM)

@@ -303,8 +303,8 @@ static void overrides(void **state)
     kz_diags_destroy(d);
 }
 
-/* The test cases run: a whole-thread segment from the run rows, a segment from the step rows
- * (not run until the simulator keeps them), the bands from within. */
+/* The test cases run: a whole-thread segment and one between two steps of both copies, from
+ * the step rows; the bands from within. */
 static void runs_cases(void **state)
 {
     (void)state;
@@ -331,14 +331,9 @@ static void runs_cases(void **state)
     assert_int_equal(b->nsources, 2);
     assert_string_equal(b->sources[1], "http://example.org/second");
     assert_int_equal(b->bound, KZ_VB_RANGE);
-    if (b->error) { /* until kz_sim_result_steps has rows */
-        assert_int_equal(rc, KZ_ECHECK);
-        assert_non_null(strstr(b->error, "step rows"));
-        assert_false(b->pass);
-    } else {
-        assert_int_equal(rc, KZ_OK);
-        assert_true(b->pass && fabs(b->p50_s - 10) < 0.5 && b->seed == 7);
-    }
+    assert_int_equal(rc, KZ_OK);
+    assert_null(b->error);
+    assert_true(b->pass && fabs(b->p50_s - 10) < 0.5 && b->seed == 7 && b->ended == 1);
     kz_validation_free(v); /* the results outlive it */
     assert_string_equal(a->title, "detection and report, one copy");
     kz_vcase_results_free(r, n);
