@@ -1,1 +1,3 @@
 # engine11.cmake - tests for the engine and director semantics of issue 11.
+kz_unit(test_semantics)
+target_link_libraries(test_semantics PRIVATE kz_test_support)

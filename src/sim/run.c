@@ -226,8 +226,13 @@ static int run_one(struct worker *w, uint64_t seed, long run)
     steps_run_reset(&w->srun, &w->sl, p, run);
     rng_seed(&w->rng, seed, (uint64_t)run);
     des_reset(&w->q);
-    int week = p->s->start_any ? (int)(rng_u01(&w->rng) * 7 * 1440) % (7 * 1440)
-                               : p->s->start_week_min_utc;
+    int week = p->s->start_week_min_utc;
+    if (p->s->start_any)
+        week = (int)(rng_u01(&w->rng) * 7 * 1440) % (7 * 1440);
+    else if (p->s->start_window) /* whole minutes lo .. lo + len, uniformly */
+        week = (p->s->start_win_lo +
+                (int)(rng_u01(&w->rng) * (double)(p->s->start_win_len + 1)) % (p->s->start_win_len + 1)) %
+               (7 * 1440);
     eng_reset(w->eng, p->phase0, week);
     eng_seed(w->eng, seed, (uint64_t)run);
     w->err = 0;
