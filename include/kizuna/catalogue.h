@@ -15,7 +15,8 @@ extern "C" {
  * owns every string; kz_catalogue_free releases them.
  */
 struct kz_catalogue {
-    char **structures; /* in the order of DIR/structures/ORDER, unlisted files after, by name */
+    char **structures; /* in the order of DIR/structures/ORDER, unlisted files after, by name;
+                        * a variant ORDER names is "DIR/structures/NAME.yaml@VARIANT" */
     size_t nstructures;
     char **scenarios; /* by name */
     size_t nscenarios;
@@ -24,7 +25,9 @@ struct kz_catalogue {
 /*
  * Fills *c from `dir`. DIR/structures/ORDER, if present, lists structure
  * names (file names without ".yaml") one per line, oldest first; empty lines
- * and lines starting with '#' are skipped. Returns 0, KZ_EINVAL (NULL
+ * and lines starting with '#' are skipped. A line "NAME@VARIANT" adds the
+ * variant of NAME.yaml as one more structure, "DIR/structures/NAME.yaml@VARIANT"
+ * (the form kz_model_load_file takes), at that place in the order. Returns 0, KZ_EINVAL (NULL
  * argument), KZ_ENOTFOUND (no structure or no scenario file under dir) or
  * KZ_ENOMEM, with a message in err[0..errlen) on failure; *c is then empty.
  */

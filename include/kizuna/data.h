@@ -27,6 +27,11 @@ extern "C" {
  *   4. The source tree's data/ compiled in: a binary run from its build
  *      directory.
  *
+ * A variant of a shipped file is found as that file: "structures/jfhq@bmd.yaml"
+ * (or "structures/jfhq.yaml@bmd"), when no file has that name itself, gives
+ * "DIR/structures/jfhq.yaml@bmd" - the "FILE@VARIANT" kz_model_load_file loads
+ * (docs/structure.md, "variants").
+ *
  * On success writes the path (directory, '/', rel) to buf[0..len) and returns
  * 0. Returns KZ_ENOTFOUND when no place holds it, with the places tried in
  * err[0..errlen) (caller-owned; may be NULL); KZ_ELIMIT when a path does not

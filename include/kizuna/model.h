@@ -32,10 +32,18 @@ typedef struct kz_model kz_model;
  * Returns 0 and the model in *out; KZ_EIO when the file cannot be read,
  * KZ_EPARSE when the YAML is malformed, KZ_ECHECK when the document breaks
  * the format (no model is returned in these cases: *out is NULL), KZ_ENOMEM.
+ *
+ * "PATH@VARIANT" selects one of the file's `variants:` (docs/structure.md): it
+ * is split at the last '@' of the file name unless PATH@VARIANT is itself a
+ * file. The model then holds the elements of that variant, its name is
+ * "NAME@VARIANT", and the diagnostics name PATH. A variant the file does not
+ * declare is [K036], with the ones it does. Without a selection, elements
+ * marked `only_in` are left out.
  */
 int kz_model_load_file(const char *path, kz_model **out, kz_diags *d);
 
-/* The same from memory; `name` is the file name used in diagnostics. */
+/* The same from memory, with no variant selected; `name` is the file name used in
+ * diagnostics. */
 int kz_model_load_mem(const char *name, const void *buf, size_t len, kz_model **out, kz_diags *d);
 
 /* Frees the model. NULL is accepted. */
@@ -52,6 +60,13 @@ int kz_model_check(const kz_model *m, kz_diags *d);
 /* The structure's `name` and `title` fields; never NULL. */
 const char *kz_model_name(const kz_model *m);
 const char *kz_model_title(const kz_model *m);
+
+/* The selected variant's id ("FILE@VARIANT"), or NULL when none was selected. */
+const char *kz_model_variant(const kz_model *m);
+/* How many variants the file declares, and the id of the i-th (NULL when out of range):
+ * every one of them, whichever is selected. */
+size_t kz_model_nvariants(const kz_model *m);
+const char *kz_model_variant_id(const kz_model *m, size_t i);
 
 /* Counts of what the model holds, for summaries. */
 struct kz_model_counts {

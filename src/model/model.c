@@ -23,6 +23,21 @@ const char *kz_model_title(const kz_model *m)
     return m->title;
 }
 
+const char *kz_model_variant(const kz_model *m)
+{
+    return m->variant >= 0 ? m->variants[m->variant].id : NULL;
+}
+
+size_t kz_model_nvariants(const kz_model *m)
+{
+    return m->nvariants;
+}
+
+const char *kz_model_variant_id(const kz_model *m, size_t i)
+{
+    return i < m->nvariants ? m->variants[i].id : NULL;
+}
+
 void kz_model_counts(const kz_model *m, struct kz_model_counts *out)
 {
     *out = (struct kz_model_counts){m->nnations,   m->nphases,      m->ndecisions, m->nnodes,

@@ -270,7 +270,17 @@ static void build(Agraph_t *g, const struct kz_model *m, phase_mask want, Agnode
                         strcat(comb, " ");
                     }
             }
-            snprintf(buf, sizeof buf, "%s%s%s", nd->name, grade, comb);
+            /* a decision this node holds in force in advance (a standing authority) */
+            char standing[120] = "";
+            for (size_t k = 0; k < m->nauthorities; k++) {
+                const struct authority *au = &m->authorities[k];
+                if (au->standing && au->holder == (int)v && (au->phases & want) &&
+                    strlen(standing) + strlen(m->decisions[au->decision].id) + 12 < sizeof standing) {
+                    strcat(standing, "\nstanding: ");
+                    strcat(standing, m->decisions[au->decision].id);
+                }
+            }
+            snprintf(buf, sizeof buf, "%s%s%s%s", nd->name, grade, comb, standing);
             set(gv[v], "label", buf);
             set(gv[v], "shape", kind_look[nd->kind].shape);
             set(gv[v], "style", kind_look[nd->kind].style);

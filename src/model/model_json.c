@@ -46,6 +46,47 @@ static json_t *nations(const struct kz_model *m, nation_mask set)
     return a;
 }
 
+static const char *const prec_names[] = {"flash", "immediate", "priority", "routine"};
+
+/* A distribution as its text (`lognormal(median 1s, p90 3s)`), or null when not given. */
+static json_t *dist(const struct kz_dist *d)
+{
+    char buf[120];
+    if (d->kind == KZ_DIST_NONE)
+        return json_null();
+    kz_dist_format(d, buf, sizeof buf);
+    return kz_json_str(buf);
+}
+
+/* {"decision" (id or null: any), "precedence" (or null: any), "processing": {action: text}} */
+static json_t *profile_obj(const struct kz_model *m, const struct profile *p)
+{
+    json_t *o = json_object(), *proc = NULL;
+    bool ok = o &&
+              kz_json_put(o, "decision",
+                          p->decision >= 0 ? kz_json_str(m->decisions[p->decision].id) : json_null()) &&
+              kz_json_put(o, "precedence", p->prec >= 0 ? kz_json_str(prec_names[p->prec]) : json_null()) &&
+              kz_json_put(o, "processing", proc = json_object());
+    for (int a = 0; ok && a < ACT_COUNT; a++)
+        if (p->has & (1u << a))
+            ok = kz_json_put(proc, kz_action_names[a], dist(&p->proc[a]));
+    if (ok)
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *profiles(const struct kz_model *m, const struct node *n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n->nprofiles; i++)
+        if (!kz_json_push(a, profile_obj(m, &n->profiles[i]))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 static json_t *node_obj(const struct kz_model *m, const struct node *n)
 {
     json_t *o = json_object();
@@ -55,7 +96,8 @@ static json_t *node_obj(const struct kz_model *m, const struct node *n)
         kz_json_put(o, "kind", kz_json_str(kz_node_kind_names[n->kind])) &&
         kz_json_put(o, "grade", n->grade != GR_NONE ? kz_json_str(kz_grade_names[n->grade]) : json_null()) &&
         kz_json_put(o, "lat", json_real(n->lat)) && kz_json_put(o, "lon", json_real(n->lon)) &&
-        kz_json_put(o, "cells", json_integer(n->cells)) && kz_json_put(o, "always", json_boolean(n->always)))
+        kz_json_put(o, "cells", json_integer(n->cells)) && kz_json_put(o, "always", json_boolean(n->always)) &&
+        kz_json_put(o, "profiles", profiles(m, n)))
         return o;
     json_decref(o);
     return NULL;
@@ -84,7 +126,10 @@ static json_t *authority_obj(const struct kz_model *m, const struct authority *a
         kz_json_put(o, "phases", phases(m, a->phases)) && kz_json_put(o, "approvals", refs(m, &a->approvals)) &&
         kz_json_put(o, "executors", refs(m, &a->executors)) &&
         kz_json_put(o, "delegate", node_id(m, a->delegate)) &&
-        kz_json_put(o, "delegate_after", a->delegate >= 0 ? kz_json_str(after) : json_null()))
+        kz_json_put(o, "delegate_after", a->delegate >= 0 ? kz_json_str(after) : json_null()) &&
+        kz_json_put(o, "approve", kz_json_str(a->concurrent ? "concurrent" : "in-order")) &&
+        kz_json_put(o, "standing", json_boolean(a->standing)) &&
+        kz_json_put(o, "instrument", a->standing ? kz_json_str(a->instrument) : json_null()))
         return o;
     json_decref(o);
     return NULL;
@@ -98,10 +143,27 @@ static json_t *network_obj(const struct kz_model *m, const struct network *nw)
         kz_json_put(o, "topology", kz_json_str(nw->topology == TOPO_HUB ? "hub" : "mesh")) &&
         kz_json_put(o, "hub", nw->topology == TOPO_HUB ? node_id(m, nw->hub) : json_null()) &&
         kz_json_put(o, "members", refs(m, &nw->members)) &&
-        kz_json_put(o, "releasable", nations(m, nw->releasable)) && kz_json_put(o, "phases", phases(m, nw->phases)))
+        kz_json_put(o, "releasable", nations(m, nw->releasable)) && kz_json_put(o, "phases", phases(m, nw->phases)) &&
+        kz_json_put(o, "relay", kz_json_str(nw->automatic ? "automatic" : "manual")) &&
+        kz_json_put(o, "gateway", nw->automatic ? dist(&nw->gateway) : json_null()))
         return o;
     json_decref(o);
     return NULL;
+}
+
+/* Every variant the file declares: [{"id", "title"}]. */
+static json_t *variants(const struct kz_model *m)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < m->nvariants; i++) {
+        json_t *o = json_object();
+        if (!kz_json_push(a, o) || !kz_json_put(o, "id", kz_json_str(m->variants[i].id)) ||
+            !kz_json_put(o, "title", kz_json_str(m->variants[i].title))) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
 }
 
 /* Every part of the structure that holds in `want`, as arrays of `doc`. */
@@ -146,7 +208,8 @@ int kz_model_json(const kz_model *m, int phase, FILE *out)
     bool ok = doc && kz_json_put(doc, "name", kz_json_str(m->name)) && kz_json_put(doc, "title", kz_json_str(m->title)) &&
               kz_json_put(doc, "file", kz_json_str(m->file)) &&
               kz_json_put(doc, "phase", phase < 0 ? json_null() : kz_json_str(m->phases[phase].id)) &&
-              parts(doc, m, want);
+              kz_json_put(doc, "variant", m->variant >= 0 ? kz_json_str(m->variants[m->variant].id) : json_null()) &&
+              kz_json_put(doc, "variants", variants(m)) && parts(doc, m, want);
     if (!ok) {
         json_decref(doc);
         return KZ_ENOMEM;

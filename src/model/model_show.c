@@ -100,6 +100,60 @@ static void refs_list(FILE *out, const struct kz_model *m, const struct refs *r)
         fprintf(out, "%s%s", i ? ", " : "", m->nodes[r->v[i].idx].id);
 }
 
+static const char *const prec_names[] = {"flash", "immediate", "priority", "routine"};
+
+/* "Processing profiles": per node, what each profile is for and its action times. */
+static void show_profiles(const struct kz_model *m, FILE *out)
+{
+    bool header = false;
+    for (size_t v = 0; v < m->nnodes; v++) {
+        const struct node *nd = &m->nodes[v];
+        for (size_t k = 0; k < nd->nprofiles; k++) {
+            const struct profile *p = &nd->profiles[k];
+            if (!header)
+                fputs("\nProcessing profiles\n", out);
+            header = true;
+            fprintf(out, "  %s: %s%s%s%s%s\n", nd->id, p->decision >= 0 ? "decision " : "",
+                    p->decision >= 0 ? m->decisions[p->decision].id : "",
+                    p->decision >= 0 && p->prec >= 0 ? ", " : "",
+                    p->prec >= 0 ? "precedence " : "", p->prec >= 0 ? prec_names[p->prec] : "");
+            for (int a = 0; a < ACT_COUNT; a++) {
+                if (!(p->has & (1u << a)))
+                    continue;
+                char d[120];
+                kz_dist_format(&p->proc[a], d, sizeof d);
+                fprintf(out, "      %s %s\n", kz_action_names[a], d);
+            }
+        }
+    }
+}
+
+static void show_authority(const struct kz_model *m, const struct authority *a, FILE *out)
+{
+    char ph[200];
+    phase_suffix(m, a->phases, ph, sizeof ph);
+    fprintf(out, "  %s: held by %s for %s assets%s%s\n", m->decisions[a->decision].id,
+            m->nodes[a->holder].id, m->nations[a->assets].id, ph,
+            a->standing ? " - standing" : "");
+    if (a->standing)
+        fprintf(out, "      in force in advance: %s\n", a->instrument);
+    if (a->approvals.n) {
+        fprintf(out, "      approvals first%s: ", a->concurrent ? " (all at once)" : "");
+        refs_list(out, m, &a->approvals);
+        fputc('\n', out);
+    }
+    if (a->executors.n) {
+        fputs("      executed by: ", out);
+        refs_list(out, m, &a->executors);
+        fputc('\n', out);
+    }
+    if (a->delegate >= 0) {
+        char d[80];
+        kz_dist_format(&a->delegate_after, d, sizeof d);
+        fprintf(out, "      delegates to %s after %s\n", m->nodes[a->delegate].id, d);
+    }
+}
+
 int kz_model_show(const kz_model *m, int phase, FILE *out)
 {
     struct show S = {m, out, phase < 0 ? phase_all(m) : 1u << phase, NULL, NULL};
@@ -124,6 +178,15 @@ int kz_model_show(const kz_model *m, int phase, FILE *out)
 
     fprintf(out, "%s - %s\n", m->name, m->title);
     fprintf(out, "phase: %s\n", phase < 0 ? "all" : m->phases[phase].id);
+    if (m->nvariants) {
+        fprintf(out, "variant: %s", m->variant >= 0 ? m->variants[m->variant].id : "none");
+        if (m->variant >= 0)
+            fprintf(out, " - %s", m->variants[m->variant].title);
+        fputs(" (declared:", out);
+        for (size_t i = 0; i < m->nvariants; i++)
+            fprintf(out, " %s", m->variants[i].id);
+        fputs(")\n", out);
+    }
 
     fputs("\nChains of command\n", out);
     for (size_t nat = 0; nat < m->nnations; nat++) {
@@ -153,30 +216,12 @@ int kz_model_show(const kz_model *m, int phase, FILE *out)
                 m->nodes[r->to].id, ph);
     }
 
+    show_profiles(m, out);
+
     fputs("\nAuthorities\n", out);
-    for (size_t i = 0; i < m->nauthorities; i++) {
-        const struct authority *a = &m->authorities[i];
-        if (!in_phase(&S, a->phases))
-            continue;
-        phase_suffix(m, a->phases, ph, sizeof ph);
-        fprintf(out, "  %s: held by %s for %s assets%s\n", m->decisions[a->decision].id,
-                m->nodes[a->holder].id, m->nations[a->assets].id, ph);
-        if (a->approvals.n) {
-            fputs("      approvals first: ", out);
-            refs_list(out, m, &a->approvals);
-            fputc('\n', out);
-        }
-        if (a->executors.n) {
-            fputs("      executed by: ", out);
-            refs_list(out, m, &a->executors);
-            fputc('\n', out);
-        }
-        if (a->delegate >= 0) {
-            char d[80];
-            kz_dist_format(&a->delegate_after, d, sizeof d);
-            fprintf(out, "      delegates to %s after %s\n", m->nodes[a->delegate].id, d);
-        }
-    }
+    for (size_t i = 0; i < m->nauthorities; i++)
+        if (in_phase(&S, m->authorities[i].phases))
+            show_authority(m, &m->authorities[i], out);
 
     fputs("\nNetworks\n", out);
     for (size_t i = 0; i < m->nnetworks; i++) {
@@ -184,10 +229,17 @@ int kz_model_show(const kz_model *m, int phase, FILE *out)
         if (!in_phase(&S, nw->phases))
             continue;
         phase_suffix(m, nw->phases, ph, sizeof ph);
-        fprintf(out, "  %s (%s): ceiling %s, %s%s%s%s\n", nw->id, nw->name,
+        char gw[120] = "";
+        if (nw->automatic && nw->gateway.kind != KZ_DIST_NONE)
+            kz_dist_format(&nw->gateway, gw, sizeof gw);
+        fprintf(out, "  %s (%s): ceiling %s, %s%s%s%s%s%s%s", nw->id, nw->name,
                 kz_classif_names[nw->ceiling], nw->topology == TOPO_HUB ? "hub " : "mesh",
                 nw->topology == TOPO_HUB ? "via " : "",
-                nw->topology == TOPO_HUB ? m->nodes[nw->hub].id : "", ph);
+                nw->topology == TOPO_HUB ? m->nodes[nw->hub].id : "",
+                nw->automatic ? ", automatic relay" : "", gw[0] ? " (gateway " : "", gw,
+                gw[0] ? ")" : "");
+        fputs(ph, out);
+        fputc('\n', out);
         fputs("      members: ", out);
         refs_list(out, m, &nw->members);
         fputs("\n      releasable to: ", out);

@@ -48,17 +48,61 @@ static int order_read(const char *dir, struct order *o)
     return rc;
 }
 
-/* Rank of a structure file in the order, or o->n (after every listed one). */
+/* Rank of a structure file ("DIR/structures/NAME.yaml") or of a variant of one
+ * ("DIR/structures/NAME.yaml@VARIANT") in the order, or o->n (after every listed one). */
 static size_t rank(const struct order *o, const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
+    const char *ext = strstr(base, ".yaml");
+    size_t nlen = ext ? (size_t)(ext - base) : strlen(base);
+    const char *variant = ext ? ext + strlen(".yaml") : ""; /* "" or "@VARIANT" */
     for (size_t i = 0; i < o->n; i++) {
-        size_t n = strlen(o->names[i]);
-        if (!strncmp(base, o->names[i], n) && !strcmp(base + n, ".yaml"))
+        const char *name = o->names[i];
+        if (!strncmp(name, base, nlen) && !strcmp(name + nlen, variant))
             return i;
     }
     return o->n;
+}
+
+/* Whether the glob holds DIR/structures/NAME.yaml for an ORDER line "NAME@VARIANT". */
+static const char *variant_file(const glob_t *g, const char *line)
+{
+    const char *at = strchr(line, '@');
+    if (!at || at == line || !at[1])
+        return NULL;
+    size_t n = (size_t)(at - line);
+    for (size_t i = 0; i < g->gl_pathc; i++) {
+        const char *b = strrchr(g->gl_pathv[i], '/');
+        b = b ? b + 1 : g->gl_pathv[i];
+        if (!strncmp(b, line, n) && !strcmp(b + n, ".yaml"))
+            return g->gl_pathv[i];
+    }
+    return NULL;
+}
+
+/* Appends "FILE@VARIANT" for every ORDER line naming a variant of a file the glob holds
+ * (a line naming a variant of a missing file is skipped, as a missing file is); 0 or
+ * KZ_ENOMEM. */
+static int add_variants(const struct order *o, const glob_t *g, struct kz_catalogue *c)
+{
+    size_t cap = c->nstructures;
+    for (size_t i = 0; i < o->n; i++) {
+        const char *file = variant_file(g, o->names[i]);
+        if (!file)
+            continue;
+        char **nv = kz_grow(c->structures, &cap, c->nstructures + 1, sizeof *nv);
+        if (!nv)
+            return KZ_ENOMEM;
+        c->structures = nv;
+        size_t len = strlen(file) + strlen(strchr(o->names[i], '@')) + 1;
+        char *p = malloc(len);
+        if (!p)
+            return KZ_ENOMEM;
+        snprintf(p, len, "%s%s", file, strchr(o->names[i], '@'));
+        c->structures[c->nstructures++] = p;
+    }
+    return KZ_OK;
 }
 
 /* The glob's paths copied into *out; 0 or KZ_ENOMEM. */
@@ -109,7 +153,7 @@ int kz_catalogue_load(const char *dir, struct kz_catalogue *c, char *err, size_t
         goto out;
     }
     if ((rc = order_read(dir, &o)) || (rc = take(&gs, &c->structures, &c->nstructures)) ||
-        (rc = take(&gc, &c->scenarios, &c->nscenarios))) {
+        (rc = take(&gc, &c->scenarios, &c->nscenarios)) || (rc = add_variants(&o, &gs, c))) {
         kz_set_err(err, errlen, "out of memory");
         goto out;
     }

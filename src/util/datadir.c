@@ -37,14 +37,54 @@ static bool rel_ok(const char *rel)
     return true;
 }
 
-/* dir + '/' + rel into buf when it exists; 1 found, 0 not there, KZ_ELIMIT too long. */
+/*
+ * A variant's name in the last component of `rel`: "structures/jfhq@bmd.yaml" or
+ * "structures/jfhq.yaml@bmd" is the file "structures/jfhq.yaml" (into base) with
+ * "@bmd" (into suffix). False when there is no '@' with text after it, or it does not fit.
+ */
+static bool split_variant(const char *rel, char *base, size_t blen, char *suffix, size_t slen)
+{
+    const char *last = strrchr(rel, '/');
+    last = last ? last + 1 : rel;
+    const char *at = strrchr(last, '@');
+    if (!at || !at[1] || at == last)
+        return false;
+    size_t head = (size_t)(at - rel);
+    /* NAME@VARIANT.EXT: the extension moves before the '@'; NAME.EXT@VARIANT stays */
+    const char *ext = memchr(last, '.', (size_t)(at - last)) ? NULL : strrchr(at, '.');
+    size_t vlen = ext ? (size_t)(ext - at) : strlen(at);
+    if (!ext)
+        ext = "";
+    if (vlen < 2 || head + strlen(ext) >= blen || vlen >= slen)
+        return false;
+    snprintf(base, blen, "%.*s%s", (int)head, rel, ext);
+    snprintf(suffix, slen, "%.*s", (int)vlen, at);
+    return true;
+}
+
+/* dir + '/' + rel into buf when it exists; 1 found, 0 not there, KZ_ELIMIT too long. A
+ * variant of a file ("structures/jfhq@bmd.yaml") is found as the file, and buf is then
+ * "DIR/structures/jfhq.yaml@bmd", as kz_model_load_file takes it. */
 static int try_dir(const char *dir, const char *rel, char *buf, size_t len)
 {
     int w = *rel ? snprintf(buf, len, "%s/%s", dir, rel) : snprintf(buf, len, "%s", dir);
     if (w < 0 || (size_t)w >= len)
         return KZ_ELIMIT;
     struct stat st;
-    return stat(buf, &st) == 0 ? 1 : 0;
+    if (stat(buf, &st) == 0)
+        return 1;
+    char base[PATH_BYTES], suffix[256];
+    if (!split_variant(rel, base, sizeof base, suffix, sizeof suffix))
+        return 0;
+    w = snprintf(buf, len, "%s/%s", dir, base);
+    if (w < 0 || (size_t)w >= len)
+        return KZ_ELIMIT;
+    if (stat(buf, &st) != 0 || S_ISDIR(st.st_mode))
+        return 0;
+    if ((size_t)w + strlen(suffix) >= len)
+        return KZ_ELIMIT;
+    strcat(buf, suffix);
+    return 1;
 }
 
 /* <exe>/../share/kizuna, or "" when /proc/self/exe cannot be read. */

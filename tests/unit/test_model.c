@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kizuna/catalogue.h"
+#include "kizuna/data.h"
 #include "kizuna/kizuna.h"
 #include "kizuna/ports.h"
 #include "model/model_impl.h"
@@ -425,6 +427,58 @@ static void issue11_unknown_variant(void **state)
     rmdir(dir);
 }
 
+/* A shipped structure's variant by name: kz_data_path finds "structures/NAME@VARIANT.yaml" as
+ * the file with the variant after it, and an ORDER line "NAME@VARIANT" puts the variant in the
+ * catalogue. */
+static void issue11_data_and_catalogue(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kz-data-XXXXXX", cmd[1200], buf[4096], err[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s/structures %s/scenarios && cp '%s' %s/structures/t11.yaml && "
+             "cp '%s' %s/structures/other.yaml && touch %s/scenarios/s.yaml && "
+             "printf '# order\\nother\\nt11@bmd-jjoc\\nt11\\nnope@x\\n' > %s/structures/ORDER",
+             dir, dir, ISSUE11, dir, EXAMPLE, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    setenv(KZ_DATA_ENV, dir, 1);
+    char want[600];
+    snprintf(want, sizeof want, "%s/structures/t11.yaml@bmd-jjoc", dir);
+    assert_int_equal(kz_data_path("structures/t11@bmd-jjoc.yaml", buf, sizeof buf, err, sizeof err), 0);
+    assert_string_equal(buf, want);
+    kz_model *m = load_clean(buf);
+    assert_string_equal(kz_model_name(m), "t11@bmd-jjoc");
+    assert_string_equal(kz_model_variant(m), "bmd-jjoc");
+    assert_int_equal(kz_model_nvariants(m), 2);
+    assert_string_equal(kz_model_variant_id(m, 1), "bmd-adc");
+    assert_null(kz_model_variant_id(m, 2));
+    kz_model_free(m);
+    assert_int_equal(kz_data_path("structures/t11.yaml@bmd-adc", buf, sizeof buf, err, sizeof err), 0);
+    snprintf(want, sizeof want, "%s/structures/t11.yaml@bmd-adc", dir);
+    assert_string_equal(buf, want);
+    assert_int_equal(kz_data_path("structures/nope@x.yaml", buf, sizeof buf, err, sizeof err),
+                     KZ_ENOTFOUND);
+    assert_int_equal(kz_data_path("structures/t11.yaml", buf, sizeof buf, err, sizeof err), 0);
+    m = load_clean(buf);
+    assert_null(kz_model_variant(m));
+    kz_model_free(m);
+
+    struct kz_catalogue c;
+    assert_int_equal(kz_catalogue_load(dir, &c, err, sizeof err), 0);
+    assert_int_equal(c.nstructures, 3);
+    const char *order[] = {"/structures/other.yaml", "/structures/t11.yaml@bmd-jjoc",
+                           "/structures/t11.yaml"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(c.structures[i]), k = strlen(order[i]);
+        assert_true(n > k);
+        assert_string_equal(c.structures[i] + n - k, order[i]);
+    }
+    kz_catalogue_free(&c);
+    unsetenv(KZ_DATA_ENV);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +492,7 @@ int main(void)
         cmocka_unit_test(issue11_values),
         cmocka_unit_test(issue11_variants),
         cmocka_unit_test(issue11_unknown_variant),
+        cmocka_unit_test(issue11_data_and_catalogue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
