@@ -119,10 +119,16 @@ int kz_report_prepare(const char *dir, char *err, size_t errlen);
 int kz_report_write(const char *dir, const struct kz_report_group *groups, size_t ngroups,
                     char *err, size_t errlen);
 
-/* What kz_report_write_opts leaves out (zeroed: nothing, as kz_report_write). */
+struct kz_vcase_result; /* kizuna/validate.h */
+
+/* What kz_report_write_opts changes (zeroed: nothing, as kz_report_write). */
 struct kz_report_options {
     bool no_run_rows;  /* runs.csv and steps.csv: the header only, though the results kept
                           their rows (kept for the paired differences, not wanted in files) */
+    /* Validation cases (kz_validation_run) shown in report.html after the scenarios, as
+     * the validation strip; NULL (or nvalidation 0): no strip. Only read during the call. */
+    const struct kz_vcase_result *validation;
+    size_t nvalidation;
 };
 /* kz_report_write with options (o may be NULL). Same files, order and returns. */
 int kz_report_write_opts(const char *dir, const struct kz_report_group *groups, size_t ngroups,

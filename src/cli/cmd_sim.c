@@ -14,6 +14,7 @@
 #include "kizuna/report.h"
 #include "kizuna/sim.h"
 #include "kizuna/util.h"
+#include "kizuna/validate.h"
 #include "opt.h"
 
 #define MAX_STRUCTURES 32
@@ -94,6 +95,8 @@ static void dur(double s, char *buf, size_t n)
 /* A signed duration: "+1m20s", "-12.3s", "0.0s"; "-" for NaN. */
 static void sdur(double s, char *buf, size_t n)
 {
+    if (fabs(s) < 0.05)
+        s = 0; /* what would print as -0.0s */
     char b[16];
     kz_fmt_dur(fabs(s), KZ_DUR_TABLE, b, sizeof b);
     if (isnan(s))
@@ -154,6 +157,13 @@ static void table_rows(FILE *out, const struct tgroup *g)
     }
 }
 
+/* A difference of fractions in percentage points, rounded to 0.1 with no "-0.0". */
+static double pts(double f)
+{
+    double v = round(f * 1000) / 10;
+    return v == 0 ? 0 : v;
+}
+
 /* One structure's paired difference against the baseline for thread k. */
 static void paired_line(FILE *out, const char *thread, const char *structure,
                         const struct kz_paired *p)
@@ -165,8 +175,8 @@ static void paired_line(FILE *out, const char *thread, const char *structure,
     sdur(p->hi_s, hi, sizeof hi);
     sdur(p->p50_s, md, sizeof md);
     snprintf(tm, sizeof tm, "%s [%s, %s]%s", m, lo, hi, tsig ? " *" : "");
-    snprintf(mt, sizeof mt, "%+.1f [%+.1f, %+.1f]%s", p->met * 100, p->met_lo * 100,
-             p->met_hi * 100, msig ? " *" : "");
+    snprintf(mt, sizeof mt, "%+.1f [%+.1f, %+.1f]%s", pts(p->met), pts(p->met_lo), pts(p->met_hi),
+             msig ? " *" : "");
     fprintf(out, "%-18.18s %-12.12s %-28s %8s  %-24s %ld\n", thread, structure, tm, md, mt,
             p->censored);
 }
@@ -444,6 +454,8 @@ static const char compare_help[] =
     "  --baseline NAME  the structure the others are compared with, pair by pair\n"
     "               (default: the first in ORDER that fits the scenario)\n"
     "  --csv        also fill DIR/runs.csv and DIR/steps.csv (one row per step)\n"
+    "  --validation F  run the validation cases of F (docs/validation.md) and add\n"
+    "               them to report.html as its validation strip\n"
     "  --json       print {\"scenarios\": [...]}, one `kizuna sim --json` document per\n"
     "               scenario, instead of the tables (docs/json.md, \"compare\")\n";
 
@@ -480,9 +492,28 @@ static size_t fitting(const kz_scenario *s, kz_model *const *ms, size_t nm, kz_m
     return nf;
 }
 
+/* compare --validation F: its cases run for the report's strip (a case that cannot run is
+ * shown as such; its problems on stderr). Exit 1 when F itself cannot be loaded. */
+static int run_validation(const char *path, const struct simopts *so, kz_validation **v,
+                          struct kz_vcase_result **r, size_t *n)
+{
+    kz_diags *d;
+    if (kz_diags_create(&d))
+        return EXIT_RUNTIME;
+    struct kz_validate_options o = {.runs = so->runs, .threads = (int)so->threads};
+    int rc = kz_validation_load_file(path, v, d);
+    if (rc == KZ_OK)
+        rc = kz_validation_run(*v, &o, r, n, d);
+    cli_print_diags(d, stderr, false);
+    kz_diags_destroy(d);
+    if (rc == KZ_ENOMEM)
+        return EXIT_RUNTIME;
+    return *v ? EXIT_OK : EXIT_INPUT;
+}
+
 /* The report of compare: tables (or JSON) on stdout, the files in outdir. */
 static int compare_out(const char *outdir, const struct kz_report_group *groups, size_t n,
-                       bool json, bool csv)
+                       bool json, bool csv, const struct kz_vcase_result *vr, size_t nv)
 {
     char err[512];
     if (json) {
@@ -491,7 +522,7 @@ static int compare_out(const char *outdir, const struct kz_report_group *groups,
             return code;
     }
     /* The rows are always kept (the paired differences); the files get them with --csv. */
-    struct kz_report_options ro = {.no_run_rows = !csv};
+    struct kz_report_options ro = {.no_run_rows = !csv, .validation = vr, .nvalidation = nv};
     if (kz_report_write_opts(outdir, groups, n, &ro, err, sizeof err)) {
         fprintf(stderr, "kizuna compare: %s\n", err);
         return EXIT_RUNTIME;
@@ -545,13 +576,14 @@ static int compare_one(const struct cmp *c, const kz_scenario *s, const char *pa
 
 int cmd_compare(int argc, char **argv)
 {
-    const char *outdir = "out/compare", *dir = NULL, *baseline = NULL;
+    const char *outdir = "out/compare", *dir = NULL, *baseline = NULL, *vfile = NULL;
     bool json = false, csv = false;
     struct simopts so = {0, 0, false, 0, true, false};
     const struct cli_opt opts[] = {
         CLI_STR_OPT("--out", &outdir, 0),
         CLI_STR_OPT("--data", &dir, 0),
         CLI_STR_OPT("--baseline", &baseline, 0),
+        CLI_STR_OPT("--validation", &vfile, 0),
         CLI_FLAG_OPT("--csv", &csv),
         CLI_FLAG_OPT("--json", &json),
         CLI_LONG_OPT("--runs", &so.runs, 1, 100000000),
@@ -605,8 +637,15 @@ int cmd_compare(int argc, char **argv)
                            &groups[ngroups], &ran);
         ngroups += ran;
     }
+    kz_validation *val = NULL;
+    struct kz_vcase_result *vr = NULL;
+    size_t nv = 0;
+    if (code == EXIT_OK && vfile)
+        code = run_validation(vfile, &so, &val, &vr, &nv);
     if (code == EXIT_OK)
-        code = compare_out(outdir, groups, ngroups, json, csv);
+        code = compare_out(outdir, groups, ngroups, json, csv, vr, nv);
+    kz_vcase_results_free(vr, nv);
+    kz_validation_free(val);
 out:
     for (size_t i = 0; res && i < (nsc + 1) * MAX_STRUCTURES; i++)
         kz_sim_result_free(res[i]);

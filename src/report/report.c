@@ -104,9 +104,10 @@ static int write_json(struct rep_out *o, const struct kz_report_group *groups, s
  * over dir/name once complete, so that a failure never leaves half a file.
  */
 static int write_file(const char *dir, const char *name, enum which w,
-                      const struct kz_report_group *groups, size_t ngroups, bool rows,
-                      char *err, size_t errlen)
+                      const struct kz_report_group *groups, size_t ngroups,
+                      const struct kz_report_options *opt, char *err, size_t errlen)
 {
+    bool rows = !(opt && opt->no_run_rows);
     int rc = 0;
     char *path = join(dir, name), *tmp = path ? malloc(strlen(path) + 5) : NULL;
     if (!path || !tmp) {
@@ -134,7 +135,7 @@ static int write_file(const char *dir, const char *name, enum which w,
         rep_steps_csv(&o, groups, rows ? ngroups : 0);
         break;
     case W_HTML:
-        rc = rep_html_doc(&o, groups, ngroups, err, errlen);
+        rc = rep_html_doc(&o, groups, ngroups, opt, err, errlen);
         break;
     }
     errno = 0;
@@ -221,7 +222,6 @@ int kz_report_write(const char *dir, const struct kz_report_group *groups, size_
 int kz_report_write_opts(const char *dir, const struct kz_report_group *groups, size_t ngroups,
                          const struct kz_report_options *opt, char *err, size_t errlen)
 {
-    bool rows = !(opt && opt->no_run_rows);
     if (err && errlen)
         err[0] = '\0';
     if (!dir || !*dir || !groups || ngroups == 0) {
@@ -241,12 +241,12 @@ int kz_report_write_opts(const char *dir, const struct kz_report_group *groups, 
     }
     int rc = kz_report_prepare(dir, err, errlen);
     if (rc == 0)
-        rc = write_file(dir, "results.json", W_JSON, groups, ngroups, rows, err, errlen);
+        rc = write_file(dir, "results.json", W_JSON, groups, ngroups, opt, err, errlen);
     if (rc == 0)
-        rc = write_file(dir, "runs.csv", W_CSV, groups, ngroups, rows, err, errlen);
+        rc = write_file(dir, "runs.csv", W_CSV, groups, ngroups, opt, err, errlen);
     if (rc == 0)
-        rc = write_file(dir, "steps.csv", W_STEPS, groups, ngroups, rows, err, errlen);
+        rc = write_file(dir, "steps.csv", W_STEPS, groups, ngroups, opt, err, errlen);
     if (rc == 0)
-        rc = write_file(dir, "report.html", W_HTML, groups, ngroups, rows, err, errlen);
+        rc = write_file(dir, "report.html", W_HTML, groups, ngroups, opt, err, errlen);
     return rc;
 }

@@ -36,6 +36,8 @@ bool rep_paired(const struct kz_report_group *g, size_t j, size_t i, struct kz_p
 /* A signed duration: "+1m 05s", "-850 ms", "0 ms". */
 static void signed_dur(struct rep_out *o, double s)
 {
+    if (fabs(s) < 0.0005)
+        s = 0; /* what would print as "-0 ms" */
     if (isfinite(s) && s > 0)
         rep_putc(o, '+');
     rep_html_dur(o, s);
@@ -45,8 +47,10 @@ static void signed_pct(struct rep_out *o, double f)
 {
     if (!isfinite(f))
         rep_puts(o, "&mdash;");
-    else
-        rep_printf(o, "%+.1f", 100 * f);
+    else {
+        double v = round(f * 1000) / 10;
+        rep_printf(o, "%+.1f", v == 0 ? 0 : v);
+    }
 }
 
 /* One row: thread i of result j against the baseline. */

@@ -11,6 +11,7 @@
 #include "kizuna/util.h"
 #include "kizuna/kizuna.h"
 #include "report_impl.h"
+#include "report_validation.h"
 
 /* Node rows in a structure's load chart. */
 #define NODE_ROWS 12
@@ -461,8 +462,8 @@ static int section(struct page *pg, const struct kz_report_group *g, size_t gi)
     return rc;
 }
 
-int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups, char *err,
-                 size_t errlen)
+int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups,
+                 const struct kz_report_options *opt, char *err, size_t errlen)
 {
     struct page pg = {.o = o, .err = err, .errlen = errlen, .charts = 0};
     rep_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -512,14 +513,11 @@ int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t
     }
     for (size_t gi = 0; gi < ngroups && rc == 0 && !o->failed; gi++)
         rc = section(&pg, &groups[gi], gi);
-    /*
-     * VALIDATION STRIP (issue 11 item 9): rep_validation_html (report/report_validation.h)
-     * goes here, after the scenarios, once its results reach the report: a
-     * `const struct kz_vcase_result *validation; size_t nvalidation;` in
-     * kz_report_options, passed down to this function, and then
-     *     if (rc == 0 && opt->validation)
-     *         rep_validation_html(o, opt->validation, opt->nvalidation);
-     */
+    /* The validation strip (issue 11 item 9, report_validation.c): the cases beside the model. */
+    if (rc == 0 && opt && opt->validation && opt->nvalidation) {
+        rep_puts(o, "<h2 id=\"validation\">Validation</h2>\n");
+        rep_validation_html(o, opt->validation, opt->nvalidation);
+    }
     rep_printf(o, "<p class=\"note\">Made by kizuna %s. Charts drawn with PLplot.</p>\n",
                KZ_VERSION_STRING);
     rep_puts(o, "</body>\n</html>\n");

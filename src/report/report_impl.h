@@ -116,7 +116,7 @@ void rep_waterfall_html(struct rep_out *o, const struct kz_report_group *g, size
  * report.html for all groups. Chart failures are returned as KZ_EGRAPH or
  * KZ_ENOMEM with a message in err; write failures are left in `o`.
  */
-int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups, char *err,
-                 size_t errlen);
+int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups,
+                 const struct kz_report_options *opt, char *err, size_t errlen);
 
 #endif

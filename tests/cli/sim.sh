@@ -272,10 +272,15 @@ if body:  # the records are there: check them
 PYEOF
 }
 
-# compare --baseline: each scenario compared with that structure where it fits.
+# compare --baseline: each scenario compared with that structure where it fits; --validation
+# adds the validation strip to the report.
 case_compare_baseline() {
-  kz compare --data "$DATA" --runs 20 --threads 1 --out cb --baseline jfhq --json
+  kz compare --data "$DATA" --runs 20 --threads 1 --out cb --baseline jfhq --json \
+    --validation "$DATA/validation/launch-warning.yaml"
   expect_rc 0 "compare --baseline"
+  expect_in cb/report.html '<h2 id="validation">Validation</h2>'
+  expect_in cb/report.html 'class="validation"'
+  expect_in cb/report.html 'Paired differences against <code>jfhq</code>' 
   "$PY" - "$T/out" <<'PYEOF' || fail "compare's baseline"
 import json, sys
 for d in json.load(open(sys.argv[1]))["scenarios"]:
@@ -288,6 +293,8 @@ PYEOF
   [ "$(wc -l <cb/steps.csv)" -eq 1 ] || fail "steps.csv has rows without --csv"
   kz compare --data "$DATA" --runs 5 --out cb --baseline nope
   usage_error compare
+  kz compare --data "$DATA" --runs 5 --out cb --validation nowhere.yaml
+  expect_rc 1 "compare --validation with a missing file"
 }
 
 case_sim_usage() {
