@@ -27,6 +27,7 @@ struct meta {
     const char *source; /* "; "-joined when a list was given; NULL when absent */
     bool assumption;
     const char *range; /* the assumption's range, as written */
+    const char *notes; /* free text, or NULL */
 };
 
 /* A reference to another element by index, with the place it was written. */

@@ -245,6 +245,9 @@ void yr_meta_of(struct yread *L, const struct ynode *map, struct meta *out)
     const struct ynode *a = ymap_get(map, "assumption");
     if (a)
         yr_bool_of(L, a, "assumption", &out->assumption);
+    const struct ynode *nt = ymap_get(map, "notes");
+    if (nt)
+        out->notes = yr_str_of(L, nt, "notes");
     const struct ynode *r = ymap_get(map, "range");
     if (r && r->type == Y_SEQ && r->n == 2 && r->kids[0]->type == Y_SCALAR &&
         r->kids[1]->type == Y_SCALAR) {
