@@ -89,10 +89,12 @@ static int net_send(void *ctx, uint32_t msg, int from, int to, int net)
 {
     struct worker *w = ctx;
     const struct kz_model *m = w->p->m;
-    uint32_t *v = kz_grow(w->hop_to, &w->caphop, (size_t)msg + 1, sizeof *v);
-    if (!v)
-        return KZ_ENOMEM;
-    w->hop_to = v;
+    if ((size_t)msg >= w->caphop) { /* grows with the message pool, rarely */
+        uint32_t *v = kz_grow(w->hop_to, &w->caphop, (size_t)msg + 1, sizeof *v);
+        if (!v)
+            return KZ_ENOMEM;
+        w->hop_to = v;
+    }
     w->hop_to[msg] = (uint32_t)to;
     double lat = eng_prop_s(w->eng, from, to, net) + rng_dist_bounded(eng_net_rng(w->eng, net), &m->networks[net].overhead);
     int64_t us = (int64_t)(lat * 1e6 + 0.5);

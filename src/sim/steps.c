@@ -92,12 +92,31 @@ void steps_run_free(struct steps_run *r)
     free(r->inst_node);
     free(r->scratch);
     free(r->touched);
+    free(r->dirty);
+}
+
+/* Adds to one entry of inst_node, remembering it for the next reset. */
+static int inst_add(struct steps_run *r, size_t at, int64_t us)
+{
+    if (r->inst_node[at] == 0) {
+        if (r->ndirty == r->capdirty) {
+            uint32_t *d = kz_grow(r->dirty, &r->capdirty, r->ndirty + 1, sizeof *d);
+            if (!d)
+                return KZ_ENOMEM;
+            r->dirty = d;
+        }
+        r->dirty[r->ndirty++] = (uint32_t)at;
+    }
+    r->inst_node[at] += us;
+    return 0;
 }
 
 void steps_run_reset(struct steps_run *r, const struct steps_layout *l, const struct plan *p,
                      long run)
 {
-    memset(r->inst_node, 0, r->ninst * l->nn * C * sizeof *r->inst_node);
+    for (size_t k = 0; k < r->ndirty; k++)
+        r->inst_node[r->dirty[k]] = 0;
+    r->ndirty = 0;
     for (int t = 0; t < p->nthreads; t++) {
         const struct pthread *pt = &p->threads[t];
         for (int c = 0; c < pt->src->copies; c++)
@@ -164,15 +183,16 @@ int steps_on_end(struct steps_run *r, const struct steps_layout *l, const struct
     w->start_s = (double)se->t_begin * 1e-6;
     w->end_s = (double)se->t_end * 1e-6;
     bool on_thread = se->step <= pt->src->deadline_at;
-    int64_t *in = &r->inst_node[(size_t)se->inst * l->nn * C];
+    size_t in = (size_t)se->inst * l->nn * C;
     int64_t cause[C] = {0};
     if (se->delay)
         cause[KZ_CAUSE_EXTERNAL] = se->t_end - se->t_begin;
     if (se->legal_us > 0) {
         cause[KZ_CAUSE_LEGAL] += se->legal_us;
         if (se->legal_node >= 0) {
-            if (on_thread)
-                in[(size_t)se->legal_node * C + KZ_CAUSE_LEGAL] += se->legal_us;
+            if (on_thread && inst_add(r, in + (size_t)se->legal_node * C + KZ_CAUSE_LEGAL,
+                                      se->legal_us))
+                return KZ_ENOMEM;
             if (touch(r, se->legal_node, KZ_CAUSE_LEGAL, se->legal_us))
                 return KZ_ENOMEM;
         }
@@ -183,8 +203,8 @@ int steps_on_end(struct steps_run *r, const struct steps_layout *l, const struct
         cause[c] += us;
         if (node < 0)
             continue;
-        if (on_thread)
-            in[(size_t)node * C + (size_t)c] += us;
+        if (on_thread && inst_add(r, in + (size_t)node * C + (size_t)c, us))
+            return KZ_ENOMEM;
         if (touch(r, node, c, us))
             return KZ_ENOMEM;
     }

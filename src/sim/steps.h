@@ -40,6 +40,8 @@ struct steps_run {
     int64_t *scratch;         /* [nn][KZ_CAUSE_COUNT] one step's time per node */
     int32_t *touched;         /* nodes set in scratch */
     size_t ntouched, captouched;
+    uint32_t *dirty;          /* entries of inst_node set this replication (reset zeroes them) */
+    size_t ndirty, capdirty;
     size_t ninst;
 };
 
