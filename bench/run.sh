@@ -200,3 +200,18 @@ else
     fi
     [ $d_fail = 0 ] || echo "  part d stopped: kizuna sim failed (see above)."
 fi
+echo
+
+# ---- e. per-step output on nk-salvo ---------------------------------------------
+# The simulator keeping one row per replication x thread x copy x step (what steps.csv is
+# written from) against the same run without: the median of 3 alternating runs each.
+echo "e. nk-salvo per-step output: kz_sim_run with keep_steps off vs on, 10,000 replications, 2 threads"
+STEPS=$B/bench/kz_bench_steps
+if [ -x "$STEPS" ] && "$STEPS" "$STRUCT" "$SCEN" 10000 2 3 >"$TMP/e" 2>&1; then
+    row "step rows kept" "$(field "$TMP/e" 'step rows')"
+    row "wall s off / on (median of 3)" "$(field "$TMP/e" 'wall seconds off') / $(field "$TMP/e" 'wall seconds on')"
+    row "cost of per-step output (on / off)" "$(field "$TMP/e" 'ratio on/off') x" "<= 2 x" \
+        "$(verdict "$(field "$TMP/e" 'ratio on/off') <= 2")"
+else
+    echo "  SKIPPED: kz_bench_steps did not build or failed: $(head -n 3 "$TMP/e" 2>/dev/null)"
+fi

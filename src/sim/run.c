@@ -225,6 +225,8 @@ static int run_one(struct worker *w, uint64_t seed, long run)
 {
     const struct plan *p = w->p;
     w->run = run;
+    /* kept rows are written in place in the result, else in the worker's own */
+    w->srun.rows = w->srows ? &w->srows[(size_t)run * w->sl.nrow] : w->srun.own;
     steps_run_reset(&w->srun, &w->sl, p, run);
     rng_seed(&w->rng, seed, (uint64_t)run);
     des_reset(&w->q);
@@ -262,9 +264,6 @@ static int run_one(struct worker *w, uint64_t seed, long run)
         trout_line(&w->tro, "run ends (%s)",
                 dir_active(w->dir) > 0 ? "horizon reached" : "every thread finished");
     fold(w, run, end);
-    if (w->srows)
-        memcpy(&w->srows[(size_t)run * w->sl.nrow], w->srun.rows,
-               w->sl.nrow * sizeof *w->srun.rows);
     return 0;
 }
 

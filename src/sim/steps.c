@@ -80,7 +80,7 @@ int steps_run_init(struct steps_run *r, const struct steps_layout *l, const stru
 {
     memset(r, 0, sizeof *r);
     r->ninst = (size_t)p->ninst;
-    r->rows = calloc(l->nrow + 1, sizeof *r->rows);
+    r->rows = r->own = calloc(l->nrow + 1, sizeof *r->rows);
     r->inst_node = calloc(r->ninst * l->nn * C + 1, sizeof *r->inst_node);
     r->scratch = calloc(l->nn * C + 1, sizeof *r->scratch);
     return r->rows && r->inst_node && r->scratch ? 0 : KZ_ENOMEM;
@@ -88,7 +88,7 @@ int steps_run_init(struct steps_run *r, const struct steps_layout *l, const stru
 
 void steps_run_free(struct steps_run *r)
 {
-    free(r->rows);
+    free(r->own);
     free(r->inst_node);
     free(r->scratch);
     free(r->touched);

@@ -35,7 +35,8 @@ struct steps_acc {
 
 /* One replication's rows, in a worker. */
 struct steps_run {
-    struct kz_step_row *rows; /* [nrow] */
+    struct kz_step_row *rows; /* [nrow]: `own`, or the result's kept rows of this replication */
+    struct kz_step_row *own;
     int64_t *inst_node;       /* [inst][nn][KZ_CAUSE_COUNT], steps up to the deadline step */
     int64_t *scratch;         /* [nn][KZ_CAUSE_COUNT] one step's time per node */
     int32_t *touched;         /* nodes set in scratch */
