@@ -146,8 +146,8 @@ static double beta_cdf(double x, double a, double b)
 }
 
 /* The median of Beta-PERT {min, mode, max}, by bisection on the Beta distribution function
- * (exact to about 1e-12 of the range; the closed-form (a - 1/3) / (a + b - 2/3) is 1% off at
- * the skewed end). */
+ * (exact to about 1e-12 of the range; the closed-form (a - 1/3) / (a + b - 2/3) is up to 3%
+ * off when the mode is at an end). */
 static double pert_median(const double *p)
 {
     double w = p[2] - p[0];
