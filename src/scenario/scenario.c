@@ -17,7 +17,6 @@
 #define MAX_BG_JOBS        1e6 /* expected jobs of one background stream per replication */
 
 static const char *const prec_names[] = {"flash", "immediate", "priority", "routine"};
-static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
 struct sl {
     struct yread r;
@@ -111,7 +110,7 @@ static bool rate_of(struct sl *L, const struct ynode *n, double *per_s)
     return true;
 }
 
-/* `start: "sat 02:30 UTC+9"` or `any`. */
+/* `start: "sat 02:30 UTC+9"` or `any` (the day and time: kz_scenario_parse_start, one rule). */
 static bool start_of(struct sl *L, const struct ynode *n)
 {
     const char *s = yr_str_of(&L->r, n, "start");
@@ -119,47 +118,17 @@ static bool start_of(struct sl *L, const struct ynode *n)
         return false;
     if (!strcmp(s, "any"))
         return true;
-    char day[4] = "";
-    int h, m, used = 0;
-    if (sscanf(s, "%3s %d:%d%n", day, &h, &m, &used) != 3)
-        goto bad;
-    int d = -1;
-    for (int i = 0; i < 7; i++)
-        if (!strcmp(day, day_names[i]))
-            d = i;
-    if (d < 0 || h < 0 || h > 23 || m < 0 || m > 59)
-        goto bad;
-    const char *rest = s + used;
-    while (*rest == ' ')
-        rest++;
-    int off_min = 0;
-    if (*rest) {
-        /* UTC+9, +9, +09:00, -5:30 */
-        if (!strncmp(rest, "UTC", 3))
-            rest += 3;
-        int oh = 0, om = 0, k = 0;
-        char sign = *rest++;
-        if ((sign != '+' && sign != '-') || sscanf(rest, "%2d%n", &oh, &k) != 1)
-            goto bad;
-        rest += k;
-        if (*rest == ':') {
-            if (sscanf(rest + 1, "%2d%n", &om, &k) != 1)
-                goto bad;
-            rest += 1 + k;
-        }
-        if (*rest || oh > 14 || om > 59)
-            goto bad;
-        off_min = (sign == '-' ? -1 : 1) * (oh * 60 + om);
+    int week;
+    if (kz_scenario_parse_start(s, &week) != KZ_OK) {
+        yr_report(&L->r, n, 12,
+                  "start '%.40s' must be 'any' or a day, a time and an offset, e.g. 'sat 02:30 "
+                  "UTC+9'",
+                  s);
+        return false;
     }
-    int local = d * 1440 + h * 60 + m;
     L->s->start_any = false;
-    L->s->start_week_min_utc = ((local - off_min) % (7 * 1440) + 7 * 1440) % (7 * 1440);
+    L->s->start_week_min_utc = week;
     return true;
-bad:
-    yr_report(&L->r, n, 12,
-              "start '%.40s' must be 'any' or a day, a time and an offset, e.g. 'sat 02:30 UTC+9'",
-              s);
-    return false;
 }
 
 static const char *const step_keys[] = {
