@@ -52,6 +52,7 @@ enum op_kind { OPK_SHARE, OPK_REQUEST, OPK_ORDER };
 
 struct op {
     uint8_t kind, done;
+    uint8_t imported;    /* made by eng_import: one message's share of an operation elsewhere */
     uint16_t answered;   /* approvals answered (approve: concurrent) */
     uint32_t mhead;      /* its messages, newest first, linked by msg.onext */
     uint32_t holder_msg; /* the request as the holder received it (the delegation's parent) */

@@ -136,6 +136,7 @@ int eng_import(struct engine *e, const struct eng_wire *w, uint32_t *out)
     if (rc)
         return rc;
     struct op *o = &e->ops[opi];
+    o->imported = 1;
     o->decision = w->decision;
     o->assets = w->assets;
     o->requester = w->requester;

@@ -158,14 +158,16 @@ static int holder_decides(struct engine *e, int32_t opi, uint32_t parent)
 /*
  * The holder has what it needs from approver k-1 (`parent` brought it): ask approver k, or
  * decide. With `approve: concurrent` every approver is asked at once (k = 0) and the holder
- * decides on the last answer.
+ * decides on the last answer. An imported operation (the live network: each message arrives
+ * as an operation of its own) cannot count answers that came as other operations, so there
+ * the approvers are asked in order.
  */
 static int next_approval(struct engine *e, int32_t opi, int k, uint32_t parent)
 {
     struct op *o = &e->ops[opi];
     const struct authority *au = &e->m->authorities[o->auth];
     int n = (int)au->approvals.n;
-    if (au->concurrent && n > 0) {
+    if (au->concurrent && n > 0 && !o->imported) {
         if (k > 0)
             return ++o->answered < n ? 0 : holder_decides(e, opi, parent);
         for (int j = 0; j < n; j++) {
