@@ -126,9 +126,18 @@ static void superseded_work_cancelled(void **state)
     struct authority *au = &m->authorities[0];
     au->delegate = y;
     au->delegate_after = fixed(60);
-    kz_sim_result *r = sim(m, s, 2, false);
+    kz_sim_result *r = sim(m, s, 2, true);
     double took = run_time(r, 0, 0);
     assert_true(took > 75.0 - 1e-3 && took < 75.1); /* x writes 10 s, 60 s timer, y 5 s, light */
+    /* its critical path: x's report, the holder's timer, y's decide, and light between */
+    size_t n;
+    const struct kz_step_row *row = kz_sim_result_steps(r, &n);
+    assert_int_equal(n, 2 * 2);
+    assert_true(fabs(row[0].cause_s[KZ_CAUSE_DELEGATION] - 60.0) < 1e-6);
+    assert_true(fabs(row[0].cause_s[KZ_CAUSE_PROCESSING] - 15.0) < 1e-6);
+    assert_true(row[0].cause_s[KZ_CAUSE_PROPAGATION] > 0 && row[0].cause_s[KZ_CAUSE_PROPAGATION] < 0.01);
+    assert_int_equal(row[0].node, hq); /* the 60 s wait for the timer is at the holder */
+    assert_int_equal(row[0].cause, KZ_CAUSE_DELEGATION);
     const struct kz_node_stats *h = kz_sim_result_node(r, (size_t)hq);
     /* 3,600 s + the decide step of simulated time, 1 cell: hq worked from the request's
      * arrival (10 s) until y decided (75 s) - 65 s, not its 600 */
