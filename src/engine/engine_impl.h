@@ -4,6 +4,7 @@
 
 #include "engine.h"
 #include "route.h"
+#include "kizuna/error.h"
 
 #define NIL UINT32_MAX
 
@@ -135,9 +136,21 @@ int engi_delegate_now(struct engine *e, int32_t opi);
 /* Work of a request whose decision is taken is superseded: frees the cells still on it. */
 int engi_cancel_rest(struct engine *e, int32_t opi);
 
-/* engine_path.c: appends `us` of `cause` at `node` to message mi's path (nothing for
- * us <= 0). Returns 0 or KZ_ENOMEM. */
-int engi_seg(struct engine *e, uint32_t mi, int node, int cause, int64_t us);
+/* engine_path.c: makes room for one more segment (KZ_ENOMEM when there is none). */
+int engi_seg_grow(struct engine *e);
+/* Appends `us` of `cause` at `node` to message mi's path (nothing for us <= 0). Returns 0 or
+ * KZ_ENOMEM. Inline: it runs for every wait and every job. */
+static inline int engi_seg(struct engine *e, uint32_t mi, int node, int cause, int64_t us)
+{
+    if (us <= 0)
+        return 0;
+    if (e->nsegs == e->capsegs && engi_seg_grow(e))
+        return KZ_ENOMEM;
+    struct msg *m = &e->msgs[mi];
+    e->segs[e->nsegs] = (struct seg){m->seg, node, us, (uint8_t)cause};
+    m->seg = (int32_t)e->nsegs++;
+    return 0;
+}
 int engi_streams_create(struct engine *e);
 void engi_streams_free(struct engine *e);
 

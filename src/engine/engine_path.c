@@ -9,17 +9,11 @@ const char *const kz_cause_names[KZ_CAUSE_COUNT] = {
     "processing", "queue", "off-hours", "review", "link", "legal", "propagation", "delegation",
     "external"};
 
-int engi_seg(struct engine *e, uint32_t mi, int node, int cause, int64_t us)
+int engi_seg_grow(struct engine *e)
 {
-    if (us <= 0)
-        return 0;
-    if (e->nsegs >= (uint32_t)INT32_MAX ||
-        engi_grow((void **)&e->segs, &e->capsegs, sizeof *e->segs, e->nsegs + 1))
+    if (e->nsegs >= (uint32_t)INT32_MAX)
         return KZ_ENOMEM;
-    struct msg *m = &e->msgs[mi];
-    e->segs[e->nsegs] = (struct seg){m->seg, node, us, (uint8_t)cause};
-    m->seg = (int32_t)e->nsegs++;
-    return 0;
+    return engi_grow((void **)&e->segs, &e->capsegs, sizeof *e->segs, e->nsegs + 1);
 }
 
 int32_t eng_done_path(const struct engine *e) { return e->done_seg; }
