@@ -18,6 +18,9 @@
 #include "opt.h"
 
 #define MAX_STRUCTURES 32
+/* Paired differences need every run's row (24 bytes a thread); above this many runs they are
+ * not kept for them (only for --out's CSVs), so a long run does not run out of memory. */
+#define PAIRED_MAX_RUNS 2000000L
 
 kz_scenario *cli_load_scenario(const char *path, int *code)
 {
@@ -190,6 +193,12 @@ static void paired_table(FILE *out, const struct tgroup *g)
     fprintf(out, "\npaired against %s over the same %ld replications (other minus %s; a run "
                  "not completed counts\nat the horizon, %s; 95%% intervals, * excludes 0):\n",
             t.structure, t.runs, t.structure, cap);
+    struct kz_run_row probe;
+    if (!kz_sim_result_run(g->res[g->base], 0, 0, &probe)) {
+        fprintf(out, "not computed: above %ld runs the per-run rows are not kept\n",
+                PAIRED_MAX_RUNS);
+        return;
+    }
     fprintf(out, "%-18s %-12s %-28s %8s  %-24s %s\n", "thread", "structure",
             "time diff mean [95% CI]", "p50 diff", "met diff, pts [95% CI]", "censored");
     for (size_t k = 0; k < kz_sim_result_nthreads(g->res[0]); k++) {
@@ -357,12 +366,13 @@ int cmd_sim(int argc, char **argv)
     if ((code = prepare_out("sim", outdir)))
         return code;
     size_t ns = st.n, base = 0;
-    /* Rows for the CSVs, and for the paired differences whenever there are two structures. */
-    so.keep_runs = outdir != NULL || ns > 1;
-    so.keep_steps = outdir != NULL;
     kz_model *ms[MAX_STRUCTURES] = {0};
     kz_sim_result *res[MAX_STRUCTURES] = {0};
     kz_scenario *s = cli_load_scenario(scen, &code);
+    /* Rows for the CSVs, and for the paired differences whenever there are two structures. */
+    long runs = so.runs ? so.runs : s ? kz_scenario_runs(s) : 0;
+    so.keep_runs = outdir != NULL || (ns > 1 && runs <= PAIRED_MAX_RUNS);
+    so.keep_steps = outdir != NULL;
     for (size_t i = 0; s && i < ns && code == EXIT_OK; i++)
         if ((ms[i] = cli_load_checked(structs[i], true, &code)))
             (void)cli_fits(s, ms[i], &code);
@@ -563,7 +573,9 @@ static int compare_one(const struct cmp *c, const kz_scenario *s, const char *pa
     if (c->base && fit[base] != c->base)
         fprintf(stderr, "kizuna compare: %s does not fit %s; compared with %s there\n",
                 kz_model_name(c->base), kz_scenario_name(s), kz_model_name(fit[0]));
-    if ((code = run_group(fit, nf, s, c->so, r)))
+    struct simopts so = *c->so;
+    so.keep_runs = so.keep_steps || (so.runs ? so.runs : kz_scenario_runs(s)) <= PAIRED_MAX_RUNS;
+    if ((code = run_group(fit, nf, s, &so, r)))
         return code;
     if (!c->json) {
         print_table(stdout, s, r, nf, base);

@@ -1,6 +1,7 @@
 /* report_waterfall.c - the waterfall of a thread's critical path per structure. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "kizuna/util.h"
 #include "report_impl.h"
@@ -69,6 +70,31 @@ static void tip(struct rep_out *o, const struct kz_step_stats *st, size_t k, con
     rep_puts(o, "</title></rect>\n");
 }
 
+/* The step's id (or number) inside its bar, cut to what fits (about 6.5 px a character). */
+static void step_label(struct rep_out *o, const struct kz_step_stats *st, size_t k, double x,
+                       double y, double w)
+{
+    char buf[64];
+    if (st->id)
+        snprintf(buf, sizeof buf, "%s", st->id);
+    else
+        snprintf(buf, sizeof buf, "%zu", k + 1);
+    size_t fit = (size_t)((w - 6) / 6.5), n = strlen(buf);
+    if (fit > sizeof buf - 4)
+        fit = sizeof buf - 4; /* room for the ellipsis and the NUL */
+    if (n > fit && fit >= 2) {
+        n = fit - 1;
+        while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80)
+            n--; /* not inside a UTF-8 sequence */
+        memcpy(buf + n, "\xe2\x80\xa6", 4); /* an ellipsis */
+    } else if (n > fit) {
+        return;
+    }
+    rep_printf(o, "<text x=\"%.1f\" y=\"%.1f\" class=\"wf-step\">", x + 3, y + 14.5);
+    rep_html(o, buf);
+    rep_puts(o, "</text>\n");
+}
+
 /* One step as a run of cause segments from x; returns its width. */
 static double step_bar(struct rep_out *o, const struct kz_step_stats *st, size_t k, double x,
                        double y, double scale)
@@ -88,14 +114,8 @@ static double step_bar(struct rep_out *o, const struct kz_step_stats *st, size_t
         used = st->mean_s;
     }
     double w = used * scale;
-    if (w >= 34) {
-        rep_printf(o, "<text x=\"%.1f\" y=\"%.1f\" class=\"wf-step\">", x + 3, y + 14.5);
-        if (st->id)
-            rep_html(o, st->id);
-        else
-            rep_printf(o, "%zu", k + 1);
-        rep_puts(o, "</text>\n");
-    }
+    if (w >= 34)
+        step_label(o, st, k, x, y, w);
     if (w > 0)
         rep_printf(o, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"wf-sep\"/>\n",
                    x + w, x + w, y - 2, y + WF_ROW - 8);
