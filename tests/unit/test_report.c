@@ -380,8 +380,36 @@ static void json_of_a_run(void **state)
     assert_true(json_is_boolean(json_object_get(p0, "time_significant")));
     json_t *rk = json_object_get(d, "ranking");
     assert_int_equal(json_array_size(rk), 2);
-    assert_true(json_is_true(json_object_get(json_array_get(rk, 0), "ranked")));
-    assert_true(json_is_false(json_object_get(json_array_get(rk, 0), "identical_chain")));
+    /* a decision three times slower: mini beats mini-slow on the intercept, significantly */
+    json_t *r0 = json_array_get(rk, 0);
+    assert_true(json_is_true(json_object_get(r0, "ranked")));
+    assert_true(json_is_false(json_object_get(r0, "identical_chain")));
+    assert_string_equal(json_string_value(json_object_get(r0, "best")), "mini");
+    assert_true(json_is_true(json_object_get(p0, "time_significant")));
+    assert_string_equal(json_string_value(json_object_get(p0, "favours")), "baseline");
+    json_decref(d);
+    free(s);
+
+    /* one result twice: every thread an identical chain, exactly zero, nothing best */
+    kz_sim_result *same[2] = {fx->r[0], fx->r[0]};
+    struct kz_report_group g2 = {fx->s, same, 2, 0};
+    cap_open(&c);
+    assert_int_equal(kz_report_json(c.f, &g2), KZ_OK);
+    s = cap_close(&c);
+    d = json_loads(s, 0, &e);
+    assert_non_null(d);
+    rk = json_object_get(d, "ranking");
+    for (size_t i = 0; i < json_array_size(rk); i++) {
+        assert_true(json_is_true(json_object_get(json_array_get(rk, i), "identical_chain")));
+        assert_true(json_is_null(json_object_get(json_array_get(rk, i), "best")));
+    }
+    pa = json_object_get(d, "paired");
+    for (size_t i = 0; i < json_array_size(pa); i++) {
+        json_t *p = json_array_get(pa, i);
+        assert_true(json_is_true(json_object_get(p, "identical")));
+        assert_true(json_number_value(json_object_get(p, "diff_mean_s")) == 0.0);
+        assert_true(json_number_value(json_object_get(p, "diff_lo_s")) == 0.0);
+    }
     json_decref(d);
     free(s);
 
@@ -460,6 +488,7 @@ static void report_of_a_run(void **state)
     /* the paired table against the first structure; a waterfall per thread when there are
      * step statistics, else a note */
     assert_non_null(strstr(html, "Paired differences against <code>mini</code>"));
+    assert_int_equal(count(html, "<tr class=\"best\"><td>mini</td>"), 1); /* intercept only */
     assert_non_null(strstr(html, "critical path at"));
     if (kz_sim_result_nsteps(fx->r[0], 0))
         assert_int_equal(count(html, "<svg class=\"chart wf\""), 2);
@@ -503,10 +532,11 @@ static void report_without_rows(void **state)
 static void report_of_several_scenarios(void **state)
 {
     struct fixture *fx = *state;
-    kz_sim_result *one[1] = {fx->r[1]};
-    struct kz_report_group g[2] = {{fx->s, fx->r, 2, 0}, {fx->s, one, 1, 0}};
+    kz_sim_result *one[1] = {fx->r[1]}, *same[2] = {fx->r[0], fx->r[0]};
+    struct kz_report_group g[3] = {
+        {fx->s, fx->r, 2, 0}, {fx->s, one, 1, 0}, {fx->s, same, 2, 0}};
     char err[512] = "";
-    int rc = write_quietly(fx->dir, g, 2, err, sizeof err);
+    int rc = write_quietly(fx->dir, g, 3, err, sizeof err);
     if (rc)
         fail_msg("kz_report_write: %s", err);
     char path[128];
@@ -515,7 +545,7 @@ static void report_of_several_scenarios(void **state)
     json_t *d = json_loads(json, 0, NULL);
     assert_non_null(d);
     json_t *sc = json_object_get(d, "scenarios");
-    assert_int_equal(json_array_size(sc), 2);
+    assert_int_equal(json_array_size(sc), 3);
     assert_string_equal(json_string_value(json_object_get(json_array_get(sc, 1), "scenario")),
                         "mini-raid");
     json_decref(d);
@@ -524,6 +554,10 @@ static void report_of_several_scenarios(void **state)
     char *html = slurp(path, NULL);
     assert_non_null(strstr(html, "<h2>Summary</h2>"));
     assert_non_null(strstr(html, "id=\"scenario-2\""));
+    /* the same result twice: identical chains, said so, never highlighted */
+    assert_non_null(strstr(html, "(identical chain, not ranked)"));
+    assert_non_null(strstr(html, "<td colspan=\"5\">identical chain, not ranked</td>"));
+    assert_non_null(strstr(html, "Identical chain, not ranked:"));
     free(html);
     remove_report(fx->dir);
 }
