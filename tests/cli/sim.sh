@@ -194,38 +194,45 @@ PYEOF
   expect_not_in "$T/out" "significantly ahead of every other"
 }
 
+# The report fixtures: mini, and mini-slow (the same with a decision three times slower).
+MINI=$D/report/mini-structure.yaml MINIS=$D/report/mini-scenario.yaml
+mini_slow() {
+  sed 's/^name: mini$/name: mini-slow/; s/decide: {dist: lognormal, median: 2m, p90: 6m}/decide: {dist: lognormal, median: 6m, p90: 20m}/' \
+    "$MINI" >mini-slow.yaml
+  grep -q 'median: 6m' mini-slow.yaml || fail "mini-slow.yaml not made"
+}
+
 # Several structures: the paired table against the first, its columns, and "best" only with a
 # significant difference against every other (the JSON agrees with the table).
 case_sim_paired_table() {
-  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
-    --scenario "$NK" --runs 300 --seed 5
+  mini_slow
+  kz sim --structure "$MINI" --structure mini-slow.yaml --scenario "$MINIS" --runs 200
   expect_rc 0 "sim over two structures"
-  expect_in "$T/out" "paired against legacy over the same 300 replications"
+  expect_in "$T/out" "paired against mini over the same 200 replications"
   expect_re "$T/out" '^thread +structure +time diff mean \[95% CI\] +p50 diff'
-  expect_re "$T/out" '^(launch-warning|trilateral-track|jp-bmd|us-bmd|track-picture) +jfhq +[-+]?[0-9]'
+  expect_re "$T/out" '^intercept +mini-slow +\+[0-9].*\] \* '
+  expect_re "$T/out" '^ +best: mini \(significantly ahead of every other structure\)$'
+  expect_re "$T/out" '^mini +intercept .* 100\.0% +\*  '
   expect_re "$T/out" 'critical path at$'
-  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
-    --scenario "$NK" --runs 300 --seed 5 --json
+  kz sim --structure "$MINI" --structure mini-slow.yaml --scenario "$MINIS" --runs 200 --json
   expect_rc 0 "the same as JSON"
   "$PY" - "$T/out" <<'PYEOF' || fail "paired JSON"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["baseline"] == "legacy"
-assert {p["structure"] for p in d["paired"]} == {"jfhq"}
+assert d["baseline"] == "mini"
+assert {p["structure"] for p in d["paired"]} == {"mini-slow"}
 for p in d["paired"]:
-    assert p["n"] == 300 and p["cap_s"] == 7200, p
+    assert p["n"] == 200 and p["cap_s"] == 7200, p
     if p["diff_lo_s"] is not None:
         assert p["diff_lo_s"] <= p["diff_mean_s"] <= p["diff_hi_s"], p
     assert -1 <= p["met_diff_lo"] <= p["met_diff_hi"] <= 1, p
     assert p["time_significant"] == (p["diff_lo_s"] > 0 or p["diff_hi_s"] < 0), p
 for r in d["ranking"]:
     p = [x for x in d["paired"] if x["thread"] == r["thread"]][0]
-    if r["best"] == "jfhq":
-        assert p["favours"] == "structure", (r, p)
-    elif r["best"] == "legacy":
-        assert p["favours"] == "baseline", (r, p)
-    else:
-        assert p["favours"] is None, (r, p)
+    want = {"mini-slow": "structure", "mini": "baseline", None: None}[r["best"]]
+    assert p["favours"] == want, (r, p)
+assert d["ranking"][0] == {"thread": "intercept", "ranked": True, "best": "mini",
+                           "identical_chain": False}, d["ranking"][0]
 t = d["structures"][0]["threads"][0]
 assert all(k in t for k in ("cp_node", "cp_node_s", "cp_cause", "cause_s", "steps"))
 PYEOF
@@ -234,15 +241,16 @@ PYEOF
 # --baseline NAME picks the structure the others are compared with; an unknown one is a usage
 # error with a suggestion.
 case_sim_baseline() {
-  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
-    --scenario "$NK" --runs 50 --baseline jfhq
+  mini_slow
+  kz sim --structure "$MINI" --structure mini-slow.yaml --scenario "$MINIS" --runs 50 \
+    --baseline mini-slow
   expect_rc 0 "sim --baseline"
-  expect_in "$T/out" "paired against jfhq over the same 50 replications"
-  expect_re "$T/out" '^launch-warning +legacy '
-  kz sim --structure "$DATA/structures/legacy.yaml" --structure "$DATA/structures/jfhq.yaml" \
-    --scenario "$NK" --runs 50 --baseline jfhg
+  expect_in "$T/out" "paired against mini-slow over the same 50 replications"
+  expect_re "$T/out" '^intercept +mini +-[0-9]'
+  kz sim --structure "$MINI" --structure mini-slow.yaml --scenario "$MINIS" --runs 50 \
+    --baseline mini-slwo
   usage_error sim
-  expect_in "$T/err" "did you mean 'jfhq'?"
+  expect_in "$T/err" "did you mean 'mini-slow'?"
 }
 
 # steps.csv: its header (a column per cause), one row per run x thread x copy x step, the CSV
