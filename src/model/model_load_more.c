@@ -98,19 +98,15 @@ void ld_variants(struct ld *L, const struct ynode *sec)
               hint ? hint : "", hint ? "'?)" : "", list);
 }
 
-/* Reads an only_in / except_in list; *hit when it names the selected variant. */
+/* Reads an only_in / except_in list (or a single id); *hit when it names the selected
+ * variant. */
 static void variants_in(struct ld *L, const struct ynode *v, const char *what, bool *hit)
 {
     *hit = false;
-    if (v->type == Y_SCALAR && ynode_is_null(v)) {
-        yr_want(&L->r, v, Y_SEQ, what);
+    bool one = v->type == Y_SCALAR && !ynode_is_null(v);
+    if (!one && !yr_want(&L->r, v, Y_SEQ, what))
         return;
-    }
-    size_t n = v->type == Y_SEQ ? v->n : 1;
-    if (v->type == Y_MAP) {
-        yr_want(&L->r, v, Y_SEQ, what);
-        return;
-    }
+    size_t n = one ? 1 : v->n;
     for (size_t i = 0; i < n; i++) {
         const struct ynode *k = v->type == Y_SEQ ? v->kids[i] : v;
         const char *s = yr_str_of(&L->r, k, "a variant id");
