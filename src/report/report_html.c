@@ -514,10 +514,8 @@ int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t
     for (size_t gi = 0; gi < ngroups && rc == 0 && !o->failed; gi++)
         rc = section(&pg, &groups[gi], gi);
     /* The validation strip (issue 11 item 9, report_validation.c): the cases beside the model. */
-    if (rc == 0 && opt && opt->validation && opt->nvalidation) {
-        rep_puts(o, "<h2 id=\"validation\">Validation</h2>\n");
-        rep_validation_html(o, opt->validation, opt->nvalidation);
-    }
+    if (rc == 0 && opt && opt->validation && opt->nvalidation)
+        rep_validation_html(o, opt->validation, opt->nvalidation); /* its own <h2> and id */
     rep_printf(o, "<p class=\"note\">Made by kizuna %s. Charts drawn with PLplot.</p>\n",
                KZ_VERSION_STRING);
     rep_puts(o, "</body>\n</html>\n");

@@ -286,7 +286,8 @@ case_compare_baseline() {
   kz compare --data "$DATA" --runs 20 --threads 1 --out cb --baseline jfhq --json \
     --validation "$DATA/validation/launch-warning.yaml"
   expect_rc 0 "compare --baseline"
-  expect_in cb/report.html '<h2 id="validation">Validation</h2>'
+  expect_in cb/report.html '<section class="validation" id="validation">'
+  [ "$(grep -c 'id="validation"' cb/report.html)" -eq 1 ] || fail "the strip's id twice"
   expect_in cb/report.html 'class="validation"'
   expect_in cb/report.html 'Paired differences against <code>jfhq</code>' 
   "$PY" - "$T/out" <<'PYEOF' || fail "compare's baseline"
