@@ -42,7 +42,7 @@ struct kz_report_group {
  *                 "mean_s", "mean_ci_s", "deadline_met", "deadline_lo",
  *                 "deadline_hi", "deadline_mean_s", "completed", "infeasible",
  *                 "infeasible_why", "wait_node", "wait_node_s", "wait_kind",
- *                 "cp_node", "cp_node_s", "cp_cause", "cause_s" {cause: s},
+ *                 "cp_node", "cp_node_s", "cp_cause", "cause_s" {cause in snake_case: s},
  *                 "steps": [{"index", "id", "kind", "mean_s", "cause_s", "node"}]}],
  *    "nodes": [{"id", "name", "utilisation", "mean_wait_s", "wait_s",
  *               "jobs"}]}],

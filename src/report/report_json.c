@@ -50,13 +50,20 @@ static json_t *count(uint64_t v)
     return v <= INT64_MAX ? json_integer((json_int_t)v) : json_real((double)v);
 }
 
-/* {cause name: seconds}, every cause in enum kz_cause order. */
+/* {cause: seconds}, every cause in enum kz_cause order; a key is the cause's name in snake_case
+ * (docs/json.md: "off-hours" is "off_hours"). */
 static json_t *causes_obj(const double *cause_s)
 {
     json_t *o = json_object();
     bool ok = o != NULL;
-    for (int c = 0; ok && c < KZ_CAUSE_COUNT; c++)
-        kz_json_set(o, kz_cause_names[c], kz_json_num(cause_s[c]), &ok);
+    for (int c = 0; ok && c < KZ_CAUSE_COUNT; c++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s", kz_cause_names[c]);
+        for (char *q = key; *q; q++)
+            if (*q == '-')
+                *q = '_';
+        kz_json_set(o, key, kz_json_num(cause_s[c]), &ok);
+    }
     if (ok)
         return o;
     json_decref(o);

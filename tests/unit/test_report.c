@@ -363,8 +363,14 @@ static void json_of_a_run(void **state)
     assert_non_null(json_object_get(t0, "cp_cause"));
     json_t *cs = json_object_get(t0, "cause_s");
     assert_int_equal(json_object_size(cs), KZ_CAUSE_COUNT);
-    for (int k = 0; k < KZ_CAUSE_COUNT; k++)
-        assert_non_null(json_object_get(cs, kz_cause_names[k]));
+    for (int k = 0; k < KZ_CAUSE_COUNT; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s", kz_cause_names[k]);
+        for (char *q = key; *q; q++)
+            *q = *q == '-' ? '_' : *q;
+        assert_non_null(json_object_get(cs, key));
+    }
+    assert_non_null(json_object_get(cs, "off_hours"));
     json_t *steps = json_object_get(t0, "steps");
     assert_true(json_is_array(steps));
     assert_int_equal(json_array_size(steps), kz_sim_result_nsteps(fx->r[0], 0));
