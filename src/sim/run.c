@@ -481,16 +481,9 @@ static int build_result(const struct plan *p, const struct acc *a, const struct 
         s->wait_node = -1;
         int64_t best = 0;
         for (size_t i = 0; i < nn; i++) {
-            const int64_t *wk = &a->thread_wait_us[(t * nn + i) * WAIT_COUNT];
-            int64_t sum = 0, top = -1;
-            int kind = 0;
-            for (int q = 0; q < WAIT_COUNT; q++) {
-                sum += wk[q];
-                if (wk[q] > top) {
-                    top = wk[q];
-                    kind = q;
-                }
-            }
+            int kind;
+            int64_t sum = steps_sum_top(&a->thread_wait_us[(t * nn + i) * WAIT_COUNT], WAIT_COUNT,
+                                        &kind);
             if (sum > best) {
                 best = sum;
                 s->wait_node = (int)i;

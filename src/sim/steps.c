@@ -130,21 +130,27 @@ void steps_run_reset(struct steps_run *r, const struct steps_layout *l, const st
     }
 }
 
+int64_t steps_sum_top(const int64_t *v, int n, int *top)
+{
+    int64_t sum = 0, most = 0;
+    *top = -1;
+    for (int i = 0; i < n; i++) {
+        sum += v[i];
+        if (v[i] > most) {
+            most = v[i];
+            *top = i;
+        }
+    }
+    return sum;
+}
+
 /* The step's node with the most critical-path time, and that node's largest cause in it. */
 static void top_node(struct steps_run *r, struct kz_step_row *w)
 {
     int64_t best = 0;
     for (size_t k = 0; k < r->ntouched; k++) {
-        const int64_t *v = &r->scratch[(size_t)r->touched[k] * C];
-        int64_t sum = 0, top = 0;
-        int cause = -1;
-        for (int c = 0; c < C; c++) {
-            sum += v[c];
-            if (v[c] > top) {
-                top = v[c];
-                cause = c;
-            }
-        }
+        int cause;
+        int64_t sum = steps_sum_top(&r->scratch[(size_t)r->touched[k] * C], C, &cause);
         if (sum > best) {
             best = sum;
             w->node = r->touched[k];
@@ -248,16 +254,8 @@ void steps_result(const struct steps_acc *a, const struct steps_layout *l, const
     ts->cp_node = -1;
     int64_t best = 0;
     for (size_t n = 0; n < l->nn; n++) {
-        const int64_t *v = &a->thread_node[((size_t)t * l->nn + n) * C];
-        int64_t sum = 0, top = -1;
-        int cause = 0;
-        for (int c = 0; c < C; c++) {
-            sum += v[c];
-            if (v[c] > top) {
-                top = v[c];
-                cause = c;
-            }
-        }
+        int cause;
+        int64_t sum = steps_sum_top(&a->thread_node[((size_t)t * l->nn + n) * C], C, &cause);
         if (sum > best) {
             best = sum;
             ts->cp_node = (int)n;

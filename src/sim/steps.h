@@ -46,6 +46,9 @@ struct steps_run {
     size_t ninst;
 };
 
+/* The sum of v[0..n) and, in *top, the index of its largest positive entry (-1: none). */
+int64_t steps_sum_top(const int64_t *v, int n, int *top);
+
 int steps_layout_init(struct steps_layout *l, const struct plan *p);
 void steps_layout_free(struct steps_layout *l);
 int steps_acc_init(struct steps_acc *a, const struct steps_layout *l, int nthreads);
