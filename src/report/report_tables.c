@@ -130,6 +130,12 @@ void rep_thread_table(struct rep_out *o, const struct kz_report_group *g, size_t
         rep_puts(o, "</td></tr>\n");
     }
     rep_puts(o, "</table>\n");
+    if (best >= 0) {
+        rep_puts(o, "<p class=\"note\">Highlighted: <code>");
+        rep_html(o, rep_structure_name(g->results[best]));
+        rep_puts(o, "</code> is ahead of every other structure on this thread, pair by pair and "
+                    "significantly (the paired differences below).</p>\n");
+    }
 }
 
 void rep_node_table(struct rep_out *o, const kz_sim_result *r)
