@@ -356,8 +356,9 @@ static int machine_relay(struct engine *e, uint32_t mi, bool *yes, int64_t *gw_u
 {
     struct msg *m = &e->msgs[mi];
     *yes = false;
-    if (m->net_in < 0 || !e->m->networks[m->net_in].automatic || e->hooks.at_once)
-        return 0;
+    if (m->graph != G_NET || m->net_in < 0 || !e->m->networks[m->net_in].automatic ||
+        e->hooks.at_once)
+        return 0; /* requests and orders go through people along relations */
     const struct hop *h = next_hop(e, m);
     if (!h)
         return KZ_ENOMEM;

@@ -52,6 +52,7 @@ struct router {
     float *km;                   /* [a * n + b] great-circle km, or NULL for big structures */
     nation_mask *net_nations;
     double *net_overhead_mean;
+    double *gw_mean; /* [network]: an automatic network's mean gateway time; NAN: manual */
     double *relay_mean, *order_mean, *review_mean; /* [node] */
     struct slot cache[CACHE_SLOTS];
     /* Dijkstra scratch */
@@ -189,12 +190,13 @@ int router_create(const struct kz_model *m, struct router **out)
             goto fail;
     r->net_nations = calloc(nn, sizeof *r->net_nations);
     r->net_overhead_mean = calloc(nn, sizeof *r->net_overhead_mean);
+    r->gw_mean = calloc(nn, sizeof *r->gw_mean);
     r->relay_mean = calloc(n + 1, sizeof(double));
     r->order_mean = calloc(n + 1, sizeof(double));
     r->review_mean = calloc(n + 1, sizeof(double));
     r->dist = calloc(2 * n + 2, sizeof *r->dist);
     r->fixed = calloc(2 * n + 2, 1);
-    if (!r->net_nations || !r->net_overhead_mean || !r->relay_mean || !r->order_mean ||
+    if (!r->net_nations || !r->net_overhead_mean || !r->gw_mean || !r->relay_mean || !r->order_mean ||
         !r->review_mean || !r->dist || !r->fixed)
         goto fail;
     if ((rc = build_memberships(r)))
@@ -216,6 +218,7 @@ int router_create(const struct kz_model *m, struct router **out)
     for (size_t k = 0; k < m->nnetworks; k++) {
         const struct network *nw = &m->networks[k];
         r->net_overhead_mean[k] = kz_dist_mean(&nw->overhead);
+        r->gw_mean[k] = nw->automatic ? kz_dist_mean(&nw->gateway) : NAN;
         for (size_t i = 0; i < nw->members.n; i++) {
             const struct node *nd = &m->nodes[nw->members.v[i].idx];
             r->net_nations[k] |= ((nation_mask)1 << nd->nation) | nd->combined;
@@ -264,6 +267,7 @@ void router_free(struct router *r)
     free(r->km);
     free(r->net_nations);
     free(r->net_overhead_mean);
+    free(r->gw_mean);
     free(r->relay_mean);
     free(r->order_mean);
     free(r->review_mean);
@@ -368,6 +372,8 @@ struct settle {
     struct hop *t;
     int v, f;           /* the settled node and review state */
     double base;        /* its distance plus its processing: the cost before the hop */
+    double base_auto;   /* the same when a hop in over an automatic network is relayed on by
+                           machine (its next hop is over one too: docs/scenario.md); NAN: no */
     enum classif cls;
     nation_mask set;    /* releasable set in this review state */
     const struct world *w;
@@ -379,7 +385,7 @@ struct settle {
 static void offer(struct router *r, const struct settle *st, int u, int net, double hop)
 {
     size_t su = 2 * (size_t)u + (size_t)st->f;
-    double c = st->base + hop;
+    double c = (isnan(st->base_auto) || isnan(r->gw_mean[net]) ? st->base : st->base_auto) + hop;
     if (c < r->dist[su]) {
         r->dist[su] = c;
         st->t[su] = (struct hop){st->v, net};
@@ -403,7 +409,8 @@ static void relax_net(struct router *r, const struct settle *st)
          * offers less than base + overhead: a node already as close is skipped before its
          * propagation is computed. Rounding is monotonic, so the skip is exact.
          */
-        double least = st->base + r->net_overhead_mean[k];
+        double least = (isnan(st->base_auto) || isnan(r->gw_mean[k]) ? st->base : st->base_auto) +
+                       r->net_overhead_mean[k];
         bool spoke = nw->topology == TOPO_HUB && nw->hub != v;
         size_t nu = spoke ? (r->hub_on[k] ? 1 : 0) : nw->members.n;
         for (size_t j = 0; j < nu; j++) {
@@ -482,7 +489,10 @@ static void compute(struct router *r, struct hop *t, enum graph g, int dst, enum
         if (!node_ok(w, v, structural))
             continue;
         double proc = v == dst ? 0 : (g == G_CMD ? r->order_mean[v] : r->relay_mean[v]);
-        struct settle st = {t, v, f, bd + proc, cls, set[f], w, structural};
+        double base_auto = NAN; /* tracks, alerts and reports only: people re-issue the rest */
+        if (g == G_NET && v != dst && t[best].next >= 0 && !isnan(r->gw_mean[t[best].net]))
+            base_auto = bd + r->gw_mean[t[best].net];
+        struct settle st = {t, v, f, bd + proc, base_auto, cls, set[f], w, structural};
         if (g == G_NET)
             relax_net(r, &st);
         else

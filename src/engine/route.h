@@ -23,7 +23,10 @@
  *
  * A route table answers, for every node and review state, the next hop
  * towards one destination; it is computed by a backward Dijkstra over mean
- * times (latency plus the next node's processing) and cached by everything it
+ * times (latency plus the next node's processing - on the NET graph its gateway
+ * time instead, when it would relay the message on by machine: in over an
+ * automatic network and, by the hop already chosen from it, out over one) and
+ * cached by everything it
  * depends on: graph, destination, classification, releasable and disclosable
  * sets, phase, and the set of outages in force.
  */
