@@ -36,6 +36,7 @@ struct director {
     struct rng *bg_rng; /* [nbg]: each Poisson stream's own */
     size_t n_at;
     int active, phase;
+    bool legal_any; /* some legal wait this run (legal_us is not all zero) */
 };
 
 static const char LEGAL_WHY[] = "no authority holds this decision in this phase (legal gate)";
@@ -225,6 +226,7 @@ static int start_step(struct director *d, int ii)
         in->legal_wait = now_us(d) - in->t_parked;
         if (ps->by >= 0)
             d->legal_us[(size_t)in->thread * d->p->m->nnodes + (size_t)ps->by] += in->legal_wait;
+        d->legal_any = d->legal_any || in->legal_wait > 0;
     }
     in->parked = false;
     in->t_step = in->legal_wait ? in->t_parked : now_us(d);
@@ -337,7 +339,9 @@ int dir_start(struct director *d)
 {
     const struct plan *p = d->p;
     d->phase = p->phase0;
-    memset(d->legal_us, 0, (size_t)p->nthreads * p->m->nnodes * sizeof *d->legal_us);
+    if (d->legal_any)
+        memset(d->legal_us, 0, (size_t)p->nthreads * p->m->nnodes * sizeof *d->legal_us);
+    d->legal_any = false;
     int rc = 0;
     for (int i = 0; i < p->nchanges && !rc; i++)
         rc = at(d, p->changes[i].at_us, DIR_EV_PHASE, (uint32_t)i);
@@ -416,6 +420,8 @@ void dir_outcome(const struct director *d, int thread, struct dir_outcome *o)
     if (!o->done)
         o->took_us = 0;
 }
+
+bool dir_legal_any(const struct director *d) { return d->legal_any; }
 
 int64_t dir_legal_us(const struct director *d, int thread, int node)
 {

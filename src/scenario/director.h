@@ -123,6 +123,8 @@ int dir_active(const struct director *d);
 /* The legal phase now. */
 int dir_phase(const struct director *d);
 void dir_outcome(const struct director *d, int thread, struct dir_outcome *o);
+/* Some thread spent time parked at the legal gate this run (else dir_legal_us is 0). */
+bool dir_legal_any(const struct director *d);
 /* Time thread `thread` spent parked at the legal gate at `node` this run, microseconds. */
 int64_t dir_legal_us(const struct director *d, int thread, int node);
 

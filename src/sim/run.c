@@ -192,7 +192,7 @@ static void fold(struct worker *w, long run, int64_t end)
     for (int t = 0; t < p->nthreads; t++) {
         struct dir_outcome o;
         dir_outcome(w->dir, t, &o);
-        for (size_t n = 0; n < nn; n++)
+        for (size_t n = 0; n < nn && dir_legal_any(w->dir); n++)
             a->thread_wait_us[((size_t)t * nn + n) * WAIT_COUNT + WAIT_LEGAL] +=
                 dir_legal_us(w->dir, t, (int)n);
         a->sum_deadline_us[t] += o.deadline_us;

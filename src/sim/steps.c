@@ -242,8 +242,12 @@ void steps_fold(struct steps_acc *a, const struct steps_run *r, const struct ste
         if (w->node >= 0)
             a->step_node[g * l->nn + (size_t)w->node] += took;
     }
-    add_all(&a->thread_node[(size_t)t * l->nn * C], &r->inst_node[(size_t)ii * l->nn * C],
-            l->nn * C);
+    /* the copy's entries that this replication set (the rest are zero) */
+    size_t lo = (size_t)ii * l->nn * C, hi = lo + l->nn * C;
+    int64_t *d = &a->thread_node[(size_t)t * l->nn * C];
+    for (size_t k = 0; k < r->ndirty; k++)
+        if (r->dirty[k] >= lo && r->dirty[k] < hi)
+            d[r->dirty[k] - lo] += r->inst_node[r->dirty[k]];
 }
 
 void steps_result(const struct steps_acc *a, const struct steps_layout *l, const struct plan *p,
