@@ -108,6 +108,30 @@ static void automatic_relay_adds_gateway(void **state)
     kz_model_free(m);
 }
 
+/* Routing sees the machine: of two ways from s to d, by h1's people in 10 s or over automatic
+ * networks through h2 in 1 s, the track takes the second, though h2's people would take 60 s;
+ * with the networks manual again it goes by h1. */
+static void routing_sees_machine_relay(void **state)
+{
+    (void)state;
+    kz_model *m = ts_model_file(KZ_SOURCE_DIR "/tests/data/sim/relay.yaml");
+    kz_scenario *s = ts_scenario_text("kizuna-scenario: 1\nname: t\nphase: peacetime\n"
+                                      "horizon: 1h\nthreads:\n  - id: t\n    deadline: 1h\n"
+                                      "    steps:\n      - {share: track, from: s, to: [d]}\n");
+    kz_sim_result *r = sim(m, s, 1, false);
+    double t = run_time(r, 0, 0);
+    assert_true(t > 1.0 && t < 1.01);
+    kz_sim_result_free(r);
+    for (size_t k = 0; k < m->nnetworks; k++)
+        m->networks[k].automatic = false;
+    r = sim(m, s, 1, false);
+    t = run_time(r, 0, 0);
+    assert_true(t > 10.0 && t < 10.01);
+    kz_sim_result_free(r);
+    kz_scenario_free(s);
+    kz_model_free(m);
+}
+
 static const char DECIDE_BY_X[] = "kizuna-scenario: 1\nname: t\nphase: peacetime\nhorizon: 2h\n"
                                   "threads:\n  - id: d\n    deadline: 1h\n    deadline_at: it\n    steps:\n"
                                   "      - {id: it, decide: order-x, by: x, assets: USA}\n"
@@ -364,6 +388,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(standing_takes_no_holder_time),
         cmocka_unit_test(automatic_relay_adds_gateway),
+        cmocka_unit_test(routing_sees_machine_relay),
         cmocka_unit_test(superseded_work_cancelled),
         cmocka_unit_test(concurrent_approvals),
         cmocka_unit_test(profiles_most_specific),
