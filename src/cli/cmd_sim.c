@@ -1,5 +1,6 @@
 /* cmd_sim.c - `kizuna sim`, `kizuna trace` and `kizuna compare`: scenarios run over structures. */
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -452,7 +453,8 @@ int cmd_trace(int argc, char **argv)
 /* ---- compare ---------------------------------------------------------------------------- */
 
 static const char compare_help[] =
-    "usage: kizuna compare [--out DIR] [--data DIR] [--runs N] [--threads T] [--csv] [--json]\n\n"
+    "usage: kizuna compare [--out DIR] [--data DIR] [--runs N] [--threads T] [--csv] [--json]\n"
+    "                      [--baseline NAME] [--validation F | --no-validation]\n\n"
     "Runs every shipped structure (DATA/structures/*.yaml, in the order of\n"
     "DATA/structures/ORDER) on every shipped scenario (DATA/scenarios/*.yaml) that\n"
     "fits it, prints one table per scenario and writes one report: DIR/report.html\n"
@@ -465,7 +467,8 @@ static const char compare_help[] =
     "               (default: the first in ORDER that fits the scenario)\n"
     "  --csv        also fill DIR/runs.csv and DIR/steps.csv (one row per step)\n"
     "  --validation F  run the validation cases of F (docs/validation.md) and add\n"
-    "               them to report.html as its validation strip\n"
+    "               them to report.html as its validation strip (default: every\n"
+    "               DATA/validation/*.yaml; --no-validation: no strip)\n"
     "  --json       print {\"scenarios\": [...]}, one `kizuna sim --json` document per\n"
     "               scenario, instead of the tables (docs/json.md, \"compare\")\n";
 
@@ -502,23 +505,76 @@ static size_t fitting(const kz_scenario *s, kz_model *const *ms, size_t nm, kz_m
     return nf;
 }
 
-/* compare --validation F: its cases run for the report's strip (a case that cannot run is
- * shown as such; its problems on stderr). Exit 1 when F itself cannot be loaded. */
-static int run_validation(const char *path, const struct simopts *so, kz_validation **v,
-                          struct kz_vcase_result **r, size_t *n)
+/* The validation cases shown in compare's report: the file --validation names, or by
+ * default every .yaml file of DATA/validation (none there: no strip). Each file's results stay
+ * owned by its own holder; `all` copies them side by side for the report. */
+#define MAX_VFILES 16
+struct vset {
+    kz_validation *v[MAX_VFILES];
+    struct kz_vcase_result *r[MAX_VFILES];
+    size_t n[MAX_VFILES], nf;
+    struct kz_vcase_result *all;
+    size_t nall;
+};
+
+static void vset_free(struct vset *vs)
 {
+    for (size_t i = 0; i < vs->nf; i++) {
+        kz_vcase_results_free(vs->r[i], vs->n[i]);
+        kz_validation_free(vs->v[i]);
+    }
+    free(vs->all);
+}
+
+/* Runs one file into the set (a case that cannot run is shown as such; its problems on
+ * stderr). Exit 1 when the file itself cannot be loaded. */
+static int run_validation(const char *path, const struct simopts *so, struct vset *vs)
+{
+    if (vs->nf == MAX_VFILES)
+        return EXIT_OK;
     kz_diags *d;
     if (kz_diags_create(&d))
         return EXIT_RUNTIME;
     struct kz_validate_options o = {.runs = so->runs, .threads = (int)so->threads};
-    int rc = kz_validation_load_file(path, v, d);
+    size_t i = vs->nf;
+    int rc = kz_validation_load_file(path, &vs->v[i], d);
     if (rc == KZ_OK)
-        rc = kz_validation_run(*v, &o, r, n, d);
+        rc = kz_validation_run(vs->v[i], &o, &vs->r[i], &vs->n[i], d);
     cli_print_diags(d, stderr, false);
     kz_diags_destroy(d);
+    if (vs->v[i])
+        vs->nf++;
     if (rc == KZ_ENOMEM)
         return EXIT_RUNTIME;
-    return *v ? EXIT_OK : EXIT_INPUT;
+    return vs->v[i] ? EXIT_OK : EXIT_INPUT;
+}
+
+static int run_validations(const char *vfile, const char *dir, const struct simopts *so,
+                           struct vset *vs)
+{
+    int code = EXIT_OK;
+    if (vfile) {
+        code = run_validation(vfile, so, vs);
+    } else {
+        char pat[4200];
+        glob_t g;
+        snprintf(pat, sizeof pat, "%s/validation/*.yaml", dir);
+        if (glob(pat, 0, NULL, &g) == 0) {
+            for (size_t i = 0; i < g.gl_pathc && code == EXIT_OK; i++)
+                code = run_validation(g.gl_pathv[i], so, vs);
+            globfree(&g);
+        }
+    }
+    for (size_t i = 0; i < vs->nf; i++)
+        vs->nall += vs->n[i];
+    if (code != EXIT_OK || vs->nall == 0)
+        return code;
+    if (!(vs->all = calloc(vs->nall, sizeof *vs->all)))
+        return EXIT_RUNTIME;
+    for (size_t i = 0, k = 0; i < vs->nf; k += vs->n[i], i++)
+        if (vs->n[i])
+            memcpy(&vs->all[k], vs->r[i], vs->n[i] * sizeof *vs->all);
+    return EXIT_OK;
 }
 
 /* The report of compare: tables (or JSON) on stdout, the files in outdir. */
@@ -589,10 +645,11 @@ static int compare_one(const struct cmp *c, const kz_scenario *s, const char *pa
 int cmd_compare(int argc, char **argv)
 {
     const char *outdir = "out/compare", *dir = NULL, *baseline = NULL, *vfile = NULL;
-    bool json = false, csv = false;
+    bool json = false, csv = false, novalidation = false;
     struct simopts so = {0, 0, false, 0, true, false};
     const struct cli_opt opts[] = {
         CLI_STR_OPT("--out", &outdir, 0),
+        CLI_FLAG_OPT("--no-validation", &novalidation),
         CLI_STR_OPT("--data", &dir, 0),
         CLI_STR_OPT("--baseline", &baseline, 0),
         CLI_STR_OPT("--validation", &vfile, 0),
@@ -649,15 +706,12 @@ int cmd_compare(int argc, char **argv)
                            &groups[ngroups], &ran);
         ngroups += ran;
     }
-    kz_validation *val = NULL;
-    struct kz_vcase_result *vr = NULL;
-    size_t nv = 0;
-    if (code == EXIT_OK && vfile)
-        code = run_validation(vfile, &so, &val, &vr, &nv);
+    struct vset vs = {0};
+    if (code == EXIT_OK && !novalidation)
+        code = run_validations(vfile, dir, &so, &vs);
     if (code == EXIT_OK)
-        code = compare_out(outdir, groups, ngroups, json, csv, vr, nv);
-    kz_vcase_results_free(vr, nv);
-    kz_validation_free(val);
+        code = compare_out(outdir, groups, ngroups, json, csv, vs.all, vs.nall);
+    vset_free(&vs);
 out:
     for (size_t i = 0; res && i < (nsc + 1) * MAX_STRUCTURES; i++)
         kz_sim_result_free(res[i]);

@@ -306,6 +306,17 @@ PYEOF
   expect_rc 1 "compare --validation with a missing file"
 }
 
+# compare without --validation shows the strip of DATA/validation's cases; --no-validation none.
+case_compare_validation_default() {
+  kz compare --data "$DATA" --runs 20 --threads 1 --out cv
+  expect_rc 0 "compare"
+  [ "$(grep -c 'id="validation"' cv/report.html)" -eq 1 ] || fail "no validation strip by default"
+  expect_in cv/report.html 'hwasong12-2017-08-29'
+  kz compare --data "$DATA" --runs 20 --threads 1 --out cn --no-validation
+  expect_rc 0 "compare --no-validation"
+  [ "$(grep -c 'id="validation"' cn/report.html)" -eq 0 ] || fail "a strip with --no-validation"
+}
+
 case_sim_usage() {
   kz sim --scenario x.yaml; usage_error sim
   kz sim --structure a --scenario b --runs 0; usage_error sim
