@@ -284,7 +284,7 @@ static int run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struc
 
 static const char sim_help[] =
     "usage: kizuna sim --structure F [--structure F ...] --scenario F [--runs N]\n"
-    "                  [--seed S] [--threads T] [--json] [--out DIR]\n\n"
+    "                  [--seed S] [--threads T] [--baseline NAME] [--json] [--out DIR]\n\n"
     "Runs the scenario over each structure N times and prints, per structure and\n"
     "thread, p50/p90/p99 of the time to the deadline step, the share of runs that\n"
     "meet the deadline and the node with most time on the critical path. With\n"
