@@ -135,6 +135,9 @@ struct rng *eng_net_rng(struct engine *e, int net);
  * KZ_CAUSE_COUNT + cause]. Segments live until eng_reset.
  */
 int32_t eng_done_path(const struct engine *e);
+/* Paths are recorded only when asked (the simulator); a live node, which may run for days
+ * between resets and has no use for them, leaves them off (the default). */
+void eng_record_paths(struct engine *e, bool on);
 void eng_path_sum(const struct engine *e, int32_t path, int64_t *cause_us, int64_t *node_us);
 /* Walks a path one segment back at a time: false at its end, else the segment's node (-1:
  * none), cause and time, and *path moves to the one before. */

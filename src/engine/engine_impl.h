@@ -104,6 +104,7 @@ struct engine {
     struct seg *segs;
     uint32_t nsegs, capsegs;
     int32_t done_seg;   /* the critical path of the operation ending now (eng_done_path) */
+    bool paths;         /* record critical paths (eng_record_paths) */
 };
 
 /* ---- shared by engine.c, engine_ops.c and engine_path.c ---- */
@@ -142,7 +143,7 @@ int engi_seg_grow(struct engine *e);
  * KZ_ENOMEM. Inline: it runs for every wait and every job. */
 static inline int engi_seg(struct engine *e, uint32_t mi, int node, int cause, int64_t us)
 {
-    if (us <= 0)
+    if (us <= 0 || !e->paths)
         return 0;
     if (e->nsegs == e->capsegs && engi_seg_grow(e))
         return KZ_ENOMEM;

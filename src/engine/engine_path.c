@@ -18,6 +18,8 @@ int engi_seg_grow(struct engine *e)
 
 int32_t eng_done_path(const struct engine *e) { return e->done_seg; }
 
+void eng_record_paths(struct engine *e, bool on) { e->paths = on; }
+
 void eng_path_sum(const struct engine *e, int32_t path, int64_t *cause_us, int64_t *node_us)
 {
     int node, cause;

@@ -380,6 +380,7 @@ static int worker_init(struct worker *w, const struct plan *p)
     struct kz_transport tr = {w, net_send};
     struct eng_hooks hooks = {w, on_done, NULL, NULL, false};
     eng_bind(w->eng, &clock, &tr, &hooks, &w->rng, &w->est);
+    eng_record_paths(w->eng, true);
     struct dir_actuator act = {w,          act_share, act_request, act_order, act_phase,
                                act_outage, act_load,  NULL,        act_step_end};
     dir_bind(w->dir, &clock, &act, &w->rng);
@@ -708,6 +709,7 @@ int kz_sim_trace(const kz_model *m, const kz_scenario *s, uint64_t seed, long ru
         struct kz_transport tr = {&w, net_send};
         struct eng_hooks hooks = {&w, on_done, on_trace, NULL, false};
         eng_bind(w.eng, &clock, &tr, &hooks, &w.rng, &w.est);
+        eng_record_paths(w.eng, true);
         struct dir_actuator act = {&w,         act_share, act_request, act_order, act_phase,
                                    act_outage, act_load,  act_note,    act_step_end};
         dir_bind(w.dir, &clock, &act, &w.rng);
