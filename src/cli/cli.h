@@ -7,6 +7,7 @@
 
 #include "kizuna/kizuna.h"
 #include "kizuna/sim.h"
+#include "kizuna/validate.h"
 
 /* Exit codes (README.md): 0 success, 1 invalid input, 2 usage, 3+ runtime failures. */
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
@@ -26,6 +27,11 @@ int cmd_journal(int argc, char **argv);
 int cmd_exercise(int argc, char **argv);
 int cmd_pki(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+
+/* Loads validation file `path` into *v and runs its cases into *r, *n (validate, compare's
+ * strip); problems printed to stderr. Returns the KZ code of the load or the run. */
+int cli_validation_run(const char *path, const struct kz_validate_options *o, kz_validation **v,
+                       struct kz_vcase_result **r, size_t *n);
 
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);

@@ -532,16 +532,9 @@ static int run_validation(const char *path, const struct simopts *so, struct vse
 {
     if (vs->nf == MAX_VFILES)
         return EXIT_OK;
-    kz_diags *d;
-    if (kz_diags_create(&d))
-        return EXIT_RUNTIME;
     struct kz_validate_options o = {.runs = so->runs, .threads = (int)so->threads};
     size_t i = vs->nf;
-    int rc = kz_validation_load_file(path, &vs->v[i], d);
-    if (rc == KZ_OK)
-        rc = kz_validation_run(vs->v[i], &o, &vs->r[i], &vs->n[i], d);
-    cli_print_diags(d, stderr, false);
-    kz_diags_destroy(d);
+    int rc = cli_validation_run(path, &o, &vs->v[i], &vs->r[i], &vs->n[i]);
     if (vs->v[i])
         vs->nf++;
     if (rc == KZ_ENOMEM)

@@ -175,17 +175,24 @@ static int default_files(glob_t *g)
     return EXIT_OK;
 }
 
-/* Loads and runs one file; problems printed to stderr. Returns the exit code it deserves. */
-static int run_file(struct vfile *f, const struct kz_validate_options *o)
+int cli_validation_run(const char *path, const struct kz_validate_options *o, kz_validation **v,
+                       struct kz_vcase_result **r, size_t *n)
 {
     kz_diags *d;
     if (kz_diags_create(&d))
-        return EXIT_RUNTIME;
-    int rc = kz_validation_load_file(f->path, &f->v, d);
+        return KZ_ENOMEM;
+    int rc = kz_validation_load_file(path, v, d);
     if (rc == KZ_OK)
-        rc = kz_validation_run(f->v, o, &f->r, &f->n, d);
+        rc = kz_validation_run(*v, o, r, n, d);
     cli_print_diags(d, stderr, false);
     kz_diags_destroy(d);
+    return rc;
+}
+
+/* Loads and runs one file. Returns the exit code it deserves. */
+static int run_file(struct vfile *f, const struct kz_validate_options *o)
+{
+    int rc = cli_validation_run(f->path, o, &f->v, &f->r, &f->n);
     return rc == KZ_OK ? EXIT_OK : rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
 }
 

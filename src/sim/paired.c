@@ -11,12 +11,6 @@
 /* The normal 0.975 quantile (the Agresti-Min interval is a Wald interval). */
 #define Z975 1.959963984540054
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* A row's time with the censoring applied. */
 static double capped(const struct kz_run_row *r, double cap_s)
 {
@@ -71,7 +65,7 @@ int kz_paired_runs(const struct kz_run_row *base, const struct kz_run_row *other
         p.lo_s = mean - h;
         p.hi_s = mean + h;
     }
-    qsort(d, n, sizeof *d, cmp_double);
+    stats_sort(d, n);
     p.p50_s = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
     free(d);
     p.met = (double)(up - down) / (double)n;

@@ -189,10 +189,11 @@ static void fold(struct worker *w, long run, int64_t end)
     struct acc *a = &w->acc;
     size_t nn = p->m->nnodes;
     a->span_us += end > 0 ? end : 1;
+    bool legal = dir_legal_any(w->dir);
     for (int t = 0; t < p->nthreads; t++) {
         struct dir_outcome o;
         dir_outcome(w->dir, t, &o);
-        for (size_t n = 0; n < nn && dir_legal_any(w->dir); n++)
+        for (size_t n = 0; legal && n < nn; n++)
             a->thread_wait_us[((size_t)t * nn + n) * WAIT_COUNT + WAIT_LEGAL] +=
                 dir_legal_us(w->dir, t, (int)n);
         a->sum_deadline_us[t] += o.deadline_us;

@@ -1,6 +1,8 @@
 /* stats.c - order-independent accumulators (log-binned histograms) and Student's t. */
 #include "stats.h"
 
+#include <stdlib.h>
+
 #include <math.h>
 
 #define BIN_LO_US 1000.0 /* 1 ms: bin 0 holds everything below */
@@ -73,4 +75,16 @@ double stats_t975(long df)
     return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v) +
            (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v) +
            (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void stats_sort(double *x, size_t n)
+{
+    if (x && n > 1)
+        qsort(x, n, sizeof *x, cmp_double);
 }

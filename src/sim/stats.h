@@ -2,6 +2,7 @@
 #ifndef KZ_STATS_H
 #define KZ_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -27,6 +28,9 @@ void hist_merge(struct hist *dst, const struct hist *src);
 double hist_quantile(const struct hist *h, int64_t total, double q);
 /* Upper edge of bin i in seconds. */
 double hist_bin_hi_s(int i);
+
+/* Sorts x[0..n) ascending (the sample quantiles of validation and paired differences). */
+void stats_sort(double *x, size_t n);
 
 /* The 0.975 quantile of Student's t with df degrees of freedom (df >= 1): a table up to 30,
  * Cornish-Fisher beyond (within 1e-6 there); NAN for df < 1. */

@@ -10,6 +10,7 @@
 #include "kizuna/error.h"
 #include "kizuna/sim.h"
 #include "kizuna/util.h"
+#include "stats.h"
 #include "kizuna/validate.h"
 #include "model/yread.h"
 #include "scenario/scenario_impl.h"
@@ -46,17 +47,11 @@ struct kz_validation {
 
 /* ---- the pure parts ------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y ? 1 : 0;
-}
-
 double kz_vquantile(double *x, size_t n, double q)
 {
     if (!x || n == 0 || !(q > 0 && q < 1))
         return NAN;
-    qsort(x, n, sizeof *x, cmp_double);
+    stats_sort(x, n);
     size_t k = (size_t)ceil(q * (double)n);
     if (k < 1)
         k = 1;
