@@ -300,6 +300,29 @@ static void one_deadline_per_salvo(void **state)
     kz_model_free(m);
 }
 
+/* deadline_per takes salvo or copy; anything else is an error at its place, and the shipped
+ * seed file with `copy` loads. */
+static void deadline_per_checked(void **state)
+{
+    (void)state;
+    static const char bad[] = "kizuna-scenario: 1\nname: t\nphase: peacetime\nthreads:\n"
+                              "  - id: s\n    deadline: 1m\n    deadline_per: missile\n"
+                              "    steps:\n      - {delay: 1m}\n";
+    kz_diags *d;
+    assert_int_equal(kz_diags_create(&d), 0);
+    kz_scenario *s = NULL;
+    assert_int_not_equal(kz_scenario_load_mem("bad.yaml", bad, sizeof bad - 1, &s, d), 0);
+    assert_null(s);
+    assert_true(kz_diags_count(d) >= 1);
+    const struct kz_diag *g = kz_diags_get(d, 0);
+    assert_int_equal(g->line, 7);
+    assert_int_equal(g->col, 19);
+    assert_non_null(strstr(g->msg, "deadline_per"));
+    kz_diags_destroy(d);
+    s = ts_scenario_file(KZ_SOURCE_DIR "/tests/data/sim/salvo.yaml");
+    kz_scenario_free(s);
+}
+
 /* Every step row's causes add up to its duration, and a thread's mean critical path by cause
  * adds up to its mean time; the delay is external, the relays are processing. */
 static void critical_paths_add_up(void **state)
@@ -394,6 +417,7 @@ int main(void)
         cmocka_unit_test(profiles_most_specific),
         cmocka_unit_test(common_random_numbers),
         cmocka_unit_test(one_deadline_per_salvo),
+        cmocka_unit_test(deadline_per_checked),
         cmocka_unit_test(critical_paths_add_up),
         cmocka_unit_test(mg1_pollaczek_khinchine),
     };
