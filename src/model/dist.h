@@ -37,11 +37,16 @@ enum kz_dist_kind {
  * is then truncated there (a draw is the draw of the untruncated one given
  * that it is at most `max`). The loader refuses a maximum below the median.
  */
+struct meta;
 struct kz_dist {
     enum kz_dist_kind kind;
     double p[3];
     double mu, sigma;
     double max;
+    /* The distribution's own source/assumption/range (model_impl.h), allocated by the
+     * loader; NULL when it carries none. Copies of a distribution (defaults, YAML aliases)
+     * share it, so one written range is one assumption however many nodes use it. */
+    const struct meta *meta;
 };
 
 /* Median in seconds (the loader's check of a maximum); pert's by numeric inversion of the

@@ -8,6 +8,7 @@
 
 #include "kizuna/model.h"
 #include "dist.h"
+#include "range.h"
 #include "../util/arena.h"
 
 #define KZ_MAX_PHASES  32
@@ -27,6 +28,8 @@ struct meta {
     const char *source; /* "; "-joined when a list was given; NULL when absent */
     bool assumption;
     const char *range; /* the assumption's range, as written */
+    const struct krange *rng; /* `range` parsed (range.h); NULL when absent or malformed */
+    struct pos range_pos;     /* where `range` is written */
     const char *notes; /* free text, or NULL */
 };
 

@@ -1,0 +1,1 @@
+# levers.cmake - tests of issue 12 (levers).

@@ -1,0 +1,1 @@
+# ranges.cmake - tests of issue 12 (ranges).

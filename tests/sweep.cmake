@@ -1,0 +1,1 @@
+# sweep.cmake - tests of issue 12 (sweep).

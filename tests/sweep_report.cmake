@@ -1,0 +1,1 @@
+# sweep_report.cmake - tests of issue 12 (sweep_report).
