@@ -34,6 +34,16 @@ int cmd_sweep(int argc, char **argv);
 int cli_validation_run(const char *path, const struct kz_validate_options *o, kz_validation **v,
                        struct kz_vcase_result **r, size_t *n);
 
+/*
+ * Applies every `--set PATH=VALUE` (sets[0..nsets)) to the structures ms[0..nm) and to the
+ * scenario s (may be NULL), through kizuna/levers.h: a structure path applies to each
+ * structure that has it, a scenario path once; a path that neither any structure nor the
+ * scenario has, or a bad value, is an error naming the nearest valid path. Prints problems
+ * to stderr as "kizuna CMD: ..."; returns EXIT_OK or EXIT_INPUT. (src/cli/cli_levers.c)
+ */
+int cli_apply_sets(const char *cmd, kz_model *const *ms, size_t nm, kz_scenario *s,
+                   char *const *sets, size_t nsets);
+
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);
 /* Prints every diagnostic, sorted, to stderr or stdout. */
