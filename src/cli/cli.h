@@ -28,6 +28,7 @@ int cmd_exercise(int argc, char **argv);
 int cmd_pki(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Loads validation file `path` into *v and runs its cases into *r, *n (validate, compare's
  * strip); problems printed to stderr. Returns the KZ code of the load or the run. */

@@ -26,6 +26,7 @@ static const struct {
     {"exercise", cmd_exercise, "every headquarters a node process; a scenario in accelerated time"},
     {"pki", cmd_pki, "make a CA, node identities and DDS Security documents from a structure"},
     {"validate", cmd_validate, "the model beside observed public events: each case pass or FAIL"},
+    {"export", cmd_export, "a structure and a node's tracks as a map: GeoJSON or KML"},
     {"sweep", cmd_sweep, "every assumption over its range: intervals, tornado, PRCC (MPI optional)"},
 };
 

@@ -1,0 +1,1 @@
+# cot.cmake - tests of issue 13 (cot).

@@ -1,0 +1,1 @@
+# cot_gw.cmake - tests of issue 13 (cot_gw).

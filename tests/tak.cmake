@@ -1,0 +1,1 @@
+# tak.cmake - tests of issue 13 (tak).
