@@ -15,8 +15,8 @@
 
 /* ---- colours and text ---------------------------------------------------- */
 
-/* cmap0 entries: background, ink, grid, then the series. */
-enum { C_BG = 0, C_FG = 1, C_GRID = 2, C_SERIES = 3, NSERIES = 8 };
+/* cmap0 entries: background, ink, grid (chart.h), then the series. */
+enum { C_BG = CHART_BG, C_FG = CHART_FG, C_GRID = CHART_GRID, C_SERIES = 3, NSERIES = 8 };
 
 static const unsigned pal[C_SERIES + NSERIES] = {
     [C_BG] = 0xffffff,
@@ -34,9 +34,9 @@ static const unsigned pal[C_SERIES + NSERIES] = {
     [C_SERIES + 7] = 0x8c510a,
 };
 
-static PLINT series_colour(size_t i)
+int chart_series_colour(size_t i)
 {
-    return (PLINT)(C_SERIES + i % NSERIES);
+    return (int)(C_SERIES + i % NSERIES);
 }
 
 /* Solid for the first eight series, then PLplot's dash patterns 2..8. */
@@ -54,18 +54,13 @@ static void palette(void)
                 (PLINT)(pal[i] & 0xff));
 }
 
-/* Drawing state shared by the helpers of one chart. */
-struct ctx {
-    bool nomem;
-};
-
 /*
  * A label for PLplot: at most `max` characters (UTF-8 code points; longer
  * text is cut and ends with an ellipsis) with PLplot's escape character '#'
  * doubled so that it shows as itself. malloc'd; NULL (and nomem) when out of
  * memory.
  */
-static char *label(struct ctx *c, const char *s, size_t max)
+static char *label(struct chart_ctx *c, const char *s, size_t max)
 {
     if (!s)
         s = "";
@@ -104,8 +99,8 @@ static char *label(struct ctx *c, const char *s, size_t max)
     return out;
 }
 
-static void mtex(struct ctx *c, const char *side, double disp, double pos, double just,
-                 const char *s, size_t max)
+void chart_mtex(struct chart_ctx *c, const char *side, double disp, double pos, double just,
+                const char *s, size_t max)
 {
     char *t = label(c, s, max);
     if (t)
@@ -113,7 +108,7 @@ static void mtex(struct ctx *c, const char *side, double disp, double pos, doubl
     free(t);
 }
 
-static void ptex(struct ctx *c, double x, double y, double just, const char *s, size_t max)
+void chart_ptex(struct chart_ctx *c, double x, double y, double just, const char *s, size_t max)
 {
     char *t = label(c, s, max);
     if (t)
@@ -132,7 +127,7 @@ static void fmt(char *buf, size_t n, const char *f, ...)
 }
 
 /* The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k) at or above v (v > 0). */
-static double nice_ceil(double v)
+double chart_nice_ceil(double v)
 {
     double p = pow(10, floor(log10(v)));
     static const double steps[] = {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
@@ -157,10 +152,8 @@ static int on_plexit(PLCHAR_VECTOR msg)
     return 1;
 }
 
-typedef void (*draw_fn)(struct ctx *c, const void *arg);
-
-static int render(int width, int height, draw_fn draw, const void *arg, char **svg, size_t *len,
-                  char *err, size_t errlen)
+int chart_render(int width, int height, chart_draw_fn draw, const void *arg, char **svg,
+                 size_t *len, char *err, size_t errlen)
 {
     *svg = NULL;
     *len = 0;
@@ -181,7 +174,7 @@ static int render(int width, int height, draw_fn draw, const void *arg, char **s
     static PLINT plcode;
     plmsg[0] = '\0';
     plcode = 0;
-    struct ctx c = {.nomem = false};
+    struct chart_ctx c = {.nomem = false};
     int rc = 0;
 
     jmp_buf jb;
@@ -296,7 +289,7 @@ static bool cdf_has_deadline(const struct cdf_args *a)
 }
 
 /* The range, the frame, the ticks, the labels and the deadline line. */
-static void cdf_axes(struct ctx *c, const struct cdf_args *a, struct cdf_axis *ax)
+static void cdf_axes(struct chart_ctx *c, const struct cdf_args *a, struct cdf_axis *ax)
 {
     double lo = INFINITY, hi = 0;
     for (size_t i = 0; i < a->nlines; i++)
@@ -337,7 +330,7 @@ static void cdf_axes(struct ctx *c, const struct cdf_args *a, struct cdf_axis *a
         x1 = l1 + pad;
     } else {
         x0 = 0;
-        x1 = nice_ceil(hi / unit * 1.04);
+        x1 = chart_nice_ceil(hi / unit * 1.04);
     }
     ax->x0 = x0;
     ax->x1 = x1;
@@ -364,10 +357,10 @@ static void cdf_axes(struct ctx *c, const struct cdf_args *a, struct cdf_axis *a
             plmtex("b", 1.6, (t - x0) / (x1 - x0), 0.5, log_ticks[i].text);
         }
     }
-    mtex(c, "b", 3.2, 0.5, 0.5, xlabel, 120);
-    mtex(c, "l", 3.6, 0.5, 0.5, "replications done (%)", 80);
+    chart_mtex(c, "b", 3.2, 0.5, 0.5, xlabel, 120);
+    chart_mtex(c, "l", 3.6, 0.5, 0.5, "replications done (%)", 80);
     plschr(0, 1.1);
-    mtex(c, "t", 2.6, 0.5, 0.5, a->title, 76);
+    chart_mtex(c, "t", 2.6, 0.5, 0.5, a->title, 76);
     plschr(0, 0.9);
 
     if (has_deadline) {
@@ -383,7 +376,7 @@ static void cdf_axes(struct ctx *c, const struct cdf_args *a, struct cdf_axis *a
         plwidth(1);
         /* The label goes above the frame, where no curve can run through it. */
         double pos = (xd - x0) / (x1 - x0);
-        mtex(c, "t", 0.9, pos, pos < 0.1 ? 0 : pos > 0.9 ? 1 : 0.5, text, 40);
+        chart_mtex(c, "t", 0.9, pos, pos < 0.1 ? 0 : pos > 0.9 ? 1 : 0.5, text, 40);
     }
 
 }
@@ -417,7 +410,7 @@ static bool cdf_lines(const struct cdf_args *a, const struct cdf_axis *ax)
         }
         xs[w] = ax->x1;
         ys[w++] = prev;
-        plcol0(series_colour(i));
+        plcol0(chart_series_colour(i));
         pllsty(series_style(i));
         plwidth(line_width(i));
         plline((PLINT)w, xs, ys);
@@ -431,7 +424,7 @@ static bool cdf_lines(const struct cdf_args *a, const struct cdf_axis *ax)
 }
 
 /* The legend in the lower right. */
-static void cdf_legend(struct ctx *c, const struct cdf_args *a)
+static void cdf_legend(struct chart_ctx *c, const struct cdf_args *a)
 {
     /* Legend in the lower right, where a CDF rarely goes. */
     size_t nleg = a->nlines + (cdf_has_deadline(a) ? 1 : 0);
@@ -460,7 +453,7 @@ static void cdf_legend(struct ctx *c, const struct cdf_args *a)
                 }
             }
             text[i] = t;
-            lcol[i] = series_colour(i);
+            lcol[i] = chart_series_colour(i);
             lsty[i] = series_style(i);
             lwid[i] = line_width(i);
         } else {
@@ -489,7 +482,7 @@ out:
     free(lwid);
 }
 
-static void draw_cdf(struct ctx *c, const void *arg)
+static void draw_cdf(struct chart_ctx *c, const void *arg)
 {
     const struct cdf_args *a = arg;
     struct cdf_axis ax;
@@ -505,7 +498,7 @@ int chart_cdf(const char *title, const struct chart_cdf_line *lines, size_t nlin
               double deadline_s, char **svg, size_t *len, char *err, size_t errlen)
 {
     struct cdf_args a = {title, lines, nlines, deadline_s};
-    return render(900, 460, draw_cdf, &a, svg, len, err, errlen);
+    return chart_render(900, 460, draw_cdf, &a, svg, len, err, errlen);
 }
 
 /* ---- grouped bars ------------------------------------------------------------ */
@@ -519,7 +512,7 @@ struct bar_args {
     const double *val, *lo, *hi;
 };
 
-static void box(double x0, double x1, double y0, double y1, PLINT fill)
+void chart_box(double x0, double x1, double y0, double y1, int fill)
 {
     double xs[5] = {x0, x1, x1, x0, x0}, ys[5] = {y0, y0, y1, y1, y0};
     plcol0(fill);
@@ -531,7 +524,7 @@ static void box(double x0, double x1, double y0, double y1, PLINT fill)
 }
 
 /* A legend of colour boxes, outside the plot on the right. */
-static void box_legend(struct ctx *c, const char *const *names, size_t n)
+static void box_legend(struct chart_ctx *c, const char *const *names, size_t n)
 {
     PLINT *opts = calloc(n, sizeof *opts), *tcol = calloc(n, sizeof *tcol),
           *bcol = calloc(n, sizeof *bcol), *bpat = calloc(n, sizeof *bpat);
@@ -544,7 +537,7 @@ static void box_legend(struct ctx *c, const char *const *names, size_t n)
     for (size_t i = 0; i < n; i++) {
         opts[i] = PL_LEGEND_COLOR_BOX;
         tcol[i] = C_FG;
-        bcol[i] = series_colour(i);
+        bcol[i] = chart_series_colour(i);
         bpat[i] = 0;
         bscale[i] = 0.8;
         bwid[i] = 1;
@@ -579,7 +572,7 @@ size_t chart_bars_label_chars(size_t ngroups)
 
 /* A label under the x axis at `pos`, on two lines when it is longer than `maxc`
  * characters: broken after the last space or hyphen that fits. */
-static void wrapped(struct ctx *c, double pos, const char *s, size_t maxc)
+static void wrapped(struct chart_ctx *c, double pos, const char *s, size_t maxc)
 {
     size_t len = strlen(s), brk = 0, cps = 0;
     bool fits = true;
@@ -594,7 +587,7 @@ static void wrapped(struct ctx *c, double pos, const char *s, size_t maxc)
             brk = i + 1;
     }
     if (fits || brk == 0) {
-        mtex(c, "b", 1.5, pos, 0.5, s, maxc);
+        chart_mtex(c, "b", 1.5, pos, 0.5, s, maxc);
         return;
     }
     size_t first_len = s[brk - 1] == ' ' ? brk - 1 : brk;
@@ -605,12 +598,12 @@ static void wrapped(struct ctx *c, double pos, const char *s, size_t maxc)
     }
     memcpy(first, s, first_len);
     first[first_len] = '\0';
-    mtex(c, "b", 1.5, pos, 0.5, first, maxc);
-    mtex(c, "b", 2.7, pos, 0.5, s + brk, maxc);
+    chart_mtex(c, "b", 1.5, pos, 0.5, first, maxc);
+    chart_mtex(c, "b", 2.7, pos, 0.5, s + brk, maxc);
     free(first);
 }
 
-static void draw_bars(struct ctx *c, const void *arg)
+static void draw_bars(struct chart_ctx *c, const void *arg)
 {
     const struct bar_args *a = arg;
     size_t G = a->ngroups, S = a->nseries;
@@ -622,9 +615,9 @@ static void draw_bars(struct ctx *c, const void *arg)
     plcol0(C_FG);
     /* The frame and y ticks up to 100 %: a box to 110 with ticks labelled 0..100. */
     plbox("bc", 0, 0, "bcnstv", 20, 4);
-    mtex(c, "l", 3.6, 0.5, 0.5, a->ylabel, 80);
+    chart_mtex(c, "l", 3.6, 0.5, 0.5, a->ylabel, 80);
     plschr(0, 1.1);
-    mtex(c, "t", 1.5, 0.5, 0.5, a->title, 80);
+    chart_mtex(c, "t", 1.5, 0.5, 0.5, a->title, 80);
     plschr(0, 0.9);
 
     size_t maxc = chart_bars_label_chars(G);
@@ -638,7 +631,7 @@ static void draw_bars(struct ctx *c, const void *arg)
             if (!isfinite(v))
                 continue;
             double xl = (double)g - 0.4 + (double)s * bw, xm = xl + bw / 2, y = 100 * v;
-            box(xl + bw * 0.06, xl + bw * 0.94, 0, y, series_colour(s));
+            chart_box(xl + bw * 0.06, xl + bw * 0.94, 0, y, chart_series_colour(s));
             double top = y;
             if (a->lo && a->hi && isfinite(a->lo[g * S + s]) && isfinite(a->hi[g * S + s])) {
                 double ylo = 100 * a->lo[g * S + s], yhi = 100 * a->hi[g * S + s];
@@ -653,7 +646,7 @@ static void draw_bars(struct ctx *c, const void *arg)
                 fmt(t, sizeof t, "%.0f%%", y);
                 plschr(0, S > 4 ? 0.6 : 0.75);
                 plcol0(C_FG);
-                ptex(c, xm, top + 3, 0.5, t, 8);
+                chart_ptex(c, xm, top + 3, 0.5, t, 8);
                 plschr(0, 0.9);
             }
         }
@@ -666,7 +659,7 @@ int chart_bars(const char *title, const char *ylabel, const char *const *groups,
                const double *hi, char **svg, size_t *len, char *err, size_t errlen)
 {
     struct bar_args a = {title, ylabel, groups, ngroups, series, nseries, val, lo, hi};
-    return render(900, 420, draw_bars, &a, svg, len, err, errlen);
+    return chart_render(900, 420, draw_bars, &a, svg, len, err, errlen);
 }
 
 /* ---- node load ---------------------------------------------------------------- */
@@ -680,8 +673,8 @@ struct node_args {
 };
 
 /* Horizontal bars for rows top to bottom in the current viewport, window [0, xmax] x [0, n]. */
-static void hbars(struct ctx *c, const double *v, size_t n, double scale, double xmax, PLINT colour,
-                  bool percent, const char *unit)
+static void hbars(struct chart_ctx *c, const double *v, size_t n, double scale, double xmax,
+                  PLINT colour, bool percent, const char *unit)
 {
     for (size_t i = 0; i < n; i++) {
         double x = v[i] * scale;
@@ -689,7 +682,7 @@ static void hbars(struct ctx *c, const double *v, size_t n, double scale, double
             continue;
         double yc = (double)(n - i) - 0.5;
         if (x > 0)
-            box(0, fmin(x, xmax), yc - 0.32, yc + 0.32, colour);
+            chart_box(0, fmin(x, xmax), yc - 0.32, yc + 0.32, colour);
         char t[48];
         if (percent && x > 0 && x < 0.5)
             fmt(t, sizeof t, "<1%%");
@@ -702,11 +695,11 @@ static void hbars(struct ctx *c, const double *v, size_t n, double scale, double
         else
             fmt(t, sizeof t, "%.0f %s", x, unit);
         plcol0(C_FG);
-        ptex(c, fmin(x, xmax) + xmax * 0.015, yc - 0.05, 0, t, 16);
+        chart_ptex(c, fmin(x, xmax) + xmax * 0.015, yc - 0.05, 0, t, 16);
     }
 }
 
-static void draw_nodes(struct ctx *c, const void *arg)
+static void draw_nodes(struct chart_ctx *c, const void *arg)
 {
     const struct node_args *a = arg;
     size_t n = a->n;
@@ -717,7 +710,7 @@ static void draw_nodes(struct ctx *c, const void *arg)
         if (isfinite(a->wait_s[i]))
             wmax = fmax(wmax, a->wait_s[i]);
     }
-    umax = fmin(100, nice_ceil(fmax(umax * 1.25, 5)));
+    umax = fmin(100, chart_nice_ceil(fmax(umax * 1.25, 5)));
     double wscale = 1;
     const char *wunit = "s", *wlabel = "mean wait for a cell (s)";
     if (wmax >= 2 * 3600) {
@@ -729,7 +722,7 @@ static void draw_nodes(struct ctx *c, const void *arg)
         wunit = "min";
         wlabel = "mean wait for a cell (minutes)";
     }
-    double wtop = nice_ceil(fmax(wmax * wscale * 1.3, 1));
+    double wtop = chart_nice_ceil(fmax(wmax * wscale * 1.3, 1));
     double height = 110 + 28 * (double)(n ? n : 1);
     double vy0 = 55 / height, vy1 = 1 - 50 / height;
     double rows = (double)(n ? n : 1);
@@ -742,9 +735,9 @@ static void draw_nodes(struct ctx *c, const void *arg)
     plcol0(C_FG);
     plbox("bcnst", 0, 0, "bc", 0, 0);
     for (size_t i = 0; i < n; i++)
-        mtex(c, "lv", 0.8, ((double)(n - i) - 0.5) / rows, 1.0, a->labels[i], 28);
-    mtex(c, "b", 3.0, 0.5, 0.5, "utilisation (% of cell time)", 60);
-    hbars(c, a->util, n, 100, umax, series_colour(0), true, "");
+        chart_mtex(c, "lv", 0.8, ((double)(n - i) - 0.5) / rows, 1.0, a->labels[i], 28);
+    chart_mtex(c, "b", 3.0, 0.5, 0.5, "utilisation (% of cell time)", 60);
+    hbars(c, a->util, n, 100, umax, chart_series_colour(0), true, "");
 
     /* Right panel: mean wait before a cell takes the job. */
     plvpor(0.63, 0.97, vy0, vy1);
@@ -753,15 +746,15 @@ static void draw_nodes(struct ctx *c, const void *arg)
     plbox("g", 0, 0, "", 0, 0);
     plcol0(C_FG);
     plbox("bcnst", 0, 0, "bc", 0, 0);
-    mtex(c, "b", 3.0, 0.5, 0.5, wlabel, 60);
-    hbars(c, a->wait_s, n, wscale, wtop, series_colour(1), false, wunit);
+    chart_mtex(c, "b", 3.0, 0.5, 0.5, wlabel, 60);
+    hbars(c, a->wait_s, n, wscale, wtop, chart_series_colour(1), false, wunit);
 
     /* Title over both panels. */
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
     plschr(0, 1.1);
     plcol0(C_FG);
-    ptex(c, 0.5, 1 - 24 / height, 0.5, a->title, 100);
+    chart_ptex(c, 0.5, 1 - 24 / height, 0.5, a->title, 100);
     plschr(0, 0.9);
 }
 
@@ -771,5 +764,5 @@ int chart_nodes(const char *title, const char *const *labels, const double *util
 {
     struct node_args a = {title, labels, util, wait_s, n, util_top, wait_top_s};
     int h = 110 + 28 * (int)(n ? (n > 200 ? 200 : n) : 1);
-    return render(900, h, draw_nodes, &a, svg, len, err, errlen);
+    return chart_render(900, h, draw_nodes, &a, svg, len, err, errlen);
 }

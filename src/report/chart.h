@@ -2,6 +2,7 @@
 #ifndef KZ_CHART_H
 #define KZ_CHART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -60,5 +61,34 @@ int chart_bars(const char *title, const char *ylabel, const char *const *groups,
 int chart_nodes(const char *title, const char *const *labels, const double *util,
                 const double *wait_s, size_t n, double util_top, double wait_top_s, char **svg,
                 size_t *len, char *err, size_t errlen);
+
+/* ---- the drawing primitive, for charts kept in files of their own (report_tornado.c) ---- */
+
+/* Drawing state of one chart: a helper that runs out of memory sets nomem, and the chart
+ * then fails with KZ_ENOMEM. */
+struct chart_ctx {
+    bool nomem;
+};
+typedef void (*chart_draw_fn)(struct chart_ctx *c, const void *arg);
+
+/* The stream every chart above is drawn on: a width x height page (points) with the palette
+ * set, `draw` called once to draw on it in PLplot's world coordinates, then the same returns
+ * and the same SVG buffer as the charts above. */
+int chart_render(int width, int height, chart_draw_fn draw, const void *arg, char **svg,
+                 size_t *len, char *err, size_t errlen);
+
+/* cmap0 entries of the palette: the background, the ink, the grid; chart_series_colour(i)
+ * is series i's. */
+enum { CHART_BG = 0, CHART_FG = 1, CHART_GRID = 2 };
+int chart_series_colour(size_t i);
+/* Text as plmtex (relative to the viewport) and as plptex (at world x, y, horizontal),
+ * at most `max` characters (a longer one ends with an ellipsis), '#' shown as itself. */
+void chart_mtex(struct chart_ctx *c, const char *side, double disp, double pos, double just,
+                const char *s, size_t max);
+void chart_ptex(struct chart_ctx *c, double x, double y, double just, const char *s, size_t max);
+/* A filled rectangle in colour `fill` with a thin ink outline. */
+void chart_box(double x0, double x1, double y0, double y1, int fill);
+/* The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k) at or above v > 0. */
+double chart_nice_ceil(double v);
 
 #endif
