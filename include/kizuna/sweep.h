@@ -45,6 +45,10 @@ int kz_sweep_plan(kz_levers *lv, const kz_model *m, const kz_scenario *s,
                   const struct kz_sweep_options *o, kz_sweep **out, char *err, size_t errlen);
 void kz_sweep_free(kz_sweep *w);
 
+/* The options as planned, defaults resolved: samples, runs, methods, seed (has_seed true),
+ * threads; `only` NULL (it is the caller's). */
+void kz_sweep_options_used(const kz_sweep *w, struct kz_sweep_options *out);
+
 size_t kz_sweep_nitems(const kz_sweep *w);
 /* Doubles written per item by kz_sweep_eval (a fixed number per measured thread). */
 size_t kz_sweep_item_width(const kz_sweep *w);
@@ -65,8 +69,20 @@ int kz_sweep_eval(kz_sweep *w, size_t lo, size_t hi, double *out,
                   size_t errlen);
 
 /* Folds the results of every item (nitems x width doubles, in item order) into the
- * summaries below. Returns 0, KZ_EINVAL or KZ_ENOMEM. */
+ * summaries below, and keeps a copy of them for kz_sweep_item_thread. Returns 0, KZ_EINVAL
+ * or KZ_ENOMEM. */
 int kz_sweep_fold(kz_sweep *w, const double *all);
+
+/* One item's outcome for one thread: its doubles from kz_sweep_eval, by name. */
+struct kz_sweep_item {
+    double p50_s;              /* INFINITY: not completed in half the runs */
+    double p50_lo_s, p50_hi_s; /* its 95 % interval (order statistics) */
+    double met, met_lo, met_hi; /* share meeting the deadline, its 95 % Wilson interval */
+    double completed;          /* share of the runs that completed */
+};
+/* After kz_sweep_fold: item `item`'s outcome for thread t into *out (settings.csv). Returns
+ * 0, or KZ_EINVAL (not folded, item or t out of range). */
+int kz_sweep_item_thread(const kz_sweep *w, size_t item, size_t t, struct kz_sweep_item *out);
 
 /* Per measured thread, after kz_sweep_fold. */
 struct kz_sweep_thread {
@@ -91,7 +107,8 @@ struct kz_sweep_effect {
     double prcc_p50, prcc_met;  /* partial rank correlation over the LHS settings, or NAN */
 };
 /* Effects of every swept factor on thread t, largest p50 swing first (ties: larger met
- * swing, then factor order). */
+ * swing, then factor order); without OAT (swings NAN), largest |PRCC| of the p50 first
+ * (ties: |PRCC| of the share met; NAN last). NULL before kz_sweep_fold or out of range. */
 const struct kz_sweep_effect *kz_sweep_effect(const kz_sweep *w, size_t t, size_t rank);
 
 #ifdef __cplusplus
