@@ -365,6 +365,21 @@ static size_t column_of(const char *const *names, size_t n, const char *name)
     return n;
 }
 
+/* The index of thread `id` in sweep w (tried at `hint` first), or kz_sweep_nthreads(w). */
+static size_t thread_of(const kz_sweep *w, size_t hint, const char *id)
+{
+    size_t n = kz_sweep_nthreads(w);
+    if (hint < n && strcmp(kz_sweep_thread(w, hint)->id, id) == 0)
+        return hint;
+    for (size_t t = 0; t < n; t++)
+        if (strcmp(kz_sweep_thread(w, t)->id, id) == 0)
+            return t;
+    return n;
+}
+
+/* One row per LHS setting: its index, its item, the value of every factor (empty for a
+ * factor of another structure), then each thread's p50 and share met in that setting. The
+ * threads are the first structure's (one scenario: the same for all). */
 static int settings_csv(struct rep_out *o, const struct kz_sweep_study *st)
 {
     const char **names = NULL;
@@ -376,10 +391,20 @@ static int settings_csv(struct rep_out *o, const struct kz_sweep_study *st)
         free(names);
         return KZ_ENOMEM;
     }
+    const kz_sweep *w0 = st->nentries ? st->entries[0].sweep : NULL;
+    size_t nt = w0 ? kz_sweep_nthreads(w0) : 0;
     rep_puts(o, "scenario,structure,setting,item");
     for (size_t j = 0; j < nn; j++) {
         rep_putc(o, ',');
         rep_csv_field(o, names[j]);
+    }
+    for (size_t t = 0; t < nt; t++) {
+        const char *id = kz_sweep_thread(w0, t)->id;
+        rep_putc(o, ',');
+        rep_csv_field(o, id);
+        rep_puts(o, ".p50_s,");
+        rep_csv_field(o, id);
+        rep_puts(o, ".met");
     }
     rep_puts(o, "\r\n");
     for (size_t i = 0; i < st->nentries; i++) {
@@ -401,6 +426,17 @@ static int settings_csv(struct rep_out *o, const struct kz_sweep_study *st)
             for (size_t j = 0; j < nn; j++) {
                 rep_putc(o, ',');
                 csv_num(o, row[j]);
+            }
+            for (size_t t = 0; t < nt; t++) {
+                struct kz_sweep_item it = {.p50_s = NAN, .met = NAN};
+                size_t te = thread_of(e->sweep, t, kz_sweep_thread(w0, t)->id);
+                if (te < kz_sweep_nthreads(e->sweep) &&
+                    kz_sweep_item_thread(e->sweep, first + s, te, &it) != 0)
+                    it.p50_s = it.met = NAN;
+                rep_putc(o, ',');
+                csv_num(o, it.p50_s);
+                rep_putc(o, ',');
+                csv_num(o, it.met);
             }
             rep_puts(o, "\r\n");
         }

@@ -230,7 +230,7 @@ static int spans_figure(struct page *pg, const struct kz_sweep_entry *e,
     struct chart_span p50 = {th->p50_s, th->p50_lo_s, th->p50_hi_s, th->asm_p50_p05_s,
                              th->asm_p50_p95_s};
     struct chart_span met = {th->met, th->met_lo, th->met_hi, th->asm_met_p05, th->asm_met_p95};
-    char *title = chart_title(e->structure, th, "");
+    char *title = chart_title(e->structure, th, "Sampling beside assumptions: ");
     if (!title)
         return KZ_ENOMEM;
     char *svg = NULL;
