@@ -14,6 +14,7 @@ packages=(
   libssl-dev                              # PKI for DDS Security (OpenSSL)
   libsqlite3-dev sqlite3                  # the node journal
   libjansson-dev                          # JSON output (--json, results.json)
+  libexpat1-dev libprotobuf-c-dev protobuf-c-compiler  # the CoT gateway (XML, TAK protocol v1)
   openmpi-bin libopenmpi-dev              # kizuna sweep across ranks and hosts (MPI, optional at build)
 )
 # Extra packages for a target, e.g. `setup.sh fuzz` adds clang and its libFuzzer runtime.

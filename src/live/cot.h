@@ -304,4 +304,35 @@ int cot_nations_mask(const struct kz_model *m, const char *list, uint64_t *mask,
  * space, into buf[0..n) (NUL-terminated; cut when it does not fit, at an id boundary). */
 void cot_nations_list(const struct kz_model *m, uint64_t mask, char *buf, size_t n);
 
+/* ---- codec internals, shared by cot*.c and takproto.c (not for other callers) ----------- */
+
+/* A bounded output buffer: writes stop at the first one that does not fit (`over` set); p is
+ * always NUL-terminated. */
+struct cot_out {
+    char *p;
+    size_t cap, len;
+    bool over;
+};
+void cot_out_raw(struct cot_out *o, const char *s, size_t n);
+void cot_out_str(struct cot_out *o, const char *s);
+/* Escaped text (attr: for an attribute value in double quotes); invalid UTF-8 and control
+ * characters XML cannot carry become '?'. */
+void cot_out_esc(struct cot_out *o, const char *s, size_t n, bool attr);
+/* ` name="value"` with the value escaped. */
+void cot_out_attr(struct cot_out *o, const char *name, const char *value);
+/* ` name="number"`: the fewest digits that read back to v; non-finite as 9999999. */
+void cot_out_num(struct cot_out *o, const char *name, double v);
+
+/* Length of the UTF-8 sequence at s[0..n) when it is one XML 1.0 character (tab, newline and
+ * carriage return included; other C0 controls, surrogates, U+FFFE, U+FFFF and overlong forms
+ * excluded), else 0. */
+size_t cot_utf8_char(const unsigned char *s, size_t n);
+/* True when s[0..n) is all such characters. */
+bool cot_text_ok(const char *s, size_t n);
+/* The patterns of CoT 2.0: type \w+(-\w+)*(;[^;]*)?, how \w(-\w+)*. */
+bool cot_type_ok(const char *s);
+bool cot_how_ok(const char *s);
+/* Copies s into dst[0..cap) when it fits (with its NUL); false otherwise (dst untouched). */
+bool cot_copy(char *dst, size_t cap, const char *s);
+
 #endif
