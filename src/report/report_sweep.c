@@ -513,6 +513,7 @@ int kz_sweep_report_write(const char *dir, const struct kz_sweep_study *st, char
     }
     char *path[NFILES] = {NULL}, *tmp[NFILES] = {NULL};
     size_t dl = strlen(dir), made = 0, renamed = 0;
+    bool written = false;
     int rc = 0;
     for (size_t i = 0; i < NFILES && rc == 0; i++) {
         size_t n = dl + strlen(file_names[i]) + 6;
@@ -531,6 +532,7 @@ int kz_sweep_report_write(const char *dir, const struct kz_sweep_study *st, char
         made = i + 1;
         rc = write_one(tmp[i], (enum file)i, st, err, errlen);
     }
+    written = rc == 0;
     for (size_t i = 0; i < NFILES && rc == 0; i++) {
         if (rename(tmp[i], path[i]) != 0) {
             kz_set_err(err, errlen, "cannot rename '%s' to '%s': %s", tmp[i], path[i],
@@ -541,11 +543,12 @@ int kz_sweep_report_write(const char *dir, const struct kz_sweep_study *st, char
         }
     }
     if (rc != 0) {
-        /* No mix of this study's files and an earlier one's, no temporary file left. */
-        for (size_t i = 0; i < renamed; i++)
-            remove(path[i]);
+        /* No temporary file left; and once a rename has failed, no file of either this study
+         * or an earlier one (the set would be a mix of the two). */
         for (size_t i = renamed; i < made; i++)
             remove(tmp[i]);
+        for (size_t i = 0; written && i < NFILES; i++)
+            remove(path[i]);
     }
     for (size_t i = 0; i < NFILES; i++) {
         free(path[i]);
