@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - build the libFuzzer targets with clang and run one of them for a bounded time.
 # usage: fuzz/run.sh [SECONDS] [structure|scenario|wire|node|command|validation]
+#        fuzz/run.sh [SECONDS] cot|takproto   (the CoT codec, issue 13)
 # (default 60 structure).
 # Crashes land in fuzz/findings/.
 set -euo pipefail
@@ -13,6 +14,16 @@ cmake --build build-fuzz --target fuzz_structure fuzz_scenario fuzz_wire fuzz_no
   fuzz_validation >/dev/null
 mkdir -p fuzz/findings build-fuzz/corpus build-fuzz/corpus-scenario build-fuzz/corpus-wire \
   build-fuzz/corpus-node build-fuzz/corpus-command build-fuzz/corpus-validation
+if [ "$target" = cot ] || [ "$target" = takproto ]; then
+  # cot: a settings byte and a byte stream (fuzz/fuzz_cot.c): the CoT scanner in random chunks,
+  # the parser, the writer and back, protobuf after an accepted t-x-takp-q. takproto: a settings
+  # byte and TAK protocol v1 bytes (fuzz/fuzz_takproto.c): 0xBF frames or one payload.
+  cmake --build build-fuzz --target "fuzz_$target" >/dev/null
+  mkdir -p "build-fuzz/corpus-$target"
+  exec "build-fuzz/fuzz/fuzz_$target" "build-fuzz/corpus-$target" "fuzz/corpus/$target" \
+    -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="fuzz/findings/$target-" -print_final_stats=1
+fi
 if [ "$target" = wire ]; then
   # A kz_Msg (288 bytes) and three bytes: structure, phase, flags (fuzz/fuzz_wire.c).
   exec build-fuzz/fuzz/fuzz_wire build-fuzz/corpus-wire fuzz/corpus/wire \

@@ -95,14 +95,17 @@ static bool is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Hands out buf[from..to) as a junk item and moves past it. */
+/* Hands out buf[from..to) as a junk item (less trailing whitespace) and moves past it. */
 static enum cot_scan_item junk(struct cot_scan *s, size_t from, size_t to,
                                const unsigned char **msg, size_t *len)
 {
+    size_t end = to;
+    while (s->mode == COT_SCAN_XML && end > from + 1 && is_space(s->buf[end - 1]))
+        end--;
     *msg = s->buf + from;
-    *len = to - from;
+    *len = end - from;
     s->junk++;
-    s->junk_bytes += to - from;
+    s->junk_bytes += end - from;
     s->pos = to;
     return COT_SCAN_JUNK;
 }
@@ -157,12 +160,8 @@ static enum cot_scan_item xml_idle(struct cot_scan *s, const unsigned char **msg
         }
         if (decl)
             continue;
-        /* Trailing whitespace of the stretch stays: it may precede an event. */
-        size_t k = j;
-        while (k > i && is_space(s->buf[k - 1]))
-            k--;
-        if (k > i)
-            return junk(s, i, k, msg, len);
+        if (j > i)
+            return junk(s, i, j, msg, len);
         return COT_SCAN_NEED;
     }
 }

@@ -270,7 +270,7 @@ static void dest_start(struct px *px, const XML_Char **atts)
 {
     struct cot_event *ev = px->ev;
     const char *cs = attr(atts, "callsign"), *uid = attr(atts, "uid");
-    if (!cs && !uid)
+    if ((!cs || !*cs) && (!uid || !*uid))
         return; /* mission= and other destinations are not modelled */
     if (ev->ndest >= COT_DEST_MAX) {
         fail(px, KZ_ELIMIT, "more than %d <marti><dest>", COT_DEST_MAX);
