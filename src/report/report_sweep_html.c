@@ -213,14 +213,15 @@ static void effects_rows(struct rep_out *o, const struct kz_sweep_study *st,
     rep_puts(o, "</table>\n");
 }
 
-/* A title "STRUCTURE: THREAD" for a chart, malloc'd; NULL when out of memory. */
+/* A title "WHAT STRUCTURE / THREAD" for a chart, malloc'd; NULL when out of memory. */
 static char *chart_title(const char *structure, const struct kz_sweep_thread *th, const char *what)
 {
-    const char *name = th->name ? th->name : th->id;
-    size_t n = strlen(structure) + strlen(name) + strlen(what) + 8;
+    /* The thread's id, not its name: a title must fit on one line (the name heads the
+     * section). */
+    size_t n = strlen(structure) + strlen(th->id) + strlen(what) + 8;
     char *t = malloc(n);
     if (t)
-        snprintf(t, n, "%s%s: %s", what, structure, name);
+        snprintf(t, n, "%s%s / %s", what, structure, th->id);
     return t;
 }
 

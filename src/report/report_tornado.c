@@ -3,6 +3,8 @@
 #include <math.h>
 #include <plplot.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "chart.h"
 #include "kizuna/util.h"
@@ -15,6 +17,16 @@ enum { COL_LOW = 0, COL_HIGH = 1, COL_SAMP = 5, COL_ASM = 3 };
 /* Rows of a tornado are this many points high; the frame and the texts take the rest. */
 #define TORNADO_ROW   26
 #define TORNADO_EXTRA 120
+/* Characters of a factor's name beside its row; a longer name keeps its end (the field and
+ * the step tell factors apart more than the node or thread they start with). */
+#define TORNADO_LABEL 44
+
+/* PLplot sizes text by the page's width plus height: a tornado of many rows would have
+ * larger letters than one of few. This factor keeps them at the size of a 5-row chart. */
+static double text_scale(int width, int height)
+{
+    return (double)(900 + TORNADO_EXTRA + 5 * TORNADO_ROW) / (double)(width + height);
+}
 
 /* The dashed vertical line of the nominal at world x over [y0, y1]. */
 static void nominal_line(double x, double y0, double y1)
@@ -27,13 +39,35 @@ static void nominal_line(double x, double y0, double y1)
     plwidth(1);
 }
 
-/* "not reached" in white inside the end of a bar that runs to the right edge. */
-static void not_reached(struct chart_ctx *c, double x, double yc)
+/* "not reached" in white inside the end of a bar that runs to the right edge; `cs` the
+ * chart's text scale. */
+static void not_reached(struct chart_ctx *c, double x, double yc, double cs)
 {
     plcol0(CHART_BG);
-    plschr(0, 0.7);
+    plschr(0, 0.7 * cs);
     chart_ptex(c, x, yc - 0.1, 1.0, "not reached", 16);
-    plschr(0, 0.9);
+    plschr(0, 0.9 * cs);
+}
+
+/* The last TORNADO_LABEL characters of s (UTF-8), after an ellipsis when cut; malloc'd. */
+static char *tail_label(struct chart_ctx *c, const char *s)
+{
+    size_t n = strlen(s), cps = 0, at = n;
+    while (at > 0) {
+        if (((unsigned char)s[at - 1] & 0xc0) != 0x80 && ++cps > TORNADO_LABEL - 1)
+            break;
+        at--;
+    }
+    bool cut = cps > TORNADO_LABEL - 1 && at > 0;
+    if (!cut)
+        at = 0;
+    char *out = malloc(n - at + 4);
+    if (!out) {
+        c->nomem = true;
+        return NULL;
+    }
+    snprintf(out, n - at + 4, "%s%s", cut ? "\xe2\x80\xa6" : "", s + at);
+    return out;
 }
 
 /* ---- tornado ------------------------------------------------------------------------------ */
@@ -43,12 +77,13 @@ struct tornado_args {
     double nominal_s;
     const struct chart_tornado_row *rows;
     size_t n;
+    double cs; /* text scale (text_scale) */
 };
 
 /* The bar of one end from the nominal (world minutes) to v seconds; INFINITY goes to the
  * right edge, x1. */
-static void end_bar(struct chart_ctx *c, double nom, double v, double x1, double yc, double half,
-                    int colour)
+static void end_bar(struct chart_ctx *c, const struct tornado_args *a, double nom, double v,
+                    double x1, double yc, double half, int colour)
 {
     if (isnan(v))
         return;
@@ -64,7 +99,7 @@ static void end_bar(struct chart_ctx *c, double nom, double v, double x1, double
     chart_box(fmin(nom, x), fmax(nom, x), yc - half, yc + half,
               chart_series_colour((size_t)colour));
     if (!isfinite(v))
-        not_reached(c, x1 - (x1 - nom) * 0.03, yc);
+        not_reached(c, x1 - (x1 - nom) * 0.03, yc, a->cs);
 }
 
 /* The legend in the bottom left corner, under the factors' names: a box per end. */
@@ -81,7 +116,7 @@ static void tornado_legend(struct chart_ctx *c, double height)
         chart_box(x, x + 14, y - 5, y + 5, chart_series_colour((size_t)k[i].colour));
         plcol0(CHART_FG);
         chart_ptex(c, x + 20, y - 3, 0, k[i].text, 32);
-        x += 170;
+        x += 190;
     }
 }
 
@@ -109,6 +144,7 @@ static void draw_tornado(struct chart_ctx *c, const void *arg)
     double x0 = fmax(0, mn - 0.08 * span), x1 = mx + (edge ? 0.3 : 0.08) * span;
     double height = TORNADO_EXTRA + TORNADO_ROW * (double)(n ? n : 1);
     double rows = (double)(n ? n : 1);
+    plschr(0, 0.9 * a->cs);
     plvpor(0.37, 0.97, 55 / height, 1 - 75 / height);
     plwind(x0, x1, 0, rows);
     plcol0(CHART_GRID);
@@ -120,7 +156,10 @@ static void draw_tornado(struct chart_ctx *c, const void *arg)
         const struct chart_tornado_row *r = &a->rows[i];
         double yc = rows - (double)i - 0.5;
         plcol0(CHART_FG);
-        chart_mtex(c, "lv", 0.8, yc / rows, 1.0, r->label, 46);
+        char *label = tail_label(c, r->label ? r->label : "");
+        if (label)
+            chart_mtex(c, "lv", 0.8, yc / rows, 1.0, label, TORNADO_LABEL);
+        free(label);
         /* The longer end first; the shorter one thinner on it when both go the same way. */
         double dl = isfinite(r->lo_s) ? fabs(r->lo_s / 60 - nom) : INFINITY;
         double dh = isfinite(r->hi_s) ? fabs(r->hi_s / 60 - nom) : INFINITY;
@@ -132,31 +171,31 @@ static void draw_tornado(struct chart_ctx *c, const void *arg)
         bool low_first = dl >= dh;
         double hf = 0.34, hs = same ? 0.2 : 0.34;
         if (low_first) {
-            end_bar(c, nom, r->lo_s, x1, yc, hf, COL_LOW);
-            end_bar(c, nom, r->hi_s, x1, yc, hs, COL_HIGH);
+            end_bar(c, a, nom, r->lo_s, x1, yc, hf, COL_LOW);
+            end_bar(c, a, nom, r->hi_s, x1, yc, hs, COL_HIGH);
         } else {
-            end_bar(c, nom, r->hi_s, x1, yc, hf, COL_HIGH);
-            end_bar(c, nom, r->lo_s, x1, yc, hs, COL_LOW);
+            end_bar(c, a, nom, r->hi_s, x1, yc, hf, COL_HIGH);
+            end_bar(c, a, nom, r->lo_s, x1, yc, hs, COL_LOW);
         }
     }
     nominal_line(nom, 0, rows);
     char d[32], t[64];
-    kz_fmt_dur(a->nominal_s, KZ_DUR_TICK, d, sizeof d);
+    kz_fmt_dur(a->nominal_s, KZ_DUR_PROSE, d, sizeof d);
     snprintf(t, sizeof t, "nominal p50 %s", d);
     double pos = (nom - x0) / (x1 - x0);
     chart_mtex(c, "t", 0.9, pos, pos < 0.15 ? 0 : pos > 0.85 ? 1 : 0.5, t, 40);
     tornado_legend(c, height);
-    plschr(0, 1.1);
+    plschr(0, 1.1 * a->cs);
     plcol0(CHART_FG);
     chart_ptex(c, 450, height - 28, 0.5, a->title, 100);
-    plschr(0, 0.9);
+    plschr(0, 0.9 * a->cs);
 }
 
 int chart_tornado(const char *title, double nominal_s, const struct chart_tornado_row *rows,
                   size_t n, char **svg, size_t *len, char *err, size_t errlen)
 {
-    struct tornado_args a = {title, nominal_s, rows, n};
     int h = TORNADO_EXTRA + TORNADO_ROW * (int)(n ? (n > 100 ? 100 : n) : 1);
+    struct tornado_args a = {title, nominal_s, rows, n > 100 ? 100 : n, text_scale(900, h)};
     return chart_render(900, h, draw_tornado, &a, svg, len, err, errlen);
 }
 
@@ -183,7 +222,7 @@ static void span_bar(struct chart_ctx *c, double lo, double hi, double scale, do
     double w = fmax(b - a, x1 * 0.004);
     chart_box(a, a + w, yc - 0.26, yc + 0.26, chart_series_colour((size_t)colour));
     if (!isfinite(hi))
-        not_reached(c, x1 * 0.985, yc);
+        not_reached(c, x1 * 0.985, yc, 1);
 }
 
 /* A panel over the viewport [vx0, vx1]: both bars and the nominal's mark. */

@@ -579,7 +579,7 @@ static void tornado_chart(void **state)
     assert_non_null(svg_find(svg, "node.hq.processing.decide.median"));
     assert_non_null(svg_find(svg, "a#b<c")); /* '#' shown as itself, not an escape */
     assert_non_null(svg_find(svg, "not reached"));
-    assert_non_null(svg_find(svg, "nominal p50 20m"));
+    assert_non_null(svg_find(svg, "nominal p50 20m 00s"));
     /* Rows are drawn in the order given. */
     assert_true(svg_find(svg, "decide.median") < svg_find(svg, "a#b"));
     free(svg);
