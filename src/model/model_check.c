@@ -1,4 +1,5 @@
-/* model_check.c - the semantic rules of docs/checks.md (K020-K031) over a loaded structure. */
+/* model_check.c - the semantic rules of docs/checks.md (K020-K031, K038) over a loaded structure.
+ */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +374,136 @@ static void check_networks(struct ck *C)
     }
 }
 
+/* ---- K038: a range against its element ---------------------------------- */
+
+struct ck_at {
+    struct ck *C;
+    const struct meta *mt;
+};
+
+static void range_report(void *ctx, int col, const char *msg)
+{
+    struct ck_at *A = ctx;
+    say(A->C, (struct pos){A->mt->range_pos.line, A->mt->range_pos.col + col - 1}, KZ_SEV_ERROR, 38,
+        "%s", msg);
+}
+
+static void check_range(struct ck *C, const struct meta *mt, const struct rg_target *t)
+{
+    struct ck_at A = {C, mt};
+    if (mt->rng)
+        rg_check(mt->rng, t, range_report, &A);
+}
+
+/* An element with no field of its own: only `alternatives:` fits it. */
+static void check_range_plain(struct ck *C, const struct meta *mt, const char *what)
+{
+    check_range(C, mt, &(struct rg_target){what, NULL, 0, -1});
+}
+
+static void check_node_range(struct ck *C, const struct node *nd)
+{
+    const struct rg_field f[] = {
+        {"location", RG_U_DEGREES, false, true, 0},
+        {"lat", RG_U_DEGREES, true, false, nd->lat},
+        {"lon", RG_U_DEGREES, true, false, nd->lon},
+        {"utc_offset", RG_U_NUMBER, true, false, nd->utc_offset_min / 60.0},
+        {"cells", RG_U_COUNT, true, false, nd->cells},
+    };
+    check_range(C, &nd->meta, &(struct rg_target){"a node", f, sizeof f / sizeof *f, -1});
+}
+
+/* A profile's fields are its actions: the median of each time it gives. */
+static void check_profile_range(struct ck *C, const struct profile *p)
+{
+    struct rg_field f[ACT_COUNT];
+    size_t n = 0;
+    for (int a = 0; a < ACT_COUNT; a++)
+        if (p->has & (1u << a))
+            f[n++] = (struct rg_field){kz_action_names[a], RG_U_DURATION, true, false,
+                                       kz_dist_median(&p->proc[a])};
+    check_range(C, &p->meta, &(struct rg_target){"a profile", f, n, -1});
+}
+
+/* By the place the range is written (aliases of one YAML node are equal metas at one place),
+ * then by the meta's own place (metas without a range). */
+static int cmp_dist_meta(const void *a, const void *b)
+{
+    const struct meta *x = (*(const struct kz_dist *const *)a)->meta;
+    const struct meta *y = (*(const struct kz_dist *const *)b)->meta;
+    int k[4] = {x->range_pos.line - y->range_pos.line, x->range_pos.col - y->range_pos.col,
+                x->pos.line - y->pos.line, x->pos.col - y->pos.col};
+    for (int i = 0; i < 4; i++)
+        if (k[i])
+            return k[i] < 0 ? -1 : 1;
+    return 0;
+}
+
+static void add_dist(const struct kz_dist ***v, size_t *n, size_t *cap, const struct kz_dist *d,
+                     int *err)
+{
+    if (!d->meta || d->kind == KZ_DIST_NONE || *err)
+        return;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        const struct kz_dist **nv = realloc(*v, nc * sizeof *nv);
+        if (!nv) {
+            *err = KZ_ENOMEM;
+            return;
+        }
+        *v = nv;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = d;
+}
+
+/* Every distribution that carries a meta, each written meta once (copies share one, aliases
+ * have equal ones at the same place): K031 for an assumption without a range, K038 for its
+ * range. */
+static void check_dist_ranges(struct ck *C)
+{
+    const struct kz_model *m = C->m;
+    const struct kz_dist **v = NULL;
+    size_t n = 0, cap = 0;
+    int err = 0;
+    for (size_t i = 0; i < m->nnodes; i++) {
+        const struct node *nd = &m->nodes[i];
+        add_dist(&v, &n, &cap, &nd->recall, &err);
+        for (int a = 0; a < ACT_COUNT; a++)
+            add_dist(&v, &n, &cap, &nd->proc[a], &err);
+        for (size_t k = 0; k < nd->nprofiles; k++)
+            for (int a = 0; a < ACT_COUNT; a++)
+                if (nd->profiles[k].has & (1u << a))
+                    add_dist(&v, &n, &cap, &nd->profiles[k].proc[a], &err);
+    }
+    for (size_t i = 0; i < m->nauthorities; i++)
+        add_dist(&v, &n, &cap, &m->authorities[i].delegate_after, &err);
+    for (size_t i = 0; i < m->nnetworks; i++) {
+        add_dist(&v, &n, &cap, &m->networks[i].overhead, &err);
+        add_dist(&v, &n, &cap, &m->networks[i].gateway, &err);
+    }
+    if (err) {
+        C->err = err;
+        free(v);
+        return;
+    }
+    if (n)
+        qsort(v, n, sizeof *v, cmp_dist_meta);
+    for (size_t i = 0; i < n; i++) {
+        const struct meta *mt = v[i]->meta;
+        if (i && !cmp_dist_meta(&v[i], &v[i - 1]))
+            continue;
+        if (mt->assumption && !mt->range)
+            say(C, mt->pos, KZ_SEV_WARNING, 31,
+                "the distribution is an assumption without a 'range'");
+        struct rg_field f[RG_DIST_FIELDS];
+        struct rg_target t;
+        rg_dist_target(v[i], f, &t);
+        check_range(C, mt, &t);
+    }
+    free(v);
+}
+
 /* ---- K030, K031: sources and assumptions -------------------------------- */
 
 static void check_meta(struct ck *C, const struct meta *mt, const char *what, const char *id)
@@ -390,36 +521,56 @@ static void check_sources(struct ck *C)
 {
     const struct kz_model *m = C->m;
     char buf[160];
-    for (size_t i = 0; i < m->nnations; i++)
+    check_range_plain(C, &m->meta, "the structure");
+    for (size_t i = 0; i < m->nnations; i++) {
         check_meta(C, &m->nations[i].meta, "nation", m->nations[i].id);
-    for (size_t i = 0; i < m->nphases; i++)
+        check_range_plain(C, &m->nations[i].meta, "a nation");
+    }
+    for (size_t i = 0; i < m->nphases; i++) {
         check_meta(C, &m->phases[i].meta, "phase", m->phases[i].id);
-    for (size_t i = 0; i < m->ndecisions; i++)
+        check_range_plain(C, &m->phases[i].meta, "a phase");
+    }
+    for (size_t i = 0; i < m->ndecisions; i++) {
         check_meta(C, &m->decisions[i].meta, "decision", m->decisions[i].id);
-    for (size_t i = 0; i < m->nvariants; i++)
+        check_range_plain(C, &m->decisions[i].meta, "a decision");
+    }
+    for (size_t i = 0; i < m->nvariants; i++) {
         check_meta(C, &m->variants[i].meta, "variant", m->variants[i].id);
+        check_range_plain(C, &m->variants[i].meta, "a variant");
+    }
     for (size_t i = 0; i < m->nnodes; i++) {
         check_meta(C, &m->nodes[i].meta, "node", m->nodes[i].id);
+        check_node_range(C, &m->nodes[i]);
         for (size_t k = 0; k < m->nodes[i].nprofiles; k++) {
             snprintf(buf, sizeof buf, "%zu of node %s", k + 1, m->nodes[i].id);
             check_meta(C, &m->nodes[i].profiles[k].meta, "profile", buf);
+            check_profile_range(C, &m->nodes[i].profiles[k]);
         }
     }
     for (size_t i = 0; i < m->nrelations; i++) {
         const struct relation *r = &m->relations[i];
         snprintf(buf, sizeof buf, "%s -> %s", m->nodes[r->from].id, m->nodes[r->to].id);
         check_meta(C, &r->meta, kz_rel_type_names[r->type], buf);
+        check_range_plain(C, &r->meta, "a relation");
     }
     for (size_t i = 0; i < m->nauthorities; i++) {
         const struct authority *a = &m->authorities[i];
         snprintf(buf, sizeof buf, "'%s' held by '%s'", m->decisions[a->decision].id,
                  m->nodes[a->holder].id);
         check_meta(C, &a->meta, "authority", buf);
-        if (a->standing)
+        check_range_plain(C, &a->meta, "an authority");
+        if (a->standing) {
             check_meta(C, &a->standing_meta, "the standing instrument of authority", buf);
+            check_range_plain(C, &a->standing_meta, "a standing instrument");
+        }
     }
-    for (size_t i = 0; i < m->nnetworks; i++)
-        check_meta(C, &m->networks[i].meta, "network", m->networks[i].id);
+    for (size_t i = 0; i < m->nnetworks; i++) {
+        const struct network *nw = &m->networks[i];
+        const struct rg_field f[] = {{"path_factor", RG_U_NUMBER, true, false, nw->path_factor}};
+        check_meta(C, &nw->meta, "network", nw->id);
+        check_range(C, &nw->meta, &(struct rg_target){"a network", f, 1, -1});
+    }
+    check_dist_ranges(C);
 }
 
 int kz_model_check(const kz_model *m, kz_diags *d)

@@ -468,6 +468,12 @@ static void load_nodes(struct ld *L, const struct ynode *sec)
                 yr_number_of(&L->r, la, "latitude", -90, 90, &x->lat);
             if (lo)
                 yr_number_of(&L->r, lo, "longitude", -180, 180, &x->lon);
+            const struct rg_field lf[] = {{"location", RG_U_DEGREES, false, true, 0},
+                                          {"lat", RG_U_DEGREES, true, false, x->lat},
+                                          {"lon", RG_U_DEGREES, true, false, x->lon}};
+            const struct rg_target lt = {"a location", lf, 3, -1};
+            if (v->type == Y_MAP) /* its meta is not kept: checked here */
+                yr_meta_checked(&L->r, v, "a location", &lt);
         }
         if ((v = yr_required(&L->r, e, "utc_offset", "a node")))
             utc_offset_of(L, v, &x->utc_offset_min);

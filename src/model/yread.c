@@ -26,6 +26,20 @@ void yr_report(struct yread *L, const struct ynode *n, int code, const char *fmt
         L->err = KZ_ECHECK;
 }
 
+void yr_report_at(struct yread *L, int line, int col, enum kz_severity sev, int code,
+                  const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (kz_diags_add(L->d, L->file, line, col, sev, code, "%s", msg) != KZ_OK)
+        L->err = KZ_ENOMEM;
+    else if (sev == KZ_SEV_ERROR && L->err != KZ_ENOMEM)
+        L->err = KZ_ECHECK;
+}
+
 void *yr_lalloc(struct yread *L, size_t size)
 {
     void *p = arena_alloc(L->arena, size);
@@ -83,16 +97,16 @@ bool yr_want(struct yread *L, const struct ynode *n, enum ytype t, const char *w
     if (n->type == t && !(t == Y_SCALAR && ynode_is_null(n)))
         return true;
     yr_report(L, n, 4, "%s must be %s, not %s", what,
-           t == Y_MAP   ? "a mapping"
-           : t == Y_SEQ ? "a list"
-                        : "a value",
-           ynode_is_null(n) ? "empty" : yr_type_name(n));
+              t == Y_MAP   ? "a mapping"
+              : t == Y_SEQ ? "a list"
+                           : "a value",
+              ynode_is_null(n) ? "empty" : yr_type_name(n));
     return false;
 }
 
 /* Reports keys of `map` that are not in `allowed` (NULL-terminated). */
 void yr_check_keys(struct yread *L, const struct ynode *map, const char *const *allowed,
-                       const char *what)
+                   const char *what)
 {
     size_t na = 0;
     while (allowed[na])
@@ -109,13 +123,13 @@ void yr_check_keys(struct yread *L, const struct ynode *map, const char *const *
         if (!ok) {
             const char *hint = yr_closest(k->str, allowed, na);
             yr_report(L, k, 5, "unknown key '%s' in %s%s%s%s", k->str, what,
-                   hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+                      hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         }
     }
 }
 
 const struct ynode *yr_required(struct yread *L, const struct ynode *map, const char *key,
-                                    const char *what)
+                                const char *what)
 {
     const struct ynode *v = ymap_get(map, key);
     if (!v)
@@ -157,7 +171,7 @@ const char *yr_id_of(struct yread *L, const struct ynode *map, const char *what)
 }
 
 bool yr_number_of(struct yread *L, const struct ynode *n, const char *what, double lo, double hi,
-                      double *out)
+                  double *out)
 {
     if (!yr_want(L, n, Y_SCALAR, what))
         return false;
@@ -196,7 +210,7 @@ bool yr_bool_of(struct yread *L, const struct ynode *n, const char *what, bool *
 
 /* Looks `n` up among `names`; reports K012 with a hint when it is not one of them. */
 int yr_enum_of(struct yread *L, const struct ynode *n, const char *what, const char *const *names,
-                   size_t count)
+               size_t count)
 {
     const char *s = yr_str_of(L, n, what);
     if (!s)
@@ -216,6 +230,89 @@ int yr_enum_of(struct yread *L, const struct ynode *n, const char *what, const c
     else
         yr_report(L, n, 12, "%s '%.40s' is not one of: %s", what, s, list);
     return -1;
+}
+
+/* The place of column `col` of the range's text: inside the string, or in the list's item. */
+static struct pos range_place(const struct ynode *r, const struct meta *mt, int col)
+{
+    if (r->type != Y_SEQ)
+        return (struct pos){mt->range_pos.line, mt->range_pos.col + col - 1};
+    /* "LOW-HIGH" from [LOW, HIGH]: the column falls in one of the two items */
+    const struct ynode *a = r->kids[0], *b = r->kids[1];
+    int la = (int)a->len;
+    if (col <= la)
+        return (struct pos){a->line, a->col + col - 1};
+    if (col == la + 1)
+        return (struct pos){b->line, b->col};
+    return (struct pos){b->line, b->col + col - la - 2};
+}
+
+/* Parses mt->range into mt->rng, or reports K037 at the offending character. */
+static void range_of(struct yread *L, const struct ynode *r, struct meta *mt)
+{
+    struct krange *k = yr_lalloc(L, sizeof *k);
+    if (!k)
+        return;
+    char err[300];
+    int col;
+    int rc = rg_parse(mt->range, L->arena, k, err, sizeof err, &col);
+    if (rc == KZ_ENOMEM) {
+        L->err = KZ_ENOMEM;
+        return;
+    }
+    if (rc) {
+        struct pos p = range_place(r, mt, col);
+        yr_report_at(L, p.line, p.col, KZ_SEV_ERROR, 37, "unreadable range: %s", err);
+        return;
+    }
+    mt->rng = k;
+}
+
+struct k038 {
+    struct yread *L;
+    const struct meta *mt;
+};
+
+static void k038_report(void *ctx, int col, const char *msg)
+{
+    struct k038 *K = ctx;
+    yr_report_at(K->L, K->mt->range_pos.line, K->mt->range_pos.col + col - 1, KZ_SEV_ERROR, 38,
+                 "%s", msg);
+}
+
+void yr_range_check(struct yread *L, const struct meta *mt, const struct rg_target *t)
+{
+    if (!mt || !mt->rng)
+        return;
+    struct k038 K = {L, mt};
+    rg_check(mt->rng, t, k038_report, &K);
+}
+
+static void k031(struct yread *L, const struct meta *mt, const char *name)
+{
+    if (mt->assumption && !mt->range)
+        yr_report_at(L, mt->pos.line, mt->pos.col, KZ_SEV_WARNING, 31,
+                     "%s is an assumption without a 'range'", name);
+}
+
+void yr_meta_checked(struct yread *L, const struct ynode *map, const char *name,
+                     const struct rg_target *t)
+{
+    struct meta mt = {0};
+    yr_meta_of(L, map, &mt);
+    k031(L, &mt, name);
+    yr_range_check(L, &mt, t);
+}
+
+void yr_dist_range_check(struct yread *L, const struct kz_dist *d)
+{
+    if (!d->meta)
+        return;
+    k031(L, d->meta, "the distribution");
+    struct rg_field f[RG_DIST_FIELDS];
+    struct rg_target t;
+    rg_dist_target(d, f, &t);
+    yr_range_check(L, d->meta, &t);
 }
 
 /* Reads `source`, `assumption`, `range` and the element's position. */
@@ -256,12 +353,17 @@ void yr_meta_of(struct yread *L, const struct ynode *map, struct meta *out)
         if (buf)
             snprintf(buf, len, "%s-%s", r->kids[0]->str, r->kids[1]->str);
         out->range = buf;
+        out->range_pos = (struct pos){r->line, r->col};
     } else if (r) {
         if (r->type == Y_SEQ)
             yr_report(L, r, 4, "range must be a string or a list of two values");
         else
             out->range = yr_str_of(L, r, "range");
+        out->range_pos = (struct pos){r->line, r->col};
     }
+    /* ytree places a quoted scalar at its first character inside the quotes */
+    if (out->range)
+        range_of(L, r, out);
 }
 
 /* ---- durations and distributions ---------------------------------------- */
@@ -272,8 +374,9 @@ bool yr_duration_of(struct yread *L, const struct ynode *n, const char *what, do
         return false;
     int r = kz_parse_duration(n->str, secs);
     if (r == -1) {
-        yr_report(L, n, 14, "%s '%.40s' is not a duration with a unit (e.g. 250ms, 90s, 15m, 2h, 1d)",
-               what, n->str);
+        yr_report(L, n, 14,
+                  "%s '%.40s' is not a duration with a unit (e.g. 250ms, 90s, 15m, 2h, 1d)", what,
+                  n->str);
         return false;
     }
     if (r == -2) {
@@ -287,6 +390,19 @@ static const char *const dist_keys[] = {"dist",  "value",  "min", "mode",   "max
                                         "mean",  "median", "p90", "source", "assumption",
                                         "range", "notes",  NULL};
 
+/* The meta of distribution map `n`, or NULL when it carries none of source, assumption,
+ * range, notes (a distribution without them needs no allocation). */
+static const struct meta *dist_meta(struct yread *L, const struct ynode *n)
+{
+    if (!ymap_get(n, "source") && !ymap_get(n, "assumption") && !ymap_get(n, "range") &&
+        !ymap_get(n, "notes"))
+        return NULL;
+    struct meta *m = yr_lalloc(L, sizeof *m);
+    if (m)
+        yr_meta_of(L, n, m);
+    return m;
+}
+
 bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct kz_dist *out)
 {
     memset(out, 0, sizeof *out);
@@ -299,15 +415,14 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
     if (!yr_want(L, n, Y_MAP, what))
         return false;
     yr_check_keys(L, n, dist_keys, "a distribution");
-    struct meta ignored;
-    yr_meta_of(L, n, &ignored);
+    out->meta = dist_meta(L, n);
     const struct ynode *k = yr_required(L, n, "dist", what);
     if (!k)
         return false;
     static const char *const kinds[] = {"fixed",       "uniform",   "triangular",
                                         "exponential", "lognormal", "pert"};
-    static const char *const params[][3] = {{"value", NULL, NULL}, {"min", "max", NULL},
-                                            {"min", "mode", "max"}, {"mean", NULL, NULL},
+    static const char *const params[][3] = {{"value", NULL, NULL},   {"min", "max", NULL},
+                                            {"min", "mode", "max"},  {"mean", NULL, NULL},
                                             {"median", "p90", NULL}, {"min", "mode", "max"}};
     int kind = yr_enum_of(L, k, "dist", kinds, 6);
     if (kind < 0)
@@ -335,7 +450,7 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
         bool bound = !strcmp(key, "max") && (kind == 3 || kind == 4); /* a truncation */
         if (param && !mine && !bound)
             yr_report(L, n->kids[2 * i], 5, "'%s' is not a parameter of a %s distribution", key,
-                   kinds[kind]);
+                      kinds[kind]);
     }
     if (!ok)
         return false;
@@ -392,7 +507,6 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
     }
     return true;
 }
-
 
 /* ---- files -------------------------------------------------------------- */
 
@@ -452,4 +566,3 @@ int yr_read_file(const char *path, size_t max, char **out, size_t *outlen, kz_di
     *outlen = len;
     return KZ_OK;
 }
-

@@ -43,10 +43,34 @@ bool yr_bool_of(struct yread *L, const struct ynode *n, const char *what, bool *
 /* Index of the scalar among `names`, or -1 after reporting K012 with a hint. */
 int yr_enum_of(struct yread *L, const struct ynode *n, const char *what, const char *const *names,
                size_t count);
-/* Reads `source`, `assumption`, `range` and the element's position. */
+/* An error or a warning at a place that is not a node's (a column inside a string). */
+void yr_report_at(struct yread *L, int line, int col, enum kz_severity sev, int code,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/*
+ * Reads `source`, `assumption`, `range`, `notes` and the element's position. The range
+ * (a string, or a list of two values read as "LOW-HIGH") is parsed into out->rng, in the
+ * arena; out->range_pos is the place of its first character (inside any quotes), so that a
+ * clause's column is range_pos.col + clause.col - 1. An unparsable range is error K037 at
+ * the offending character (out->rng is then NULL).
+ */
 void yr_meta_of(struct yread *L, const struct ynode *map, struct meta *out);
+/* Reports each inconsistency of mt->rng against `t` (rg_check) as error K038 at its clause,
+ * for elements whose range is checked as they load (a scenario's, a location's). Nothing
+ * when mt has no parsed range. */
+void yr_range_check(struct yread *L, const struct meta *mt, const struct rg_target *t);
+/* For an element whose meta is not kept (a location, a scenario's thread): reads the meta of
+ * `map` (yr_meta_of, K037), then warns K031 when it is an assumption without a range, naming
+ * it `name` (e.g. "thread 'jp-bmd'"), and checks its range against `t` (K038). */
+void yr_meta_checked(struct yread *L, const struct ynode *map, const char *name,
+                     const struct rg_target *t);
+/* The distribution's meta (K031 when an assumption has no range, K038) as yr_range_check. */
+void yr_dist_range_check(struct yread *L, const struct kz_dist *d);
 bool yr_duration_of(struct yread *L, const struct ynode *n, const char *what, double *secs);
-/* A duration (fixed) or a mapping {dist: fixed|uniform|triangular|exponential|lognormal|pert, ...}. */
+/* A duration (fixed) or a mapping {dist: fixed|uniform|triangular|exponential|lognormal|pert, ...}.
+ * A mapping that carries source, assumption, range or notes gets out->meta (yr_meta_of, in
+ * the arena); otherwise out->meta is NULL. Each read of a YAML alias gets a meta of its own,
+ * equal to the others and with the same range_pos: one written range is recognised by its
+ * place (the file and range_pos), not by the pointer. */
 bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct kz_dist *out);
 
 /*

@@ -25,6 +25,25 @@ struct sl {
 
 static void *salloc(struct sl *L, size_t n) { return yr_lalloc(&L->r, n); }
 
+/* A distribution, its own range checked as it loads (K031, K038; its meta stays with it). */
+static bool dist_of(struct sl *L, const struct ynode *n, const char *what, struct kz_dist *out)
+{
+    if (!yr_dist_of(&L->r, n, what, out))
+        return false;
+    yr_dist_range_check(&L->r, out);
+    return true;
+}
+
+/* The meta of an element the scenario does not keep one for: its range is checked here, the
+ * element's fields `f` (none: only `alternatives:` fits), `bare` the one a clause without a
+ * field means (or -1). */
+static void meta_checked(struct sl *L, const struct ynode *map, const char *name,
+                         const char *what, const struct rg_field *f, size_t n, int bare)
+{
+    const struct rg_target t = {what, f, n, bare};
+    yr_meta_checked(&L->r, map, name, &t);
+}
+
 static bool sref_of(struct sl *L, const struct ynode *n, const char *what, struct sref *out)
 {
     const char *s = yr_str_of(&L->r, n, what);
@@ -189,7 +208,7 @@ static void load_step(struct sl *L, const struct ynode *n, struct sstep *st)
             sref_of(L, v, "by", &st->by);
         break;
     case ST_DELAY:
-        yr_dist_of(&L->r, ymap_get(n, "delay"), "delay", &st->delay);
+        dist_of(L, ymap_get(n, "delay"), "delay", &st->delay);
         break;
     }
     if ((v = ymap_get(n, "until"))) {
@@ -200,6 +219,9 @@ static void load_step(struct sl *L, const struct ynode *n, struct sstep *st)
     }
     if (st->kind != ST_DECIDE && st->kind != ST_ORDER && ymap_get(n, "by"))
         yr_report(&L->r, ymap_get(n, "by"), 5, "'by' applies to decide and order steps");
+    char name[100];
+    snprintf(name, sizeof name, "step '%.64s'", st->id ? st->id : "?");
+    meta_checked(L, n, name, "a step", NULL, 0, -1);
 }
 
 static const char *const thread_keys[] = {
@@ -218,16 +240,21 @@ static void load_thread(struct sl *L, const struct ynode *n, struct sthread *t)
     t->name = (v = ymap_get(n, "name")) ? yr_str_of(&L->r, v, "name") : t->id;
     t->start.kind = KZ_DIST_FIXED;
     if ((v = ymap_get(n, "start")))
-        yr_dist_of(&L->r, v, "start", &t->start);
+        dist_of(L, v, "start", &t->start);
     t->copies = 1;
     double c;
     if ((v = ymap_get(n, "copies")) && yr_number_of(&L->r, v, "copies", 1, MAX_COPIES, &c))
         t->copies = (int)c;
     if ((v = ymap_get(n, "spacing")))
         yr_duration_of(&L->r, v, "spacing", &t->spacing);
+    const struct rg_field tf[] = {{"copies", RG_U_COUNT, true, false, t->copies},
+                                  {"spacing", RG_U_DURATION, true, false, t->spacing}};
+    char name[100];
+    snprintf(name, sizeof name, "thread '%.64s'", t->id ? t->id : "?");
+    meta_checked(L, n, name, "a thread", tf, 2, -1);
     attr_of(L, n, &t->attr);
     if ((v = yr_required(&L->r, n, "deadline", "a thread")))
-        yr_dist_of(&L->r, v, "deadline", &t->deadline);
+        dist_of(L, v, "deadline", &t->deadline);
     if ((v = ymap_get(n, "deadline_per"))) {
         /* the copies of a salvo face one engagement window unless the file says otherwise */
         static const char *const per[] = {"salvo", "copy"};
@@ -303,6 +330,9 @@ static void load_background(struct sl *L, const struct ynode *n, struct sbackgro
                   "rate gives %.3g jobs per replication; at most %g are allowed (lower the rate "
                   "or the horizon)",
                   b->rate_per_s * span, MAX_BG_JOBS);
+    const struct rg_field bf[] = {{"rate", RG_U_RATE, true, false, b->rate_per_s}};
+    meta_checked(L, n, "the background item", "a background item", bf, rate ? 1 : 0,
+                 rate ? 0 : -1);
 }
 
 static void load_outage(struct sl *L, const struct ynode *n, struct soutage *o)
@@ -330,9 +360,10 @@ static void load_outage(struct sl *L, const struct ynode *n, struct soutage *o)
     o->at.kind = KZ_DIST_FIXED;
     const struct ynode *v;
     if ((v = ymap_get(n, "at")))
-        yr_dist_of(&L->r, v, "at", &o->at);
+        dist_of(L, v, "at", &o->at);
     if ((v = ymap_get(n, "for")))
-        o->has_dur = yr_dist_of(&L->r, v, "for", &o->dur);
+        o->has_dur = dist_of(L, v, "for", &o->dur);
+    meta_checked(L, n, "the outage", "an outage", NULL, 0, -1);
 }
 
 static void load_root(struct sl *L, const struct ynode *root)
@@ -345,6 +376,7 @@ static void load_root(struct sl *L, const struct ynode *root)
     if (!yr_want(&L->r, root, Y_MAP, "a scenario file"))
         return;
     yr_check_keys(&L->r, root, keys, "the scenario");
+    meta_checked(L, root, "the scenario", "the scenario", NULL, 0, -1);
     const struct ynode *v;
     double x;
     if ((v = yr_required(&L->r, root, "kizuna-scenario", "the scenario")))
@@ -393,6 +425,8 @@ static void load_root(struct sl *L, const struct ynode *root)
                     yr_report(&L->r, at, 41, "phase changes must be in time order");
                 s->nchanges++;
             }
+            const struct rg_field cf[] = {{"at", RG_U_DURATION, true, false, c->at}};
+            meta_checked(L, e, "the phase change", "a phase change", cf, 1, 0);
         }
     }
     if ((sec = seq_of(L, ymap_get(root, "background"), "background", 256))) {
