@@ -24,17 +24,16 @@
 #include <openssl/x509v3.h>
 
 #include "kizuna/error.h"
-#include "kizuna/util.h"
 #include "kizuna/live.h"
+#include "kizuna/pki.h"
+#include "kizuna/util.h"
 #include "model/model_impl.h"
+#include "pki_impl.h"
 
-/* Every certificate and grant is valid for ten years from an hour ago: the hour absorbs clock
- * skew between the host that made the PKI and the hosts that check it. */
 #define VALID_FROM_S (-3600L)
 #define VALID_DAYS   3650L
 #define DOMAIN_MIN   0
 #define DOMAIN_MAX   230 /* Cyclone's highest usable domain id is 232; keep the documented 230 */
-#define X509_UB_OU   64  /* RFC 5280 ub-organizational-unit-name */
 
 /* The topics a node may use, on the partitions of its own networks (include/kizuna/live.h). */
 static const char *const topics[] = {"kz_msg", "kz_track", "kz_ack"};
@@ -110,20 +109,9 @@ static void text_xml(struct text *t, const char *s)
 
 /* ---- the PKI being made ---------------------------------------------------- */
 
-struct pki {
-    const struct kz_model *m;
-    const char *dir;
-    char ou[X509_UB_OU + 1]; /* the structure name as it goes into every subject */
-    time_t not_before, not_after;
-    EVP_PKEY *id_key, *perm_key;
-    X509 *id_ca, *perm_ca;
-    char *err;
-    size_t errlen;
-};
-
 /* Fills err with what failed and the OpenSSL reason, then empties OpenSSL's (per-thread) error
  * queue so that nothing stale is reported later, by us or by Cyclone in the same thread. */
-static int ossl_fail(struct pki *P, const char *what)
+int pki_fail(struct pki *P, const char *what)
 {
     unsigned long e = ERR_peek_last_error();
     char reason[256] = "no detail from OpenSSL";
@@ -134,14 +122,14 @@ static int ossl_fail(struct pki *P, const char *what)
     return KZ_EIO;
 }
 
-static int oom(struct pki *P)
+int pki_oom(struct pki *P)
 {
     kz_set_err(P->err, P->errlen, "out of memory");
     return KZ_ENOMEM;
 }
 
 /* dir/a or dir/a/b (b may be NULL) in a fresh allocation, or NULL. */
-static char *path_of(const char *dir, const char *a, const char *b)
+char *pki_path(const char *dir, const char *a, const char *b)
 {
     size_t n = strlen(dir) + strlen(a) + (b ? strlen(b) + 1 : 0) + 2;
     char *p = malloc(n);
@@ -154,7 +142,7 @@ static char *path_of(const char *dir, const char *a, const char *b)
 
 /* Ids become directory names: letters, digits, '-', '_', '.' (the loader's rule), but never "."
  * or ".." (which the loader accepts), which would put a node's key outside its own directory. */
-static bool safe_id(const char *id)
+bool pki_safe_id(const char *id)
 {
     if (!*id || !strcmp(id, ".") || !strcmp(id, ".."))
         return false;
@@ -175,7 +163,7 @@ static bool safe_id(const char *id)
 static void ou_of(const char *name, char *ou)
 {
     size_t n = 0;
-    for (; *name && n < X509_UB_OU; name++) {
+    for (; *name && n < PKI_UB_OU; name++) {
         unsigned char c = (unsigned char)*name;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '-' || c == '_' || c == '.' || (c == ' ' && n > 0);
@@ -189,11 +177,11 @@ static void ou_of(const char *name, char *ou)
 }
 
 /* mkdir -p; the last component gets `mode`, the parents 0755. */
-static int make_dirs(struct pki *P, const char *dir, mode_t mode)
+int pki_mkdirs(struct pki *P, const char *dir, mode_t mode)
 {
     char *p = strdup(dir);
     if (!p)
-        return oom(P);
+        return pki_oom(P);
     /* "out/" names "out": trailing slashes would make the last mkdir a parent's. */
     for (size_t n = strlen(p); n > 1 && p[n - 1] == '/'; n--)
         p[n - 1] = '\0';
@@ -225,12 +213,12 @@ static int make_dirs(struct pki *P, const char *dir, mode_t mode)
  * Writes data to dir/rel (rel may hold one '/'). Private keys get mode 0600 from creation on,
  * never a moment more open; `excl` refuses an existing file.
  */
-static int write_file(struct pki *P, const char *rel, const void *data, size_t len, bool secret,
-                      bool excl)
+int pki_write_file(struct pki *P, const char *rel, const void *data, size_t len, bool secret,
+                   bool excl)
 {
-    char *path = path_of(P->dir, rel, NULL);
+    char *path = pki_path(P->dir, rel, NULL);
     if (!path)
-        return oom(P);
+        return pki_oom(P);
     int rc = 0;
     /* No following a symlink planted in a directory that existed before us. */
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (excl ? O_EXCL : O_TRUNC);
@@ -252,7 +240,7 @@ static int write_file(struct pki *P, const char *rel, const void *data, size_t l
             continue;
         if (w <= 0) {
             kz_set_err(P->err, P->errlen, "cannot write '%s': %s", path,
-                    strerror(w < 0 ? errno : EIO));
+                       strerror(w < 0 ? errno : EIO));
             rc = KZ_EIO;
             goto out_fd;
         }
@@ -272,27 +260,27 @@ out_path:
 }
 
 /* Writes what a memory BIO holds to dir/rel. */
-static int write_bio(struct pki *P, const char *rel, BIO *b, bool secret, bool excl)
+int pki_write_bio(struct pki *P, const char *rel, BIO *b, bool secret, bool excl)
 {
     char *data;
     long n = BIO_get_mem_data(b, &data);
     if (n <= 0)
-        return ossl_fail(P, rel);
-    return write_file(P, rel, data, (size_t)n, secret, excl);
+        return pki_fail(P, rel);
+    return pki_write_file(P, rel, data, (size_t)n, secret, excl);
 }
 
 /* Writes a certificate (key NULL) or a private key, PEM. */
-static int write_pem(struct pki *P, const char *rel, X509 *cert, EVP_PKEY *key, bool excl)
+int pki_write_pem(struct pki *P, const char *rel, X509 *cert, EVP_PKEY *key, bool excl)
 {
     BIO *b = BIO_new(BIO_s_mem());
     if (!b)
-        return ossl_fail(P, rel);
+        return pki_fail(P, rel);
     int rc;
     if (cert ? !PEM_write_bio_X509(b, cert)
              : !PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL))
-        rc = ossl_fail(P, rel);
+        rc = pki_fail(P, rel);
     else
-        rc = write_bio(P, rel, b, key != NULL, excl);
+        rc = pki_write_bio(P, rel, b, key != NULL, excl);
     BIO_free(b);
     return rc;
 }
@@ -301,10 +289,10 @@ static int write_pem(struct pki *P, const char *rel, X509 *cert, EVP_PKEY *key, 
 
 /* An EC P-256 (prime256v1) key: one of the two kinds Cyclone's builtin authentication plugin
  * accepts (the other is RSA-2048), and much faster to make. */
-static int make_key(struct pki *P, const char *what, EVP_PKEY **out)
+int pki_make_key(struct pki *P, const char *what, EVP_PKEY **out)
 {
     *out = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    return *out ? 0 : ossl_fail(P, what);
+    return *out ? 0 : pki_fail(P, what);
 }
 
 /* A random positive 127-bit serial: unique per CA without keeping a counter anywhere. */
@@ -317,36 +305,36 @@ static bool set_serial(X509 *x)
     return ok;
 }
 
-static bool add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+/* One extension by name (or OID) and value in OpenSSL's configuration syntax. */
+static bool add_ext(X509 *x, X509 *issuer, const char *name, const char *value)
 {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-    X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    X509_EXTENSION *e = X509V3_EXT_nconf(NULL, &ctx, name, value);
     bool ok = e && X509_add_ext(x, e, -1);
     X509_EXTENSION_free(e);
     return ok;
 }
 
-/*
- * A certificate for `key`, subject O=kizuna, OU=<structure>, CN=cn (RFC 2253 prints it
- * "CN=..,OU=..,O=kizuna"), X.509 v3, signed with SHA-256 by `issuer`/`issuer_key`, or
- * self-signed when issuer is NULL. `ca` makes a CA that may also sign S/MIME documents.
- */
-static int make_cert(struct pki *P, const char *what, EVP_PKEY *key, const char *cn, X509 *issuer,
-                     EVP_PKEY *issuer_key, bool ca, X509 **out)
+void pki_validity_now(struct pki *P)
+{
+    P->not_before = time(NULL) + VALID_FROM_S;
+    P->not_after = P->not_before + VALID_DAYS * 86400L;
+}
+
+int pki_make_cert(struct pki *P, const char *what, EVP_PKEY *key, const struct pki_subject *s,
+                  X509 *issuer, EVP_PKEY *issuer_key, bool ca, const char *const *ext, X509 **out)
 {
     X509 *x = X509_new();
     X509_NAME *name = X509_NAME_new();
     if (!x || !name)
         goto fail;
-    if (!X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)"kizuna", -1,
-                                    -1, 0) ||
-        !X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8, (const unsigned char *)P->ou, -1, -1,
-                                    0) ||
-        !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
-                                    0))
-        goto fail;
+    const char *const rdn[][2] = {{"O", s->o}, {"OU", s->ou}, {"CN", s->cn}};
+    for (size_t i = 0; i < 3; i++)
+        if (!X509_NAME_add_entry_by_txt(name, rdn[i][0], MBSTRING_UTF8,
+                                        (const unsigned char *)rdn[i][1], -1, -1, 0))
+            goto fail;
     if (!X509_set_version(x, X509_VERSION_3) || !set_serial(x) ||
         !ASN1_TIME_set(X509_getm_notBefore(x), P->not_before) ||
         !ASN1_TIME_set(X509_getm_notAfter(x), P->not_after) || !X509_set_subject_name(x, name) ||
@@ -354,14 +342,16 @@ static int make_cert(struct pki *P, const char *what, EVP_PKEY *key, const char 
         !X509_set_pubkey(x, key))
         goto fail;
     X509 *iss = issuer ? issuer : x;
-    bool ok =
-        ca ? add_ext(x, iss, NID_basic_constraints, "critical,CA:TRUE") &&
-                 add_ext(x, iss, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature")
-           : add_ext(x, iss, NID_basic_constraints, "critical,CA:FALSE") &&
-                 add_ext(x, iss, NID_key_usage, "critical,digitalSignature");
-    if (!ok || !add_ext(x, iss, NID_subject_key_identifier, "hash") ||
-        !add_ext(x, iss, NID_authority_key_identifier, "keyid:always"))
+    bool ok = ca ? add_ext(x, iss, "basicConstraints", "critical,CA:TRUE") &&
+                       add_ext(x, iss, "keyUsage", "critical,keyCertSign,cRLSign,digitalSignature")
+                 : add_ext(x, iss, "basicConstraints", "critical,CA:FALSE") &&
+                       add_ext(x, iss, "keyUsage", "critical,digitalSignature");
+    if (!ok || !add_ext(x, iss, "subjectKeyIdentifier", "hash") ||
+        !add_ext(x, iss, "authorityKeyIdentifier", "keyid:always"))
         goto fail;
+    for (; ext && ext[0]; ext += 2)
+        if (!add_ext(x, iss, ext[0], ext[1]))
+            goto fail;
     if (!X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256()))
         goto fail;
     X509_NAME_free(name);
@@ -370,7 +360,7 @@ static int make_cert(struct pki *P, const char *what, EVP_PKEY *key, const char 
 fail:
     X509_NAME_free(name);
     X509_free(x);
-    return ossl_fail(P, what);
+    return pki_fail(P, what);
 }
 
 /* The subject exactly as Cyclone's access control prints it (X509_NAME_print_ex, RFC 2253) to
@@ -411,10 +401,10 @@ static int write_signed(struct pki *P, const char *rel, const struct text *xml)
     /* Signing consumed the content; the clear-signed output repeats it. */
     if (BIO_reset(in) <= 0 || !SMIME_write_PKCS7(out, p7, in, flags))
         goto fail;
-    rc = write_bio(P, rel, out, false, false);
+    rc = pki_write_bio(P, rel, out, false, false);
     goto out;
 fail:
-    rc = ossl_fail(P, rel);
+    rc = pki_fail(P, rel);
 out:
     PKCS7_free(p7);
     BIO_free(out);
@@ -472,7 +462,7 @@ static int governance(struct pki *P)
     }
     text_puts(&t, "      </topic_access_rules>\n    </domain_rule>\n  </domain_access_rules>\n"
                   "</dds>\n");
-    int rc = t.oom ? oom(P) : write_file(P, "governance.xml", t.p, t.n, false, false);
+    int rc = t.oom ? pki_oom(P) : pki_write_file(P, "governance.xml", t.p, t.n, false, false);
     if (rc == 0)
         rc = write_signed(P, "governance.p7s", &t);
     free(t.p);
@@ -529,7 +519,7 @@ static int permissions(struct pki *P, size_t node, X509 *cert)
     const char *id = P->m->nodes[node].id;
     char *subject = subject_rfc2253(cert);
     if (!subject)
-        return ossl_fail(P, "certificate subject");
+        return pki_fail(P, "certificate subject");
     char from[32], to[32];
     xml_date(from, sizeof from, P->not_before);
     xml_date(to, sizeof to, P->not_after);
@@ -562,12 +552,12 @@ static int permissions(struct pki *P, size_t node, X509 *cert)
     free(subject);
 
     int rc = 0;
-    char *xml_rel = path_of(id, "permissions.xml", NULL),
-         *p7_rel = path_of(id, "permissions.p7s", NULL);
+    char *xml_rel = pki_path(id, "permissions.xml", NULL),
+         *p7_rel = pki_path(id, "permissions.p7s", NULL);
     if (t.oom || !xml_rel || !p7_rel)
-        rc = oom(P);
+        rc = pki_oom(P);
     if (rc == 0)
-        rc = write_file(P, xml_rel, t.p, t.n, false, false);
+        rc = pki_write_file(P, xml_rel, t.p, t.n, false, false);
     if (rc == 0)
         rc = write_signed(P, p7_rel, &t);
     free(p7_rel);
@@ -576,23 +566,26 @@ static int permissions(struct pki *P, size_t node, X509 *cert)
     return rc;
 }
 
-/* NODE/: key.pem, cert.pem (signed by the identity CA), permissions.xml and .p7s. */
-static int node_files(struct pki *P, size_t i)
+/* NODE/: key.pem, cert.pem (signed by the identity CA; serverAuth, subjectAltName `san`),
+ * permissions.xml and .p7s. */
+static int node_files(struct pki *P, size_t i, const char *san)
 {
     const char *id = P->m->nodes[i].id;
     int rc;
     EVP_PKEY *key = NULL;
     X509 *cert = NULL;
-    char *dir = path_of(P->dir, id, NULL), *key_rel = path_of(id, "key.pem", NULL),
-         *cert_rel = path_of(id, "cert.pem", NULL);
+    char *dir = pki_path(P->dir, id, NULL), *key_rel = pki_path(id, "key.pem", NULL),
+         *cert_rel = pki_path(id, "cert.pem", NULL);
+    const struct pki_subject subj = {"kizuna", P->ou, id};
+    const char *const ext[] = {"extendedKeyUsage", "serverAuth", "subjectAltName", san, NULL};
     if (!dir || !key_rel || !cert_rel) {
-        rc = oom(P);
+        rc = pki_oom(P);
         goto out;
     }
-    if ((rc = make_dirs(P, dir, 0700)) != 0 || (rc = make_key(P, key_rel, &key)) != 0 ||
-        (rc = make_cert(P, cert_rel, key, id, P->id_ca, P->id_key, false, &cert)) != 0 ||
-        (rc = write_pem(P, key_rel, NULL, key, false)) != 0 ||
-        (rc = write_pem(P, cert_rel, cert, NULL, false)) != 0)
+    if ((rc = pki_mkdirs(P, dir, 0700)) != 0 || (rc = pki_make_key(P, key_rel, &key)) != 0 ||
+        (rc = pki_make_cert(P, cert_rel, key, &subj, P->id_ca, P->id_key, false, ext, &cert)) ||
+        (rc = pki_write_pem(P, key_rel, NULL, key, false)) != 0 ||
+        (rc = pki_write_pem(P, cert_rel, cert, NULL, false)) != 0)
         goto out;
     rc = permissions(P, i, cert);
 out:
@@ -607,15 +600,15 @@ out:
 /* Replacing a CA would orphan every identity it signed: the user must choose to. */
 static int refuse_existing_ca(struct pki *P)
 {
-    char *ca_path = path_of(P->dir, "identity_ca.pem", NULL);
+    char *ca_path = pki_path(P->dir, "identity_ca.pem", NULL);
     if (!ca_path)
-        return oom(P);
+        return pki_oom(P);
     int rc = KZ_EIO;
     struct stat st;
     if (lstat(ca_path, &st) == 0)
         kz_set_err(P->err, P->errlen,
-                "'%s' exists: refusing to replace a CA (remove it or choose another directory)",
-                ca_path);
+                   "'%s' exists: refusing to replace a CA (remove it or choose another directory)",
+                   ca_path);
     else if (errno != ENOENT)
         kz_set_err(P->err, P->errlen, "cannot check '%s': %s", ca_path, strerror(errno));
     else
@@ -626,44 +619,53 @@ static int refuse_existing_ca(struct pki *P)
 
 int kz_pki_init(const kz_model *m, const char *out_dir, char *err, size_t errlen)
 {
-    if (!m || !out_dir || !*out_dir) {
+    return kz_pki_init_san(m, out_dir, NULL, 0, err, errlen);
+}
+
+int kz_pki_init_san(const kz_model *m, const char *out_dir, const struct kz_pki_san *sans,
+                    size_t nsans, char *err, size_t errlen)
+{
+    if (!m || !out_dir || !*out_dir || (nsans && !sans)) {
         kz_set_err(err, errlen, "kz_pki_init: no structure or no directory");
         return KZ_EINVAL;
     }
     struct pki P = {.m = m, .dir = out_dir, .err = err, .errlen = errlen};
     for (size_t i = 0; i < m->nnodes; i++)
-        if (!safe_id(m->nodes[i].id)) {
+        if (!pki_safe_id(m->nodes[i].id)) {
             kz_set_err(err, errlen, "node id '%s' cannot name a directory", m->nodes[i].id);
             return KZ_ECHECK;
         }
-    ou_of(m->name ? m->name : "", P.ou);
-    P.not_before = time(NULL) + VALID_FROM_S;
-    P.not_after = P.not_before + VALID_DAYS * 86400L;
-
-    int rc = make_dirs(&P, out_dir, 0700); /* it will hold the CAs' private keys */
+    int rc = pki_check_sans(m, sans, nsans, err, errlen);
     if (rc != 0)
+        return rc;
+    ou_of(m->name ? m->name : "", P.ou);
+    pki_validity_now(&P);
+
+    if ((rc = pki_mkdirs(&P, out_dir, 0700)) != 0) /* it will hold the CAs' private keys */
         return rc;
     if ((rc = refuse_existing_ca(&P)) != 0)
         return rc;
 
-    if ((rc = make_key(&P, "identity CA key", &P.id_key)) != 0 ||
-        (rc = make_cert(&P, "identity CA certificate", P.id_key, "kizuna Identity CA", NULL, NULL,
-                        true, &P.id_ca)) != 0 ||
-        (rc = make_key(&P, "permissions CA key", &P.perm_key)) != 0 ||
-        (rc = make_cert(&P, "permissions CA certificate", P.perm_key, "kizuna Permissions CA", NULL,
-                        NULL, true, &P.perm_ca)) != 0)
+    const struct pki_subject id_s = {"kizuna", P.ou, "kizuna Identity CA"},
+                             perm_s = {"kizuna", P.ou, "kizuna Permissions CA"};
+    if ((rc = pki_make_key(&P, "identity CA key", &P.id_key)) != 0 ||
+        (rc = pki_make_cert(&P, "identity CA certificate", P.id_key, &id_s, NULL, NULL, true, NULL,
+                            &P.id_ca)) != 0 ||
+        (rc = pki_make_key(&P, "permissions CA key", &P.perm_key)) != 0 ||
+        (rc = pki_make_cert(&P, "permissions CA certificate", P.perm_key, &perm_s, NULL, NULL, true,
+                            NULL, &P.perm_ca)) != 0)
         goto out;
-    if ((rc = write_pem(&P, "identity_ca_key.pem", NULL, P.id_key, false)) != 0 ||
-        (rc = write_pem(&P, "permissions_ca_key.pem", NULL, P.perm_key, false)) != 0 ||
-        (rc = write_pem(&P, "permissions_ca.pem", P.perm_ca, NULL, false)) != 0 ||
+    if ((rc = pki_write_pem(&P, "identity_ca_key.pem", NULL, P.id_key, false)) != 0 ||
+        (rc = pki_write_pem(&P, "permissions_ca_key.pem", NULL, P.perm_key, false)) != 0 ||
+        (rc = pki_write_pem(&P, "permissions_ca.pem", P.perm_ca, NULL, false)) != 0 ||
         (rc = governance(&P)) != 0)
         goto out;
     for (size_t i = 0; i < m->nnodes; i++)
-        if ((rc = node_files(&P, i)) != 0)
+        if ((rc = node_files(&P, i, pki_san_for(m, i, sans, nsans))) != 0)
             goto out;
     /* Last, and exclusively: a run that failed before here can simply be repeated, and two runs
      * racing on one directory cannot both succeed. */
-    rc = write_pem(&P, "identity_ca.pem", P.id_ca, NULL, true);
+    rc = pki_write_pem(&P, "identity_ca.pem", P.id_ca, NULL, true);
 out:
     X509_free(P.perm_ca);
     EVP_PKEY_free(P.perm_key);
@@ -708,15 +710,15 @@ int kz_pki_security_xml(const char *dir, const char *node, char *buf, size_t len
         kz_set_err(err, errlen, "kz_pki_security_xml: no directory, node or buffer");
         return KZ_EINVAL;
     }
-    if (!safe_id(node)) {
+    if (!pki_safe_id(node)) {
         kz_set_err(err, errlen, "no identity for node '%s' under '%s'", node, dir);
         return KZ_ENOTFOUND;
     }
     char *abs[NSEC] = {NULL};
     int rc = 0;
     for (size_t i = 0; i < NSEC && rc == 0; i++) {
-        char *p = sec_files[i].per_node ? path_of(dir, node, sec_files[i].file)
-                                        : path_of(dir, sec_files[i].file, NULL);
+        char *p = sec_files[i].per_node ? pki_path(dir, node, sec_files[i].file)
+                                        : pki_path(dir, sec_files[i].file, NULL);
         struct stat st;
         if (!p) {
             kz_set_err(err, errlen, "out of memory");
@@ -724,7 +726,7 @@ int kz_pki_security_xml(const char *dir, const char *node, char *buf, size_t len
         } else if (!(abs[i] = realpath(p, NULL))) {
             bool gone = errno == ENOENT || errno == ENOTDIR;
             kz_set_err(err, errlen, "%s '%s': %s", gone ? "missing" : "cannot resolve", p,
-                    strerror(errno));
+                       strerror(errno));
             rc = gone ? KZ_ENOTFOUND : KZ_EIO;
         } else if (stat(abs[i], &st) != 0 || !S_ISREG(st.st_mode)) {
             kz_set_err(err, errlen, "missing '%s': not a regular file", p);
@@ -753,8 +755,8 @@ int kz_pki_security_xml(const char *dir, const char *node, char *buf, size_t len
             kz_set_err(err, errlen, "out of memory");
             rc = KZ_ENOMEM;
         } else if (t.n + 1 > len) {
-            kz_set_err(err, errlen, "the <Security> element for '%s' needs %zu bytes, have %zu", node,
-                    t.n + 1, len);
+            kz_set_err(err, errlen, "the <Security> element for '%s' needs %zu bytes, have %zu",
+                       node, t.n + 1, len);
             rc = KZ_ELIMIT;
         } else {
             memcpy(buf, t.p, t.n + 1);

@@ -1,4 +1,5 @@
-/* pki_client.h - TAK client identities: what a verified client certificate says about its holder. */
+/* pki_client.h - TAK client identities: what a verified client certificate says about its holder.
+ */
 #ifndef KZ_PKI_CLIENT_H
 #define KZ_PKI_CLIENT_H
 
@@ -31,7 +32,7 @@ struct pki_client_id {
     int node;                            /* index of the node it was issued for (== me) */
     int nation;                          /* nation index in the structure */
     enum kz_classification clearance;
-    char subject[PKI_SUBJECT_MAX + 1];   /* RFC 2253, for the journal */
+    char subject[PKI_SUBJECT_MAX + 1]; /* RFC 2253, for the journal */
 };
 
 /*
