@@ -38,7 +38,8 @@ struct page {
 };
 
 /* A PLplot SVG document (taken and freed) in a <figure>: from its <svg> element on, which
- * an HTML page takes as it is (the driver writes no ids to clash, chart.c). */
+ * an HTML page takes as it is (the driver writes no ids to clash, chart.c), less the
+ * driver's indentation (a third of its bytes). */
 static int figure(struct page *pg, int rc, char *svg, size_t len, const char *aria,
                   const char *caption)
 {
@@ -50,7 +51,15 @@ static int figure(struct page *pg, int rc, char *svg, size_t len, const char *ar
         rep_puts(o, "<figure>\n<svg role=\"img\" aria-label=\"");
         rep_html(o, aria);
         rep_putc(o, '"');
-        rep_write(o, p + 4, len - (size_t)(p + 4 - svg));
+        const char *end = svg + len, *q = p + 4;
+        while (q < end) {
+            const char *eol = memchr(q, '\n', (size_t)(end - q));
+            const char *stop = eol ? eol + 1 : end;
+            while (q < stop && (*q == ' ' || *q == '\t'))
+                q++;
+            rep_write(o, q, (size_t)(stop - q));
+            q = stop;
+        }
         rep_puts(o, "<figcaption>");
         rep_html(o, caption);
         rep_puts(o, "</figcaption>\n</figure>\n");
