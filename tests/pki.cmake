@@ -4,3 +4,16 @@ kz_live_unit(test_pki 120)
 
 # kizuna pki init and its usage (tests/cli/pki.sh).
 kz_cli(pki pki_init pki_usage)
+
+# Issue 13 (TAK clients): kizuna pki client's certificates, pki_client_identity's admissions and
+# refusals, node certificates' names, and a client certificate refused as a DDS identity
+# (DDS domain 60).
+kz_live_unit(test_pki_client 60)
+
+# kizuna export (tests/cli/export.sh): a structure's map in GeoJSON and KML, and the tracks a
+# node holds after a short live run (DDS domain 61).
+kz_cli(export export_structure export_tracks:61 export_usage)
+set_tests_properties(cli_export_tracks PROPERTIES TIMEOUT 120)
+
+# kizuna pki client and pki init --san (tests/cli/pki_client.sh).
+kz_cli(pki_client pki_client_files pki_client_refusals pki_init_san)
