@@ -339,6 +339,8 @@ void cot_out_num(struct cot_out *o, const char *name, double v)
     char num[40];
     if (!isfinite(v)) {
         snprintf(num, sizeof num, "9999999");
+    } else if (fpclassify(v) == FP_SUBNORMAL) {
+        snprintf(num, sizeof num, "0"); /* strtod would refuse it (ERANGE) */
     } else {
         /* The shortest of %.15g .. %.17g that reads back exactly: deterministic and exact. */
         for (int prec = 15; prec <= 17; prec++) {

@@ -320,7 +320,8 @@ void cot_out_str(struct cot_out *o, const char *s);
 void cot_out_esc(struct cot_out *o, const char *s, size_t n, bool attr);
 /* ` name="value"` with the value escaped. */
 void cot_out_attr(struct cot_out *o, const char *name, const char *value);
-/* ` name="number"`: the fewest digits that read back to v; non-finite as 9999999. */
+/* ` name="number"`: the fewest digits that read back to v; non-finite as 9999999, subnormal
+ * as 0. */
 void cot_out_num(struct cot_out *o, const char *name, double v);
 
 /* Length of the UTF-8 sequence at s[0..n) when it is one XML 1.0 character (tab, newline and

@@ -180,7 +180,8 @@ static int field(const char *name, const char *v, char *dst, size_t cap, char *w
 
 static int num(const char *name, double v, double lo, double hi, char *why, size_t whylen)
 {
-    if (!isfinite(v) || v < lo || v > hi) {
+    /* Subnormals too: the XML side reads them as out of range (strtod's ERANGE). */
+    if (!isfinite(v) || v < lo || v > hi || (v != 0 && fpclassify(v) == FP_SUBNORMAL)) {
         kz_set_err(why, whylen, "%s %g is not a finite number in [%g, %g]", name, v, lo, hi);
         return KZ_ECHECK;
     }

@@ -201,6 +201,12 @@ static void escapes_everything(void **state)
     assert_int_equal(cot_parse(buf, len, &back, why, sizeof why), 0);
     assert_string_equal(back.remarks, "bell? and ?? bad");
 
+    /* A subnormal (which XML readers refuse as out of range) is written as 0. */
+    ev.lon = 1e-310;
+    assert_int_equal(cot_write(&ev, buf, sizeof buf, &len), 0);
+    assert_non_null(strstr(buf, " lon=\"0\""));
+    assert_int_equal(cot_parse(buf, len, &back, why, sizeof why), 0);
+
     /* Too small a buffer is an error, never a cut document. */
     assert_int_equal(cot_write(&ev, buf, 100, &len), KZ_ELIMIT);
     assert_true(strlen(buf) < 100);

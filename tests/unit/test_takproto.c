@@ -222,6 +222,7 @@ static void decode_refusals(void **state)
         {"doctype", NULL, KZ_EPARSE, "xmlDetail"}, {"close", NULL, KZ_EPARSE, "xmlDetail"},
         {"time", NULL, KZ_ECHECK, "staleTime"},    {"long uid", NULL, KZ_ELIMIT, "uid"},
         {"no uid", NULL, KZ_ECHECK, "no uid"},     {"ctl", NULL, KZ_ECHECK, "t-x-d-d"},
+        {"subnormal", NULL, KZ_ECHECK, "lat"},
     };
     char longuid[300];
     memset(longuid, 'u', sizeof longuid - 1);
@@ -249,6 +250,8 @@ static void decode_refusals(void **state)
             ce.uid = longuid;
         else if (!strcmp(w, "no uid"))
             ce.uid = (char *)"";
+        else if (!strcmp(w, "subnormal")) /* XML refuses it: so does protobuf */
+            ce.lat = 1e-310;
         else if (!strcmp(w, "ctl"))
             ce.type = (char *)"t-x-d-d";
         tm.cotevent = &ce;
