@@ -403,7 +403,9 @@ int rg_parse(const char *text, struct arena *a, struct krange *out, char *err, s
         if (last || !P.s[P.i])
             break;
         if (P.s[P.i] != ';') {
-            fail(&P, P.i, "expected ';' and another clause, or the end of the range");
+            fail(&P, P.i,
+                 "expected ';' and another clause, or the end of the range (a remark goes in "
+                 "parentheses; free text is 'alternatives: TEXT')");
             goto done;
         }
         P.i++;
