@@ -96,13 +96,13 @@ __attribute__((format(printf, 2, 3))) static int told(struct study *st, const ch
 
 /* A path as given, or a shipped file's name ("nk-salvo", "jfhq@bmd") found in the data
  * directory's `kind` ("scenarios", "structures"); left as given when it is neither, so the
- * loader's message names it. */
+ * loader's message names it. A directory of that name (say, --out nk-salvo) is no file. */
 static void resolve(const char *arg, const char *kind, char *buf, size_t len)
 {
     struct stat sb;
     char rel[320];
     snprintf(buf, len, "%s", arg);
-    if (stat(arg, &sb) == 0 || strchr(arg, '/') || strchr(arg, '.'))
+    if ((stat(arg, &sb) == 0 && !S_ISDIR(sb.st_mode)) || strchr(arg, '/') || strchr(arg, '.'))
         return;
     snprintf(rel, sizeof rel, "%s/%.200s.yaml", kind, arg);
     if (kz_data_path(rel, buf, len, NULL, 0) != 0)
@@ -342,11 +342,11 @@ static void print_thread(const struct entry *e, size_t t, unsigned methods)
             snprintf(prcc, sizeof prcc, "  PRCC %+.2f", ef->prcc_p50);
         char range[40];
         snprintf(range, sizeof range, "%s..%s", lo, hi);
-        printf("    %-40s %-15s", f->name, range);
+        printf("    %-40s  %-14s", f->name, range);
         if (methods & KZ_SWEEP_OAT) {
             dur(ef->p50_lo_s, a, sizeof a);
             dur(ef->p50_hi_s, b, sizeof b);
-            printf("  p50 %7s .. %-7s", a, b);
+            printf("  p50 %7s .. %s", a, b);
         }
         printf("%s\n", prcc);
     }

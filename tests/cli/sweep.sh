@@ -89,6 +89,18 @@ case_sweep_out() {
   [ ! -s "$T/out" ] || fail "output after an --out error"
 }
 
+case_sweep_finds_names() {
+  # shipped names, even beside a directory of the same name (an earlier --out nk-salvo)
+  mkdir nk-salvo
+  kz sweep --scenario nk-salvo --structure jfhq --method oat --runs 2 --only 'node.jjoc.*'
+  expect_rc 0 "shipped names"
+  expect_re "$T/out" '^jfhq: [1-9][0-9]* assumptions swept$'
+  # no --structure: every shipped structure the scenario fits, in ORDER
+  kz sweep --scenario nk-salvo --method oat --runs 2 --only 'network.jtags-hub.*'
+  expect_rc 0 "default structures"
+  [ "$(grep -c ' assumptions swept$' "$T/out")" -ge 2 ] || { cat "$T/out" >&2; fail "one structure only"; }
+}
+
 # ---- MPI (tests/sweep.cmake registers these only when built with it) -----------------------
 
 mpi() {
