@@ -36,7 +36,8 @@ struct kz_report_group {
  * one scenario over its structures to `out`, followed by a newline:
  *
  *   {"scenario", "title", "runs", "seed", "events" (sum over the structures),
- *    "wall_s" (sum), "structures": [{"name", "title", "runs", "seed",
+ *    "wall_s" (sum), "overrides": ["PATH=VALUE", ...] (kz_report_options', in
+ *    order; [] when none), "structures": [{"name", "title", "runs", "seed",
  *    "events", "wall_s", "threads_used",
  *    "threads": [{"name" (the thread id), "title", "p50_s", "p90_s", "p99_s",
  *                 "mean_s", "mean_ci_s", "deadline_met", "deadline_lo",
@@ -95,7 +96,8 @@ int kz_report_prepare(const char *dir, char *err, size_t errlen);
  *                 that never ended, cp_node/cp_cause empty for none. Same
  *                 quoting as runs.csv.
  *   report.html   one self-contained page (inline CSS and SVG charts, no
- *                 scripts, nothing fetched) that can be mailed: per scenario
+ *                 scripts, nothing fetched) that can be mailed: the overrides
+ *                 in its header ("What if: PATH = VALUE"), then per scenario
  *                 the structures compared, a table per thread and charts
  *                 (time CDF per thread, deadline met per thread and
  *                 structure, node utilisation and waits per structure);
@@ -129,10 +131,21 @@ struct kz_report_options {
      * the validation strip; NULL (or nvalidation 0): no strip. Only read during the call. */
     const struct kz_vcase_result *validation;
     size_t nvalidation;
+    /* The what-if overrides every group was run with, "PATH=VALUE" as given to
+     * kz_levers_set (kizuna/levers.h), in order: the JSON's "overrides", report.html's header
+     * ("What if: PATH = VALUE"). NULL or noverrides 0: none. Only read during the call. */
+    const char *const *overrides;
+    size_t noverrides;
 };
 /* kz_report_write with options (o may be NULL). Same files, order and returns. */
 int kz_report_write_opts(const char *dir, const struct kz_report_group *groups, size_t ngroups,
                          const struct kz_report_options *o, char *err, size_t errlen);
+/* kz_report_json and kz_report_json_all with options (o may be NULL: no overrides; only
+ * `overrides` is read). Same returns. */
+int kz_report_json_opts(FILE *out, const struct kz_report_group *g,
+                        const struct kz_report_options *o);
+int kz_report_json_all_opts(FILE *out, const struct kz_report_group *groups, size_t ngroups,
+                            const struct kz_report_options *o);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
-/* cmd_sim.c - `kizuna sim`, `kizuna trace` and `kizuna compare`: scenarios run over structures. */
+/* cmd_sim.c - `kizuna sim` and `kizuna trace`: a scenario run over structures; the table, the
+ * JSON and the report that `kizuna compare` (cmd_compare.c) shares. */
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -9,19 +9,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "kizuna/catalogue.h"
-#include "kizuna/data.h"
 #include "kizuna/paired.h"
 #include "kizuna/report.h"
 #include "kizuna/sim.h"
 #include "kizuna/util.h"
-#include "kizuna/validate.h"
+#include "cmd_sim.h"
 #include "opt.h"
-
-#define MAX_STRUCTURES 32
-/* Paired differences need every run's row (24 bytes a thread); above this many runs they are
- * not kept for them (only for --out's CSVs), so a long run does not run out of memory. */
-#define PAIRED_MAX_RUNS 2000000L
 
 kz_scenario *cli_load_scenario(const char *path, int *code)
 {
@@ -226,14 +219,20 @@ static void paired_table(FILE *out, const struct tgroup *g)
     }
 }
 
-static void print_table(FILE *out, const kz_scenario *s, kz_sim_result *const *res, size_t n,
-                        size_t base)
+void sim_print_table(FILE *out, const struct kz_report_group *rg, const char *const *ov,
+                     size_t nov)
 {
+    const kz_scenario *s = rg->scenario;
+    size_t n = rg->nresults, base = rg->baseline;
+    kz_sim_result *const *res = rg->results;
     struct tgroup g = {s, res, n, base < n ? base : 0, kz_paired_cap_s(s)};
     struct kz_sim_totals t;
     kz_sim_result_totals(res[0], &t);
-    fprintf(out, "scenario %s: %s\n%ld runs, seed %llu\n\n", kz_scenario_name(s),
+    fprintf(out, "scenario %s: %s\n%ld runs, seed %llu", kz_scenario_name(s),
             kz_scenario_title(s), t.runs, (unsigned long long)t.seed);
+    for (size_t i = 0; ov && i < nov; i++)
+        fprintf(out, "%s%s", i ? ", " : "; what if: ", ov[i]);
+    fputs("\n\n", out);
     fprintf(out, "%-12s %-18s %8s %8s %8s %8s %7s %6s %4s  %s\n", "structure", "thread", "p50",
             "p90", "p99", "deadline", "met", "done", "best", "critical path at");
     table_rows(out, &g);
@@ -248,16 +247,7 @@ static void print_table(FILE *out, const kz_scenario *s, kz_sim_result *const *r
 
 /* ---- running one scenario over structures ------------------------------------------------ */
 
-struct simopts {
-    long runs;
-    long seed;
-    bool has_seed;
-    long threads;
-    bool keep_runs;
-    bool keep_steps;
-};
-
-static int run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struct simopts *so,
+int sim_run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struct simopts *so,
                      kz_sim_result **res)
 {
     for (size_t i = 0; i < nm; i++) {
@@ -284,7 +274,8 @@ static int run_group(kz_model **ms, size_t nm, const kz_scenario *s, const struc
 
 static const char sim_help[] =
     "usage: kizuna sim --structure F [--structure F ...] --scenario F [--runs N]\n"
-    "                  [--seed S] [--threads T] [--baseline NAME] [--json] [--out DIR]\n\n"
+    "                  [--seed S] [--threads T] [--baseline NAME] [--set PATH=VALUE ...]\n"
+    "                  [--json] [--out DIR]\n\n"
     "Runs the scenario over each structure N times and prints, per structure and\n"
     "thread, p50/p90/p99 of the time to the deadline step, the share of runs that\n"
     "meet the deadline and the node with most time on the critical path. With\n"
@@ -295,16 +286,16 @@ static const char sim_help[] =
     "  --runs N     replications (default: the scenario's)\n"
     "  --seed S     seed (default: the scenario's); results do not depend on --threads\n"
     "  --threads T  worker threads (default: one per CPU)\n"
+    "  --set PATH=VALUE  what if: run with one value changed, e.g.\n"
+    "               node.jjoc.processing.decide.median=2m, thread.jp-bmd.copies=8\n"
+    "               (repeatable; a structure path applies to every structure that has\n"
+    "               it; the paths: docs/levers.md); recorded in every output\n"
     "  --json       print the JSON document instead of the table (docs/json.md, \"sim\")\n"
     "  --out DIR    also write DIR/results.json, DIR/runs.csv, DIR/steps.csv,\n"
     "               DIR/report.html; DIR is made (and checked) before anything runs\n";
 
-/*
- * The index of the structure named `name` in ms[0..n) into *at (0 when name is NULL): a
- * usage error, with a suggestion, when none has that name.
- */
-static int pick_baseline(const char *cmd, const char *name, kz_model *const *ms, size_t n,
-                         size_t *at)
+int sim_pick_baseline(const char *cmd, const char *name, kz_model *const *ms, size_t n,
+                      size_t *at)
 {
     *at = 0;
     if (!name)
@@ -320,8 +311,7 @@ static int pick_baseline(const char *cmd, const char *name, kz_model *const *ms,
     return cli_bad_value(cmd, "--baseline", name, names, n);
 }
 
-/* The --out directory made and checked before any work: exit 1 with the reason if unusable. */
-static int prepare_out(const char *cmd, const char *dir)
+int sim_prepare_out(const char *cmd, const char *dir)
 {
     char err[512];
     if (dir && kz_report_prepare(dir, err, sizeof err)) {
@@ -331,10 +321,10 @@ static int prepare_out(const char *cmd, const char *dir)
     return EXIT_OK;
 }
 
-/* The group as JSON on stdout (one document, or {"scenarios": [...]} when all is set). */
-static int print_json(const char *cmd, const struct kz_report_group *g, size_t n, bool all)
+int sim_print_json(const char *cmd, const struct kz_report_group *g, size_t n, bool all,
+                   const struct kz_report_options *o)
 {
-    int rc = all ? kz_report_json_all(stdout, g, n) : kz_report_json(stdout, g);
+    int rc = all ? kz_report_json_all_opts(stdout, g, n, o) : kz_report_json_opts(stdout, g, o);
     if (rc == KZ_OK && fflush(stdout) == 0)
         return EXIT_OK;
     fprintf(stderr, "kizuna %s: cannot write the JSON: %s\n", cmd,
@@ -345,7 +335,8 @@ static int print_json(const char *cmd, const struct kz_report_group *g, size_t n
 int cmd_sim(int argc, char **argv)
 {
     const char *structs[MAX_STRUCTURES], *scen = NULL, *outdir = NULL, *baseline = NULL;
-    struct cli_strs st = {structs, 0, MAX_STRUCTURES};
+    const char *sets[MAX_SETS];
+    struct cli_strs st = {structs, 0, MAX_STRUCTURES}, se = {sets, 0, MAX_SETS};
     bool json = false;
     struct simopts so = {0, 0, false, 0, false, false};
     const struct cli_opt opts[] = {
@@ -358,13 +349,14 @@ int cmd_sim(int argc, char **argv)
         CLI_FLAG_OPT("--json", &json),
         CLI_STR_OPT("--out", &outdir, 0),
         CLI_STR_OPT("--baseline", &baseline, 0),
+        {.name = "--set", .kind = CLI_STRS, .dst = &se, .meta = "PATH=VALUE"},
         {0},
     };
     const struct cli_cmd cmd = {.name = "sim", .help = sim_help, .opts = opts};
     int code = cli_parse(&cmd, argc, argv);
     if (code != CLI_GO)
         return code;
-    if ((code = prepare_out("sim", outdir)))
+    if ((code = sim_prepare_out("sim", outdir)))
         return code;
     size_t ns = st.n, base = 0;
     kz_model *ms[MAX_STRUCTURES] = {0};
@@ -378,19 +370,22 @@ int cmd_sim(int argc, char **argv)
         if ((ms[i] = cli_load_checked(structs[i], true, &code)))
             (void)cli_fits(s, ms[i], &code);
     if (code == EXIT_OK && s)
-        code = pick_baseline("sim", baseline, ms, ns, &base);
+        code = cli_apply_sets("sim", ms, ns, s, (char *const *)sets, se.n);
     if (code == EXIT_OK && s)
-        code = run_group(ms, ns, s, &so, res);
+        code = sim_pick_baseline("sim", baseline, ms, ns, &base);
+    if (code == EXIT_OK && s)
+        code = sim_run_group(ms, ns, s, &so, res);
     if (code == EXIT_OK) {
         struct kz_report_group g = {.scenario = s, .results = res, .nresults = ns,
                                     .baseline = base};
+        struct kz_report_options ro = {.overrides = sets, .noverrides = se.n};
         if (json)
-            code = print_json("sim", &g, 1, false);
+            code = sim_print_json("sim", &g, 1, false, &ro);
         else
-            print_table(stdout, s, res, ns, base);
+            sim_print_table(stdout, &g, sets, se.n);
         char err[512];
         if (code == EXIT_OK && outdir) {
-            if (kz_report_write(outdir, &g, 1, err, sizeof err)) {
+            if (kz_report_write_opts(outdir, &g, 1, &ro, err, sizeof err)) {
                 fprintf(stderr, "kizuna sim: %s\n", err);
                 code = EXIT_RUNTIME;
             } else if (!json) {
@@ -450,271 +445,3 @@ int cmd_trace(int argc, char **argv)
     return code;
 }
 
-/* ---- compare ---------------------------------------------------------------------------- */
-
-static const char compare_help[] =
-    "usage: kizuna compare [--out DIR] [--data DIR] [--runs N] [--threads T] [--csv] [--json]\n"
-    "                      [--baseline NAME] [--validation F | --no-validation]\n\n"
-    "Runs every shipped structure (DATA/structures/*.yaml, in the order of\n"
-    "DATA/structures/ORDER) on every shipped scenario (DATA/scenarios/*.yaml) that\n"
-    "fits it, prints one table per scenario and writes one report: DIR/report.html\n"
-    "(default out/compare), DIR/results.json, DIR/runs.csv (one row per replication\n"
-    "only with --csv: it is large). DATA defaults to $KIZUNA_DATA when it is set,\n"
-    "else ./data when there is one, else the installed data (next to the binary, then\n"
-    "the install prefix), else the source tree's. DIR is made (and checked) before\n"
-    "anything runs.\n"
-    "  --baseline NAME  the structure the others are compared with, pair by pair\n"
-    "               (default: the first in ORDER that fits the scenario)\n"
-    "  --csv        also fill DIR/runs.csv and DIR/steps.csv (one row per step)\n"
-    "  --validation F  run the validation cases of F (docs/validation.md) and add\n"
-    "               them to report.html as its validation strip (default: every\n"
-    "               DATA/validation/*.yaml; --no-validation: no strip)\n"
-    "  --json       print {\"scenarios\": [...]}, one `kizuna sim --json` document per\n"
-    "               scenario, instead of the tables (docs/json.md, \"compare\")\n";
-
-/*
- * compare's data directory without --data: ./data when it holds structures (a checkout) and
- * $KIZUNA_DATA is not set, else where kz_data_path finds the shipped data ($KIZUNA_DATA, the
- * installed tree next to the binary, the install prefix, the source tree).
- */
-static int data_dir(char *buf, size_t len, char *err, size_t errlen)
-{
-    const char *env = getenv(KZ_DATA_ENV);
-    if ((!env || !*env) && access("data/structures", R_OK) == 0) {
-        snprintf(buf, len, "data");
-        return KZ_OK;
-    }
-    return kz_data_path("", buf, len, err, errlen);
-}
-
-/* The structures that define every id scenario s uses, into fit[]; their number. */
-static size_t fitting(const kz_scenario *s, kz_model *const *ms, size_t nm, kz_model **fit,
-                      int *code)
-{
-    size_t nf = 0;
-    for (size_t i = 0; i < nm; i++) {
-        kz_diags *d;
-        if (kz_diags_create(&d)) {
-            *code = EXIT_RUNTIME;
-            return 0;
-        }
-        if (kz_scenario_bind_check(s, ms[i], d) == 0)
-            fit[nf++] = ms[i];
-        kz_diags_destroy(d);
-    }
-    return nf;
-}
-
-/* The validation cases shown in compare's report: the file --validation names, or by
- * default every .yaml file of DATA/validation (none there: no strip). Each file's results stay
- * owned by its own holder; `all` copies them side by side for the report. */
-#define MAX_VFILES 16
-struct vset {
-    kz_validation *v[MAX_VFILES];
-    struct kz_vcase_result *r[MAX_VFILES];
-    size_t n[MAX_VFILES], nf;
-    struct kz_vcase_result *all;
-    size_t nall;
-};
-
-static void vset_free(struct vset *vs)
-{
-    for (size_t i = 0; i < vs->nf; i++) {
-        kz_vcase_results_free(vs->r[i], vs->n[i]);
-        kz_validation_free(vs->v[i]);
-    }
-    free(vs->all);
-}
-
-/* Runs one file into the set (a case that cannot run is shown as such; its problems on
- * stderr). Exit 1 when the file itself cannot be loaded. */
-static int run_validation(const char *path, const struct simopts *so, struct vset *vs)
-{
-    if (vs->nf == MAX_VFILES)
-        return EXIT_OK;
-    struct kz_validate_options o = {.runs = so->runs, .threads = (int)so->threads};
-    size_t i = vs->nf;
-    int rc = cli_validation_run(path, &o, &vs->v[i], &vs->r[i], &vs->n[i]);
-    if (vs->v[i])
-        vs->nf++;
-    if (rc == KZ_ENOMEM)
-        return EXIT_RUNTIME;
-    return vs->v[i] ? EXIT_OK : EXIT_INPUT;
-}
-
-static int run_validations(const char *vfile, const char *dir, const struct simopts *so,
-                           struct vset *vs)
-{
-    int code = EXIT_OK;
-    if (vfile) {
-        code = run_validation(vfile, so, vs);
-    } else {
-        char pat[4200];
-        glob_t g;
-        snprintf(pat, sizeof pat, "%s/validation/*.yaml", dir);
-        if (glob(pat, 0, NULL, &g) == 0) {
-            for (size_t i = 0; i < g.gl_pathc && code == EXIT_OK; i++)
-                code = run_validation(g.gl_pathv[i], so, vs);
-            globfree(&g);
-        }
-    }
-    for (size_t i = 0; i < vs->nf; i++)
-        vs->nall += vs->n[i];
-    if (code != EXIT_OK || vs->nall == 0)
-        return code;
-    if (!(vs->all = calloc(vs->nall, sizeof *vs->all)))
-        return EXIT_RUNTIME;
-    for (size_t i = 0, k = 0; i < vs->nf; k += vs->n[i], i++)
-        if (vs->n[i])
-            memcpy(&vs->all[k], vs->r[i], vs->n[i] * sizeof *vs->all);
-    return EXIT_OK;
-}
-
-/* The report of compare: tables (or JSON) on stdout, the files in outdir. */
-static int compare_out(const char *outdir, const struct kz_report_group *groups, size_t n,
-                       bool json, bool csv, const struct kz_vcase_result *vr, size_t nv)
-{
-    char err[512];
-    if (json) {
-        int code = print_json("compare", groups, n, true);
-        if (code)
-            return code;
-    }
-    /* The rows are always kept (the paired differences); the files get them with --csv. */
-    struct kz_report_options ro = {.no_run_rows = !csv, .validation = vr, .nvalidation = nv};
-    if (kz_report_write_opts(outdir, groups, n, &ro, err, sizeof err)) {
-        fprintf(stderr, "kizuna compare: %s\n", err);
-        return EXIT_RUNTIME;
-    }
-    if (!json)
-        printf("wrote %s/report.html, %s/results.json, %s/runs.csv, %s/steps.csv\n", outdir,
-               outdir, outdir, outdir);
-    return EXIT_OK;
-}
-
-/* What every scenario of compare is run with. */
-struct cmp {
-    kz_model *const *ms;
-    size_t nm;
-    const kz_model *base; /* --baseline's structure, or NULL: the first that fits */
-    const struct simopts *so;
-    bool json;
-};
-
-/* Scenario s (file path) over the structures that fit it, into r[] and *g; *ran false when
- * none fits (skipped, said on stderr). */
-static int compare_one(const struct cmp *c, const kz_scenario *s, const char *path,
-                       kz_sim_result **r, struct kz_report_group *g, bool *ran)
-{
-    int code = EXIT_OK;
-    kz_model *fit[MAX_STRUCTURES];
-    size_t nf = fitting(s, c->ms, c->nm, fit, &code), base = 0;
-    *ran = false;
-    if (code)
-        return code;
-    if (!nf) {
-        fprintf(stderr, "kizuna compare: %s fits none of the structures; skipped\n", path);
-        return EXIT_OK;
-    }
-    for (size_t i = 0; c->base && i < nf; i++)
-        if (fit[i] == c->base)
-            base = i;
-    if (c->base && fit[base] != c->base)
-        fprintf(stderr, "kizuna compare: %s does not fit %s; compared with %s there\n",
-                kz_model_name(c->base), kz_scenario_name(s), kz_model_name(fit[0]));
-    struct simopts so = *c->so;
-    so.keep_runs = so.keep_steps || (so.runs ? so.runs : kz_scenario_runs(s)) <= PAIRED_MAX_RUNS;
-    if ((code = run_group(fit, nf, s, &so, r)))
-        return code;
-    if (!c->json) {
-        print_table(stdout, s, r, nf, base);
-        fputc('\n', stdout);
-    }
-    *g = (struct kz_report_group){.scenario = s, .results = r, .nresults = nf, .baseline = base};
-    *ran = true;
-    return EXIT_OK;
-}
-
-int cmd_compare(int argc, char **argv)
-{
-    const char *outdir = "out/compare", *dir = NULL, *baseline = NULL, *vfile = NULL;
-    bool json = false, csv = false, novalidation = false;
-    struct simopts so = {0, 0, false, 0, true, false};
-    const struct cli_opt opts[] = {
-        CLI_STR_OPT("--out", &outdir, 0),
-        CLI_FLAG_OPT("--no-validation", &novalidation),
-        CLI_STR_OPT("--data", &dir, 0),
-        CLI_STR_OPT("--baseline", &baseline, 0),
-        CLI_STR_OPT("--validation", &vfile, 0),
-        CLI_FLAG_OPT("--csv", &csv),
-        CLI_FLAG_OPT("--json", &json),
-        CLI_LONG_OPT("--runs", &so.runs, 1, 100000000),
-        CLI_LONG_OPT("--threads", &so.threads, 1, 256),
-        {0},
-    };
-    const struct cli_cmd cmd = {.name = "compare", .help = compare_help, .opts = opts};
-    int code = cli_parse(&cmd, argc, argv), rc;
-    if (code != CLI_GO)
-        return code;
-    char found[4096], err[512];
-    if (!dir && (rc = data_dir(found, sizeof found, err, sizeof err)) != 0) {
-        fprintf(stderr, "kizuna compare: %s\n", err);
-        return rc == KZ_ENOTFOUND ? EXIT_INPUT : EXIT_RUNTIME;
-    }
-    if (!dir)
-        dir = found;
-    struct kz_catalogue cat;
-    rc = kz_catalogue_load(dir, &cat, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "kizuna compare: %s\n", err);
-        return rc == KZ_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
-    }
-    if ((code = prepare_out("compare", outdir))) {
-        kz_catalogue_free(&cat);
-        return code;
-    }
-    size_t nm = cat.nstructures < MAX_STRUCTURES ? cat.nstructures : MAX_STRUCTURES;
-    size_t nsc = cat.nscenarios;
-    kz_model *ms[MAX_STRUCTURES] = {0};
-    kz_scenario **scs = calloc(nsc + 1, sizeof *scs);
-    kz_sim_result **res = calloc((nsc + 1) * MAX_STRUCTURES, sizeof *res);
-    struct kz_report_group *groups = calloc(nsc + 1, sizeof *groups);
-    size_t ngroups = 0;
-    if (!scs || !res || !groups) {
-        code = EXIT_RUNTIME;
-        goto out;
-    }
-    for (size_t i = 0; i < nm && code == EXIT_OK; i++)
-        ms[i] = cli_load_checked(cat.structures[i], true, &code);
-    for (size_t k = 0; k < nsc && code == EXIT_OK; k++)
-        scs[k] = cli_load_scenario(cat.scenarios[k], &code);
-    size_t bi = 0;
-    if (code == EXIT_OK)
-        code = pick_baseline("compare", baseline, ms, nm, &bi);
-    so.keep_steps = csv;
-    struct cmp c = {ms, nm, baseline ? ms[bi] : NULL, &so, json};
-    for (size_t k = 0; k < nsc && code == EXIT_OK; k++) {
-        bool ran;
-        code = compare_one(&c, scs[k], cat.scenarios[k], &res[ngroups * MAX_STRUCTURES],
-                           &groups[ngroups], &ran);
-        ngroups += ran;
-    }
-    struct vset vs = {0};
-    if (code == EXIT_OK && !novalidation)
-        code = run_validations(vfile, dir, &so, &vs);
-    if (code == EXIT_OK)
-        code = compare_out(outdir, groups, ngroups, json, csv, vs.all, vs.nall);
-    vset_free(&vs);
-out:
-    for (size_t i = 0; res && i < (nsc + 1) * MAX_STRUCTURES; i++)
-        kz_sim_result_free(res[i]);
-    for (size_t k = 0; scs && k < nsc; k++)
-        kz_scenario_free(scs[k]);
-    for (size_t i = 0; i < nm; i++)
-        kz_model_free(ms[i]);
-    free(scs);
-    free(res);
-    free(groups);
-    kz_catalogue_free(&cat);
-    return code;
-}

@@ -165,6 +165,88 @@ static double pert_median(const double *p)
     return p[0] + w * (lo + hi) / 2;
 }
 
+void kz_dist_derive(struct kz_dist *d)
+{
+    if (d->kind == KZ_DIST_LOGNORMAL) {
+        d->mu = log(d->p[0]);
+        d->sigma = log(d->p[1] / d->p[0]) / KZ_Z90;
+    }
+}
+
+/* Parameters the kind has (fixed 1 ... pert 3). */
+static int nparams(enum kz_dist_kind k)
+{
+    return k == KZ_DIST_TRIANGULAR || k == KZ_DIST_PERT ? 3
+           : k == KZ_DIST_UNIFORM || k == KZ_DIST_LOGNORMAL ? 2
+           : k == KZ_DIST_NONE ? 0
+                                : 1;
+}
+
+int kz_dist_check(const struct kz_dist *d, char *why, size_t n)
+{
+    char tmp[2];
+    if (!why) {
+        why = tmp;
+        n = sizeof tmp;
+    }
+    const double *p = d->p;
+    if (d->kind < KZ_DIST_NONE || d->kind > KZ_DIST_PERT) {
+        snprintf(why, n, "not a distribution");
+        return -1;
+    }
+    for (int i = 0; i < nparams(d->kind); i++)
+        if (!isfinite(p[i]) || p[i] < 0 || p[i] > 1e9) {
+            snprintf(why, n, "a time must be a finite duration of at least 0");
+            return -1;
+        }
+    switch (d->kind) {
+    case KZ_DIST_UNIFORM:
+        if (p[0] > p[1]) {
+            snprintf(why, n, "uniform distribution has min above max");
+            return -1;
+        }
+        break;
+    case KZ_DIST_TRIANGULAR:
+    case KZ_DIST_PERT:
+        if (!(p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2])) {
+            snprintf(why, n, "%s distribution needs min <= mode <= max and min < max",
+                     d->kind == KZ_DIST_PERT ? "pert" : "triangular");
+            return -1;
+        }
+        break;
+    case KZ_DIST_EXPONENTIAL:
+        if (p[0] <= 0) {
+            snprintf(why, n, "exponential distribution needs a positive mean");
+            return -1;
+        }
+        break;
+    case KZ_DIST_LOGNORMAL:
+        if (!(p[0] > 0)) {
+            snprintf(why, n, "lognormal distribution needs a positive median");
+            return -1;
+        }
+        if (!(p[1] > p[0])) {
+            snprintf(why, n, "lognormal p90 must be above the median");
+            return -1;
+        }
+        break;
+    default:
+        break;
+    }
+    bool bounded = d->kind == KZ_DIST_EXPONENTIAL || d->kind == KZ_DIST_LOGNORMAL;
+    if (!isfinite(d->max) || d->max < 0 || (d->max > 0 && !bounded)) {
+        snprintf(why, n, "only a lognormal or exponential distribution has a separate max");
+        return -1;
+    }
+    if (d->max > 0 && !(d->max >= kz_dist_median(d))) {
+        char med[32];
+        kz_format_duration(kz_dist_median(d), med, sizeof med);
+        snprintf(why, n, "a distribution's max must be at or above its median (%s)", med);
+        return -1;
+    }
+    return 0;
+}
+
 double kz_dist_median(const struct kz_dist *d)
 {
     switch (d->kind) {

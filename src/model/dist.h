@@ -49,6 +49,20 @@ struct kz_dist {
     const struct meta *meta;
 };
 
+/* Derives what the draws need from p[]: a lognormal's mu = ln(median) and sigma =
+ * ln(p90 / median) / KZ_Z90 (nothing for the other kinds). The one rule for the loader and
+ * for a lever that changed p[], so a value set at run time draws as the same value loaded. */
+void kz_dist_derive(struct kz_dist *d);
+
+/*
+ * Whether d is a distribution the loader accepts (its rules: no negative or non-finite
+ * time; uniform min <= max; triangular and pert min <= mode <= max and min < max; a
+ * positive exponential mean and lognormal median; a lognormal p90 above the median; a
+ * maximum, when given, positive and at or above the median). Returns 0, or -1 with the
+ * loader's wording of the first broken rule in why[0..n) (why may be NULL).
+ */
+int kz_dist_check(const struct kz_dist *d, char *why, size_t n);
+
 /* Median in seconds (the loader's check of a maximum); pert's by numeric inversion of the
  * Beta distribution function. */
 double kz_dist_median(const struct kz_dist *d);

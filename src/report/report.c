@@ -93,10 +93,11 @@ static char *join(const char *dir, const char *name)
 
 enum which { W_JSON, W_CSV, W_STEPS, W_HTML };
 
-static int write_json(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups)
+static int write_json(struct rep_out *o, const struct kz_report_group *groups, size_t ngroups,
+                      const struct kz_report_options *opt)
 {
-    return rep_json_emit(o, ngroups == 1 ? rep_json_group(&groups[0])
-                                         : rep_json_groups(groups, ngroups));
+    return rep_json_emit(o, ngroups == 1 ? rep_json_group(&groups[0], opt)
+                                         : rep_json_groups(groups, ngroups, opt));
 }
 
 /*
@@ -125,7 +126,7 @@ static int write_file(const char *dir, const char *name, enum which w,
     struct rep_out o = {.f = f};
     switch (w) {
     case W_JSON:
-        if ((rc = write_json(&o, groups, ngroups)))
+        if ((rc = write_json(&o, groups, ngroups, opt)))
             kz_set_err(err, errlen, "out of memory");
         break;
     case W_CSV:

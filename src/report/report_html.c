@@ -24,6 +24,7 @@ static const char css[] =
     "h1{font-size:1.7em;margin:1em 0 .2em}h2{font-size:1.35em;margin:2.2em 0 .4em;"
     "border-bottom:2px solid #0072b2;padding-bottom:.2em}h3{font-size:1.1em;margin:1.8em 0 .3em}\n"
     ".sub{color:#555;margin:.1em 0 1em}.note{color:#555;font-size:.92em}\n"
+    ".whatif{background:#fff4e0;border-left:4px solid #e69f00;padding:.3em .7em}\n"
     "table{border-collapse:collapse;margin:.5em 0 1em;font-size:.93em}\n"
     "th,td{border:1px solid #d5d5d5;padding:.3em .6em;text-align:left;vertical-align:top}\n"
     "th{background:#f2f4f7}td.n{text-align:right;white-space:nowrap}\n"
@@ -367,6 +368,25 @@ static int nodes_figure(struct page *pg, const kz_sim_result *r, double util_top
 
 /* ---- the page ---------------------------------------------------------------- */
 
+/* The overrides as "<code>PATH</code> = VALUE", joined by `sep`. */
+static void overrides_html(struct rep_out *o, const struct kz_report_options *opt, const char *sep)
+{
+    for (size_t i = 0; opt->overrides && i < opt->noverrides; i++) {
+        const char *ov = opt->overrides[i] ? opt->overrides[i] : "", *eq = strchr(ov, '=');
+        size_t lp = eq ? (size_t)(eq - ov) : strlen(ov);
+        char path[512];
+        snprintf(path, sizeof path, "%.*s", (int)(lp < sizeof path ? lp : sizeof path - 1), ov);
+        rep_puts(o, i ? sep : "");
+        rep_puts(o, "<code>");
+        rep_html(o, path);
+        rep_puts(o, "</code>");
+        if (eq) {
+            rep_puts(o, " = ");
+            rep_html(o, eq + 1);
+        }
+    }
+}
+
 static int section(struct page *pg, const struct kz_report_group *g, size_t gi)
 {
     struct rep_out *o = pg->o;
@@ -483,8 +503,15 @@ int rep_html_doc(struct rep_out *o, const struct kz_report_group *groups, size_t
     } else {
         rep_printf(o, "%zu scenarios, each over every structure", ngroups);
     }
+    rep_puts(o, "</p>\n");
+    if (opt && opt->noverrides) {
+        /* the first thing a reader must know: these are not the files' values */
+        rep_puts(o, "<p class=\"whatif\"><b>What if:</b> ");
+        overrides_html(o, opt, ", ");
+        rep_puts(o, " (set on the command line; every other value as in the files)</p>\n");
+    }
     rep_puts(o,
-             "</p>\n<p class=\"note\">Each replication runs the scenario once with its own "
+             "<p class=\"note\">Each replication runs the scenario once with its own "
              "random draws. For each measured thread: <b>p50 / p90 / p99</b> are the times by "
              "which 50, 90 and 99% of the replications had finished it (<i>not reached</i>: more "
              "than that share never finished, because a step was infeasible or the horizon "

@@ -45,10 +45,12 @@ const char *rep_group_title(const struct kz_report_group *g);
 
 /*
  * The JSON of docs/json.md as jansson values (new references, NULL when out
- * of memory): one group's document, and {"scenarios": [document ...]}.
+ * of memory): one group's document, and {"scenarios": [document ...]}; opt (may be NULL)
+ * gives their "overrides".
  */
-json_t *rep_json_group(const struct kz_report_group *g);
-json_t *rep_json_groups(const struct kz_report_group *groups, size_t ngroups);
+json_t *rep_json_group(const struct kz_report_group *g, const struct kz_report_options *opt);
+json_t *rep_json_groups(const struct kz_report_group *groups, size_t ngroups,
+                        const struct kz_report_options *opt);
 /* Writes doc (its reference taken; NULL means out of memory) and a newline to o: 0 or
  * KZ_ENOMEM; write failures are left in o. */
 int rep_json_emit(struct rep_out *o, json_t *doc);

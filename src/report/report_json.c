@@ -230,7 +230,7 @@ static bool compare_keys(json_t *o, const struct kz_report_group *g)
     return ok;
 }
 
-json_t *rep_json_group(const struct kz_report_group *g)
+json_t *rep_json_group(const struct kz_report_group *g, const struct kz_report_options *opt)
 {
     long runs = g->scenario ? kz_scenario_runs(g->scenario) : 0;
     uint64_t seed = g->scenario ? kz_scenario_seed(g->scenario) : 0, events = 0;
@@ -245,11 +245,15 @@ json_t *rep_json_group(const struct kz_report_group *g)
         events += t.events;
         wall += t.wall_s;
     }
-    json_t *o = json_object(), *st = json_array();
+    json_t *o = json_object(), *st = json_array(), *ov = json_array();
     bool ok = o && st && kz_json_put(o, "scenario", kz_json_str(rep_group_name(g))) &&
               kz_json_put(o, "title", kz_json_str(rep_group_title(g))) && kz_json_put(o, "runs", json_integer(runs)) &&
               kz_json_put(o, "seed", count(seed)) && kz_json_put(o, "events", count(events)) &&
               kz_json_put(o, "wall_s", kz_json_num(wall));
+    /* the what-if overrides: [] when none, so a reader never has to ask whether it is there */
+    for (size_t i = 0; ok && ov && opt && opt->overrides && i < opt->noverrides; i++)
+        ok = kz_json_push(ov, kz_json_str(opt->overrides[i]));
+    ok = kz_json_put(o, "overrides", ov) && ok;
     for (size_t i = 0; ok && i < g->nresults; i++)
         ok = push(st, structure_obj(g->results[i]));
     if (ok && json_object_set(o, "structures", st) == 0 && compare_keys(o, g)) {
@@ -261,12 +265,13 @@ json_t *rep_json_group(const struct kz_report_group *g)
     return NULL;
 }
 
-json_t *rep_json_groups(const struct kz_report_group *groups, size_t ngroups)
+json_t *rep_json_groups(const struct kz_report_group *groups, size_t ngroups,
+                        const struct kz_report_options *opt)
 {
     json_t *o = json_object(), *a = json_array();
     bool ok = o && a;
     for (size_t i = 0; ok && i < ngroups; i++)
-        ok = push(a, rep_json_group(&groups[i]));
+        ok = push(a, rep_json_group(&groups[i], opt));
     if (ok && json_object_set(o, "scenarios", a) == 0) {
         json_decref(a);
         return o;
@@ -308,19 +313,31 @@ static int emit_file(FILE *out, json_t *doc)
     return KZ_OK;
 }
 
-int kz_report_json(FILE *out, const struct kz_report_group *g)
+int kz_report_json_opts(FILE *out, const struct kz_report_group *g,
+                        const struct kz_report_options *o)
 {
     if (!out || !g || (g->nresults && !g->results))
         return KZ_EINVAL;
-    return emit_file(out, rep_json_group(g));
+    return emit_file(out, rep_json_group(g, o));
 }
 
-int kz_report_json_all(FILE *out, const struct kz_report_group *groups, size_t ngroups)
+int kz_report_json(FILE *out, const struct kz_report_group *g)
+{
+    return kz_report_json_opts(out, g, NULL);
+}
+
+int kz_report_json_all_opts(FILE *out, const struct kz_report_group *groups, size_t ngroups,
+                            const struct kz_report_options *o)
 {
     if (!out || (ngroups && !groups))
         return KZ_EINVAL;
     for (size_t i = 0; i < ngroups; i++)
         if (groups[i].nresults && !groups[i].results)
             return KZ_EINVAL;
-    return emit_file(out, rep_json_groups(groups, ngroups));
+    return emit_file(out, rep_json_groups(groups, ngroups, o));
+}
+
+int kz_report_json_all(FILE *out, const struct kz_report_group *groups, size_t ngroups)
+{
+    return kz_report_json_all_opts(out, groups, ngroups, NULL);
 }
