@@ -15,28 +15,35 @@ extern "C" {
 
 /*
  * Levers over one loaded structure and (optionally) one loaded scenario. Paths follow the
- * files' keys with ids for list elements (docs/sweep.md, "Paths"):
+ * files' keys with ids for list elements (docs/levers.md, "Paths"):
  *
  *   node.ID.recall.PARAM                    node.ID.processing.ACTION.PARAM
  *   node.ID.profiles.K.ACTION.PARAM         node.ID.cells
+ *   node.ID.lat  node.ID.lon  (degrees)     node.ID.utc_offset  (hours, e.g. 9 or 5.5)
  *   network.ID.latency.overhead.PARAM       network.ID.gateway.PARAM
- *   authority.K.delegate.after.PARAM        (K: index in the file's list, from 0)
+ *   authority.K.delegate.after.PARAM        (K: index in the loaded list, from 0)
  *   thread.ID.copies   thread.ID.spacing    thread.ID.start.PARAM   thread.ID.deadline.PARAM
- *   thread.ID.step.STEP.delay.PARAM         (STEP: the step's id, or its index from 0)
+ *   thread.ID.step.STEP.delay.PARAM         (STEP: the step's id, or its index from 0 when it
+ *                                            has none)
  *   outage.K.at.PARAM  outage.K.for.PARAM
  *
- * PARAM of a distribution: `median` (the whole distribution scaled so that its median is
- * the value: its shape is kept), `p90` (lognormal, the median kept), `max` (the truncation
- * of a lognormal or exponential; the upper end of a uniform, triangular or pert), `min`,
- * `mode`, `mean` (exponential), `value` (fixed).
+ * A distribution that is not given (a processing time a node lacks) has no path. PARAM of a
+ * distribution: `median` (the whole distribution scaled so that its median is the value: its
+ * shape is kept; a lognormal's p90 and max, a uniform's, triangular's or pert's every
+ * parameter, an exponential's mean and max move with it), `p90` (lognormal, the median
+ * kept), `max` (the truncation of a lognormal or exponential, 0 for none; the upper end of a
+ * uniform, triangular or pert), `min`, `mode`, `mean` (exponential), `value` (fixed). Counts
+ * (cells 1-1000, copies 1-64) and places keep the loader's limits.
  *
  * The levers write into the model and scenario they were opened on, which the caller keeps
  * owning; both must outlive the levers and must not be run (kz_sim_run) while a lever is
- * being changed. Not thread-safe.
+ * being changed. What was set stays set when the levers are freed. Not thread-safe.
  */
 typedef struct kz_levers kz_levers;
 
-/* Opens the levers of m and s (s may be NULL: the structure's only). Returns 0, KZ_EINVAL
+/* Opens the levers of m and s (s may be NULL: the structure's only; m may be NULL: the
+ * scenario's only; not both). Everything is allocated here: kz_levers_set,
+ * kz_levers_factor_set and kz_levers_factor_reset allocate nothing. Returns 0, KZ_EINVAL
  * or KZ_ENOMEM. */
 int kz_levers_open(kz_model *m, kz_scenario *s, kz_levers **out);
 void kz_levers_free(kz_levers *lv);
@@ -46,8 +53,14 @@ void kz_levers_free(kz_levers *lv);
  * a whole number for counts). The override stays until the levers are freed and is listed
  * by kz_levers_override. Returns 0; KZ_ENOTFOUND when no lever has that path (err names
  * the nearest valid path); KZ_EPARSE when VALUE is not a value of the field's unit, or
- * KZ_ECHECK when it would make the distribution invalid (e.g. a median above its max) -
- * err then says why, naming the path. The model and scenario are unchanged on error.
+ * KZ_ECHECK when it would make the distribution invalid (e.g. a max below its median, a
+ * min above the mode) or a count or place leave its limits - err then says why, naming the
+ * path; KZ_ELIMIT past 256 overrides. The model and scenario are unchanged on error.
+ *
+ * A value set is a given, not an assumption: the element leaves the factors that moved it
+ * (their uses drop; a factor that moves nothing any more is no longer listed, so factor
+ * indices hold only after the last kz_levers_set), and a distribution set drops its meta
+ * (kz_dist.meta NULL), so levers opened later do not sweep it either.
  */
 int kz_levers_set(kz_levers *lv, const char *assignment, char *err, size_t errlen);
 
@@ -85,9 +98,14 @@ size_t kz_levers_nqualitative(const kz_levers *lv);
 
 /*
  * Sets factor i to v (its unit; a count is rounded, a list factor takes the nearest listed
- * value) in every element it moves. A value the distribution cannot take (a median above
- * a max that is not moved with it) is clamped to the nearest valid value. Returns 0 or
- * KZ_EINVAL (i out of range).
+ * value) in every element it moves. Each element is computed again from its loaded value
+ * and every factor set on it, the median first (it scales the whole distribution), then
+ * the parameters set outright, so the order of calls does not matter. A value the
+ * distribution cannot take is clamped to the nearest valid one (a median above a max that
+ * is its own factor comes down to it; a mode stays within min and max; a time within
+ * 0 - 1e9 s; counts and places within the loader's limits). A location factor moves lat
+ * and lon by the same offset in degrees (its nominal is 0). Returns 0 or KZ_EINVAL (i out
+ * of range, v not finite).
  */
 int kz_levers_factor_set(kz_levers *lv, size_t i, double v);
 /* Every factor back at its nominal value. */
