@@ -455,50 +455,23 @@ bool yr_dist_of(struct yread *L, const struct ynode *n, const char *what, struct
     if (!ok)
         return false;
     out->kind = (enum kz_dist_kind)(kind + 1);
-    double *p = out->p;
-    switch (out->kind) {
-    case KZ_DIST_UNIFORM:
-        if (p[0] > p[1]) {
-            yr_report(L, n, 16, "uniform distribution has min above max");
-            return false;
-        }
-        break;
-    case KZ_DIST_TRIANGULAR:
-    case KZ_DIST_PERT:
-        if (!(p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2])) {
-            yr_report(L, n, 16, "%s distribution needs min <= mode <= max and min < max",
-                      out->kind == KZ_DIST_PERT ? "pert" : "triangular");
-            return false;
-        }
-        break;
-    case KZ_DIST_EXPONENTIAL:
-        if (p[0] <= 0) {
-            yr_report(L, n, 16, "exponential distribution needs a positive mean");
-            return false;
-        }
-        break;
-    case KZ_DIST_LOGNORMAL:
-        if (!(p[0] > 0)) {
-            yr_report(L, n, 16, "lognormal distribution needs a positive median");
-            return false;
-        }
-        if (!(p[1] > p[0])) {
-            yr_report(L, ymap_get(n, "p90"), 16, "lognormal p90 must be above the median");
-            return false;
-        }
-        out->mu = log(p[0]);
-        out->sigma = log(p[1] / p[0]) / KZ_Z90;
-        break;
-    default:
-        break;
+    /* the loader's rules are kz_dist_check's (shared with the levers); a lognormal's p90 is
+     * blamed at the p90, a maximum at the max */
+    char why[200];
+    if (kz_dist_check(out, why, sizeof why)) {
+        bool at_p90 = out->kind == KZ_DIST_LOGNORMAL && out->p[0] > 0;
+        yr_report(L, at_p90 ? ymap_get(n, "p90") : n, 16, "%s", why);
+        return false;
     }
+    kz_dist_derive(out);
     const struct ynode *mx = ymap_get(n, "max");
     if (mx && (out->kind == KZ_DIST_EXPONENTIAL || out->kind == KZ_DIST_LOGNORMAL)) {
         if (!yr_duration_of(L, mx, "max", &out->max))
             return false;
         /* at or above the median: a draw is then accepted at least half the time, and a
-         * bound below it would be a different distribution, not a tail cut off */
-        if (!(out->max >= kz_dist_median(out)) || out->max <= 0) {
+         * bound below it would be a different distribution, not a tail cut off; a written
+         * max of 0 (kz_dist_check's "none") is as wrong as any other below the median */
+        if (out->max <= 0 || kz_dist_check(out, why, sizeof why)) {
             char med[32];
             kz_format_duration(kz_dist_median(out), med, sizeof med);
             yr_report(L, mx, 16, "a distribution's max must be at or above its median (%s)", med);
