@@ -52,6 +52,19 @@ struct kz_node_options {
     double run_s;            /* stop after this many wall seconds; 0: until stop is set */
     volatile sig_atomic_t *stop; /* set (by a signal handler) to stop; may be NULL */
     FILE *log;               /* one line per event, as journaled; NULL: quiet */
+    /* The CoT gateway for TAK clients (docs/tak.md); off when both addresses are NULL. */
+    const char *cot_addr;       /* TLS with mutual X.509 on HOST:PORT (needs secure_dir) */
+    const char *cot_plain_addr; /* plain TCP on HOST:PORT: lab only, nothing authenticated */
+    const char *cot_plain_as;   /* NATION:CLEARANCE of every plain client; NULL: the node's
+                                   nation, U */
+    uint32_t cot_msg_max;       /* largest CoT message taken, bytes; 0: 65536 */
+    int cot_clients_max;        /* connections at once; 0: 512 */
+    int cot_queue;              /* SA events queued per client before the oldest goes; 0: 4096 */
+    int cot_malformed_max;      /* malformed messages within a minute that disconnect; 0: 10 */
+    double cot_handshake_s;     /* a TLS handshake must end within; 0: 10 */
+    double cot_stale_s;         /* stale of the node's own items as CoT, seconds; 0: 300 */
+    double cot_share_s;         /* a client's reports go to the node at most this often per
+                                   uid (the newest); 0: 0.2 */
 };
 
 /* Runs a node until *stop or run_s. Returns 0 or a negative KZ_E code with err filled. */
@@ -83,6 +96,9 @@ struct kz_command_args {
     const char *classification; /* one of kz_live_classifications, NULL: S */
     const char *releasable, *disclosable; /* nation ids, comma-separated; NULL: the defaults */
     double lat, lon, alt;    /* a track's position */
+    const char *category;    /* a track's: air, missile, maritime, subsurface, ground,
+                                unknown; NULL: unknown */
+    const char *affiliation; /* a track's: friend, hostile, neutral, ...; NULL: unknown */
     long repeat;             /* a stream of this many shares (0 or 1: one) */
     double rate;             /* per second; 0: as fast as the node goes */
     bool update;             /* a stream of updates of one track */
@@ -91,6 +107,9 @@ struct kz_command_args {
 };
 extern const char *const kz_live_precedences[];     /* NULL-terminated */
 extern const char *const kz_live_classifications[]; /* NULL-terminated */
+/* A track's category and affiliation (commands' `category`, `affiliation`), NULL-terminated. */
+extern const char *const kz_live_categories[];
+extern const char *const kz_live_affiliations[];
 
 /*
  * The command `a` describes as the text kz_live_command queues (JSON, malloc'd in *text: the

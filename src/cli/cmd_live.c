@@ -34,12 +34,19 @@ static void catch_signals(void)
 
 /* ---- kizuna node ------------------------------------------------------------------------ */
 
+#define KZ_COT_DEFAULT "0.0.0.0:8089"
+#define KZ_COT_PLAIN_DEFAULT "127.0.0.1:8087"
+
 static const char node_help[] =
     "usage: kizuna node --structure FILE --as NODE [--journal DIR] [--auto [--speed X]]\n"
     "                   [--emulate-links]\n"
     "                   (--secure DIR | --insecure [--force]) [--dds-config XML]\n"
     "                   [--domain N] [--phase P]\n"
-    "                   [--epoch NS] [--week-minute M] [--seed S] [--for SECONDS] [--quiet]\n\n"
+    "                   [--epoch NS] [--week-minute M] [--seed S] [--for SECONDS] [--quiet]\n"
+    "                   [--cot [ADDR]] [--cot-plain [ADDR] [--cot-plain-as NATION:CLEARANCE]]\n"
+    "                   [--cot-max-message BYTES] [--cot-max-clients N] [--cot-queue N]\n"
+    "                   [--cot-malformed N] [--cot-handshake SECS] [--cot-stale SECS]\n"
+    "                   [--cot-share SECS]\n\n"
     "Runs one headquarters of the structure live over Eclipse Cyclone DDS: the simulator's\n"
     "engine with the real clock. Every network the node is on is a DDS partition; what it\n"
     "sends passes the release gate, what it receives is checked again (release gate, and\n"
@@ -60,9 +67,84 @@ static const char node_help[] =
     "  --domain N      DDS domain id, 0..230 (default 0)\n"
     "  --journal DIR   journal directory (default " DEFAULT_JOURNAL ")\n"
     "  --for SECONDS   stop after this long (default: until SIGINT/SIGTERM)\n"
-    "  --quiet         do not print events (they are journaled either way)\n";
+    "  --quiet         do not print events (they are journaled either way)\n\n"
+    "The CoT gateway for TAK clients (ATAK, WinTAK, iTAK; docs/tak.md):\n"
+    "  --cot [ADDR]    serve Cursor-on-Target over TLS with mutual X.509 on ADDR (default\n"
+    "                  " KZ_COT_DEFAULT "): the structure's CA is the only trust anchor, and\n"
+    "                  only certificates of kizuna pki client for this node are admitted\n"
+    "  --cot-plain [ADDR]  plain TCP on ADDR (default " KZ_COT_PLAIN_DEFAULT "), LAB ONLY:\n"
+    "                  nothing is authenticated or encrypted\n"
+    "  --cot-plain-as NATION:CLEARANCE  who every plain client is taken to be (default: the\n"
+    "                  node's nation, U)\n"
+    "  --cot-max-message BYTES  the largest CoT message taken (default 65536)\n"
+    "  --cot-max-clients N  connections at once (default 512)\n"
+    "  --cot-queue N   SA events queued per client; the oldest go first (default 4096)\n"
+    "  --cot-malformed N  malformed messages within a minute that disconnect (default 10)\n"
+    "  --cot-handshake SECS  time a client has for its TLS handshake (default 10)\n"
+    "  --cot-stale SECS  stale time of the node's items as CoT (default 300)\n"
+    "  --cot-share SECS  a client's reports go to the alliance at most this often per uid,\n"
+    "                  the newest (default 0.2)\n";
+
+/* --cot and --cot-plain take an optional address: "--cot" alone, "--cot ADDR" (ADDR not
+ * starting with '-') and "--cot=ADDR" become "--cot=ADDR" for the option parser, which knows
+ * only options with a value or without. *out is a malloc'd argv; the strings it adds are in
+ * *keep (freed with it). */
+static char **optional_addrs(int argc, char **argv, char ***keep, int *nargc)
+{
+    char **v = calloc((size_t)argc + 1, sizeof *v), **k = calloc((size_t)argc + 1, sizeof *k);
+    if (!v || !k) {
+        free(v);
+        free(k);
+        return NULL;
+    }
+    int n = 0, nk = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool tls = !strcmp(a, "--cot"), plain = !strcmp(a, "--cot-plain");
+        if (!tls && !plain) {
+            v[n++] = argv[i];
+            if (!strcmp(a, "--"))
+                while (++i < argc)
+                    v[n++] = argv[i];
+            continue;
+        }
+        const char *addr = tls ? KZ_COT_DEFAULT : KZ_COT_PLAIN_DEFAULT;
+        if (i + 1 < argc && argv[i + 1][0] && argv[i + 1][0] != '-')
+            addr = argv[++i];
+        size_t len = strlen(a) + strlen(addr) + 2;
+        if (!(k[nk] = malloc(len)))
+            break;
+        snprintf(k[nk], len, "%s=%s", a, addr);
+        v[n++] = k[nk++];
+    }
+    *keep = k;
+    *nargc = n;
+    return v;
+}
+
+static void free_args(char **v, char **keep)
+{
+    for (size_t i = 0; keep && keep[i]; i++)
+        free(keep[i]);
+    free(keep);
+    free(v);
+}
+
+static int node_main(int argc, char **argv);
 
 int cmd_node(int argc, char **argv)
+{
+    char **keep = NULL;
+    int n = 0;
+    char **v = optional_addrs(argc, argv, &keep, &n);
+    if (!v)
+        return EXIT_RUNTIME;
+    int rc = node_main(n, v);
+    free_args(v, keep);
+    return rc;
+}
+
+static int node_main(int argc, char **argv)
 {
     const char *structure = NULL, *phase = NULL;
     struct kz_node_options o = {0};
@@ -75,6 +157,7 @@ int cmd_node(int argc, char **argv)
     bool quiet = false;
     long domain = 0, week = -1, seed = 1;
     double epoch = 0;
+    long cot_msg = 0, cot_clients = 0, cot_queue = 0, cot_bad = 0;
     const struct cli_opt opts[] = {
         CLI_STR_OPT("--structure", &structure, CLI_REQUIRED),
         CLI_STR_OPT("--as", &o.node, CLI_REQUIRED),
@@ -95,6 +178,19 @@ int cmd_node(int argc, char **argv)
         CLI_LONG_OPT("--seed", &seed, 0, LONG_MAX),
         {.name = "--for", .kind = CLI_DOUBLE, .dst = &o.run_s, .dlo = 0, .dhi = 1e9,
          .flags = CLI_ABOVE_LO},
+        {.name = "--cot", .kind = CLI_STR, .dst = &o.cot_addr, .meta = "[ADDR]"},
+        {.name = "--cot-plain", .kind = CLI_STR, .dst = &o.cot_plain_addr, .meta = "[ADDR]"},
+        CLI_STR_OPT("--cot-plain-as", &o.cot_plain_as, 0),
+        CLI_LONG_OPT("--cot-max-message", &cot_msg, 256, 16 << 20),
+        CLI_LONG_OPT("--cot-max-clients", &cot_clients, 1, 100000),
+        CLI_LONG_OPT("--cot-queue", &cot_queue, 16, 1 << 20),
+        CLI_LONG_OPT("--cot-malformed", &cot_bad, 1, 64),
+        {.name = "--cot-handshake", .kind = CLI_DOUBLE, .dst = &o.cot_handshake_s, .dlo = 0,
+         .dhi = 3600, .flags = CLI_ABOVE_LO},
+        {.name = "--cot-stale", .kind = CLI_DOUBLE, .dst = &o.cot_stale_s, .dlo = 0,
+         .dhi = 1e7, .flags = CLI_ABOVE_LO},
+        {.name = "--cot-share", .kind = CLI_DOUBLE, .dst = &o.cot_share_s, .dlo = 0, .dhi = 3600,
+         .flags = CLI_ABOVE_LO},
         {0}};
     const struct cli_cmd cmd = {.name = "node", .help = node_help, .opts = opts};
     int code = cli_parse(&cmd, argc, argv);
@@ -106,6 +202,20 @@ int cmd_node(int argc, char **argv)
     o.week_min_utc = (int)week;
     o.seed = (uint64_t)seed;
     o.epoch_ns = (int64_t)epoch;
+    o.cot_msg_max = (uint32_t)cot_msg;
+    o.cot_clients_max = (int)cot_clients;
+    o.cot_queue = (int)cot_queue;
+    o.cot_malformed_max = (int)cot_bad;
+    if (o.cot_addr && !o.secure_dir)
+        return cli_usage("node", "--cot serves TLS with the node's certificate: give --secure "
+                                 "DIR (kizuna pki init), or --cot-plain for a lab");
+    if (o.cot_plain_as && !o.cot_plain_addr)
+        return cli_usage("node", "--cot-plain-as is for --cot-plain");
+    if (o.cot_plain_addr)
+        fprintf(stderr, "kizuna node: WARNING: --cot-plain %s: TAK clients there are neither "
+                        "authenticated nor encrypted; every one of them is taken to be %s. "
+                        "Lab use only.\n", o.cot_plain_addr,
+                o.cot_plain_as ? o.cot_plain_as : "of the node's nation, cleared for U");
     if (!o.secure_dir && !o.insecure)
         return cli_usage("node", "a node runs authenticated: give --secure DIR (kizuna pki "
                                  "init), or --insecure for a lab");
@@ -168,6 +278,9 @@ static const char send_help[] =
     "usage: kizuna send --as NODE [--journal DIR] [--structure FILE] [--wait SECS | --no-wait]\n"
     "                   --file FILE\n"
     "       kizuna send --as NODE [...] track --to IDS --track ID [--lat D --lon D --alt M]\n"
+    "                   [--category air|missile|maritime|subsurface|ground|unknown]\n"
+    "                   [--affiliation friend|hostile|neutral|suspect|assumed-friend|pending|\n"
+    "                                  unknown]\n"
     "       kizuna send --as NODE [...] alert|report --to IDS [--text T]\n"
     "       kizuna send --as NODE [...] request --decision ID [--assets NATION]\n"
     "       kizuna send --as NODE [...] order --decision ID --to IDS\n"
@@ -310,6 +423,28 @@ static int read_command(const char *file, char **text, size_t *len)
     return 0;
 }
 
+/* --category and --affiliation into the command's text (what the flags name is checked by
+ * the option parser, the command by the node's parser as always). */
+static int track_kind(const char *kind, const struct kz_command_args *a, char **text)
+{
+    if (strcmp(kind, "track"))
+        return cli_usage("send", "--category and --affiliation are for a track");
+    json_t *o = json_loads(*text, 0, NULL);
+    bool ok = o != NULL;
+    if (a->category)
+        kz_json_set(o, "category", json_string(a->category), &ok);
+    if (a->affiliation)
+        kz_json_set(o, "affiliation", json_string(a->affiliation), &ok);
+    char *s = ok ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
+                 : NULL;
+    json_decref(o);
+    if (!s)
+        return EXIT_RUNTIME;
+    free(*text);
+    *text = s;
+    return 0;
+}
+
 static const char *const send_kinds[] = {"track", "alert", "report", "request", "order",
                                          "phase", NULL};
 
@@ -343,6 +478,8 @@ int cmd_send(int argc, char **argv)
         CLI_LONG_OPT("--repeat", &a.repeat, 1, 1000000000),
         CLI_DOUBLE_OPT("--rate", &a.rate, 0, 1e7),
         CLI_FLAG_OPT("--update", &a.update),
+        CLI_CHOICE_OPT("--category", &a.category, kz_live_categories),
+        CLI_CHOICE_OPT("--affiliation", &a.affiliation, kz_live_affiliations),
         {0}};
     const struct cli_cmd cmd = {.name = "send", .help = send_help, .opts = opts, .pos = &kind,
                                 .maxpos = 1, .posname = "kind"};
@@ -366,6 +503,8 @@ int cmd_send(int argc, char **argv)
         a.kind = kind;
         int rc = kz_live_command_text(m, &a, &text, err, sizeof err);
         code = rc == KZ_EINVAL ? cli_usage("send", "%s", err) : rc ? EXIT_RUNTIME : 0;
+        if (!code && (a.category || a.affiliation))
+            code = track_kind(kind, &a, &text);
         len = text ? strlen(text) : 0;
         file = "command";
     } else {

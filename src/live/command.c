@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "cot.h"
 #include "kizuna/error.h"
+#include "kizuna/live.h"
 #include "model/yread.h"
 
 static const char *const kinds[] = {"share",  "request", "order", "phase",
@@ -12,6 +14,17 @@ static const char *const share_kinds[] = {"track", "alert", "report"};
 static const char *const precs[] = {"flash", "immediate", "priority", "routine"};
 static const char *const outage_kinds[] = {"node", "network", "link", "cut"};
 static const char *const answers[] = {"deny", "approve"};
+
+/* cot.h's cot_category_names and cot_affil_names, index for index (test cot_gw_unit holds them
+ * to it): a copy, because the journal's tests build the command code without the CoT codec. */
+const char *const kz_live_categories[] = {"unknown",  "air",    "missile", "maritime",
+                                          "subsurface", "ground", NULL};
+const char *const kz_live_affiliations[] = {"unknown", "pending", "assumed-friend", "friend",
+                                            "neutral", "suspect", "hostile",        NULL};
+_Static_assert(sizeof kz_live_categories / sizeof *kz_live_categories == COT_CAT_COUNT + 1,
+               "one name per category");
+_Static_assert(sizeof kz_live_affiliations / sizeof *kz_live_affiliations == COT_AFF_COUNT + 1,
+               "one name per affiliation");
 
 static int find_id(struct yread *L, const struct ynode *n, const char *what, size_t count,
                    const char *(*id)(const struct kz_model *, size_t), const struct kz_model *m)
@@ -112,6 +125,15 @@ static void parse_share(struct yread *L, const struct ynode *root, const struct 
         c->body.lon = x;
     if ((n = ymap_get(root, "alt")) && yr_number_of(L, n, "alt", -1e4, 1e7, &x))
         c->body.alt_m = x;
+    const struct ynode *cat = ymap_get(root, "category"), *aff = ymap_get(root, "affiliation");
+    int e;
+    if ((cat || aff) && c->msg != KZ_MSG_TRACK)
+        yr_report(L, cat ? cat : aff, 12, "only a track has a category and an affiliation");
+    else if (cat && (e = yr_enum_of(L, cat, "category", kz_live_categories, COT_CAT_COUNT)) >= 0)
+        c->category = (uint8_t)e;
+    if (aff && c->msg == KZ_MSG_TRACK &&
+        (e = yr_enum_of(L, aff, "affiliation", kz_live_affiliations, COT_AFF_COUNT)) >= 0)
+        c->affil = (uint8_t)e;
     c->repeat = 1;
     if ((n = ymap_get(root, "repeat")) && yr_number_of(L, n, "repeat", 1, 1e9, &x))
         c->repeat = (long)x;
@@ -218,7 +240,7 @@ int cmd_parse(const struct kz_model *m, const char *file, const char *text, size
         "alt",          "text",   "precedence", "classification", "releasable", "disclosable",
         "decision",     "assets", "phase",      "id",          "ids",      "down",
         "key",          "answer", "tag",        "aux",         "thread",   "repeat",
-        "rate",         "action", "update",     NULL};
+        "rate",         "action", "update",     "category",    "affiliation", NULL};
     yr_check_keys(&L, root, keys, "command");
     const struct ynode *k = yr_required(&L, root, "cmd", "command");
     if (!k)

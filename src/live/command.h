@@ -13,6 +13,7 @@
 /*
  * A command is one YAML/JSON mapping (docs/live.md, "Commands"):
  *   {cmd: share, kind: track|alert|report, to: [ids], track: T1, lat: .., lon: .., alt: ..,
+ *    category: air, affiliation: hostile,
  *    text: .., precedence: flash, classification: S, releasable: [USA, JPN], disclosable: []}
  *   {cmd: request, decision: id, assets: JPN, ...attributes}
  *   {cmd: order, decision: id, to: [ids], ...attributes}
@@ -38,6 +39,7 @@ struct command {
     int decision, assets, phase, action;
     struct eng_attr attr;
     struct wire_body body;
+    uint8_t category, affil; /* a track's: enum cot_category, cot_affil (cot.h); 0 unknown */
     uint32_t tag, aux;
     int outage_id;
     enum outage_kind okind;

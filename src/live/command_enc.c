@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "command.h"
+#include "cot.h"
 #include "kizuna/error.h"
 #include "kizuna/json.h"
+#include "kizuna/live.h"
 
 static const char *const kinds[] = {"share",  "request", "order", "phase",
                                     "outage", "decide",  "stop",  "load"};
@@ -51,6 +53,10 @@ static void body(json_t *o, const struct command *c, bool *ok)
 {
     if (c->msg == KZ_MSG_TRACK || c->body.track_id[0])
         kz_json_set(o, "track", json_string(c->body.track_id), ok);
+    if (c->msg == KZ_MSG_TRACK && c->category)
+        kz_json_set(o, "category", json_string(kz_live_categories[c->category]), ok);
+    if (c->msg == KZ_MSG_TRACK && c->affil)
+        kz_json_set(o, "affiliation", json_string(kz_live_affiliations[c->affil]), ok);
     if (c->body.lat != 0 || c->body.lon != 0 || c->body.alt_m != 0) {
         kz_json_set(o, "lat", json_real(c->body.lat), ok);
         kz_json_set(o, "lon", json_real(c->body.lon), ok);
@@ -79,7 +85,10 @@ static const char *out_of_range(const struct kz_model *m, const struct command *
     case C_SHARE:
         return !in((int)c->msg, KZ_MSG_KIND_COUNT) ? "its message kind"
                : !all_in(c->to, c->nto, m->nnodes) ? "its recipients"
-                                                    : NULL;
+               : c->category >= COT_CAT_COUNT || c->affil >= COT_AFF_COUNT ||
+                       (c->msg != KZ_MSG_TRACK && (c->category || c->affil))
+                   ? "its track category or affiliation"
+                   : NULL;
     case C_REQUEST:
     case C_ORDER:
         return !in(c->decision, m->ndecisions)                     ? "its decision"

@@ -208,8 +208,11 @@ int nd_step(struct live *L)
             nd_receive(L, L->in[i].t, L->in[i].net, &L->in[i].u);
         L->nin = 0;
     }
+    /* TAK clients: what they sent is journaled and queued as commands in this transaction */
+    if (L->gw && !L->err)
+        rc = gw_io(L->gw);
     int64_t w = wall_ns();
-    if (!L->err && w - L->last_poll >= POLL_NS) {
+    if (!rc && !L->err && w - L->last_poll >= POLL_NS) {
         L->last_poll = w;
         rc = nd_poll_commands(L);
     }
@@ -236,6 +239,8 @@ int nd_step(struct live *L)
     if (rc || c)
         return rc ? rc : c;
     nd_flush_out(L);
+    if (L->gw) /* what the step made for TAK clients goes out once it is journaled */
+        gw_flush(L->gw);
     return compact(L);
 }
 
@@ -399,6 +404,8 @@ int nd_open(const kz_model *m, const char *structure_path, const struct kz_node_
         goto fail_j;
     nd_flush_out(L);
 
+    if ((o->cot_addr || o->cot_plain_addr) && (rc = gw_open(L, &L->gw, err, errlen)))
+        goto out;
     L->last_poll = 0;
     L->last_resend = wall_ns();
     *out = L;
@@ -419,6 +426,7 @@ int nd_deliver(struct live *L, enum dx_topic t, int net, const void *sample)
 /* Everything nd_open allocated. */
 static void nd_free(struct live *L)
 {
+    gw_close(L->gw);
     eng_free(L->eng);
     au_close(L->auth);
     dx_close(L->x);
@@ -446,6 +454,8 @@ void nd_close(struct live *L)
     if (!L)
         return;
     if (!jr_begin(L->j)) {
+        gw_close(L->gw); /* its clients' disconnections in the last transaction */
+        L->gw = NULL;
         nd_event(L, "stopped", 0, NULL, 0, 0, L->me, -1, -1,
                  "sent %" PRIu64 ", received %" PRIu64 ", refused %" PRIu64
                  ", duplicates %" PRIu64 ", unacknowledged %" PRId64,
@@ -477,7 +487,10 @@ int kz_node_run(const kz_model *m, const char *structure_path, const struct kz_n
             if (due < wait)
                 wait = due;
         }
-        dx_wait(L->x, wait);
+        if (L->gw)
+            gw_wait(L->gw, L->x, wait);
+        else
+            dx_wait(L->x, wait);
     }
     nd_close(L);
     return rc;

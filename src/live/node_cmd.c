@@ -81,11 +81,20 @@ static int exec_command(struct live *L, int64_t root, const struct command *cp, 
     if (!r)
         return KZ_ENOMEM;
     r->body = c.body;
+    r->category = c.category;
+    r->affil = c.affil;
     L->cur_root = root;
     L->cur_gid = (uint64_t)L->me << 48 | (uint64_t)root;
     switch (c.kind) {
     case C_SHARE:
         rc = eng_share(L->eng, c.msg, L->me, c.to, c.nto, &c.attr, c.tag, c.aux);
+        /* made here: for this node's TAK clients too, unless one of them sent it (it is in
+         * their picture already) */
+        if (!rc && L->gw && !L->replaying && !gw_own_command(L->gw, seq)) {
+            struct gw_item it = {c.msg, &c.body, c.category, c.affil, (int)c.attr.cls,
+                                 c.attr.releasable, L->me, -1, 0, seq, gen};
+            rc = gw_publish(L->gw, &it);
+        }
         break;
     case C_REQUEST: /* the engine applies the legal gate (done: infeasible, journaled) */
         rc = eng_request(L->eng, c.decision, c.assets, L->me, &c.attr, c.tag, c.aux);

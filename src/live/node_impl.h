@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "command.h"
+#include "cot_gw.h"
 #include "dds.h"
 #include "journal.h"
 #include "kizuna/live.h"
@@ -35,6 +36,7 @@ struct root {
     uint32_t holds; /* jobs held for an operator so far: the next one's key is id * 256 + holds */
     bool terminal, handled;
     struct wire_body body;
+    uint8_t category, affil; /* a track's, as it travels on (kz_Msg) */
 };
 
 struct pend {
@@ -123,6 +125,7 @@ struct live {
     /* without DDS (tests, fuzzing): what would be written goes here instead */
     void (*tap)(void *ctx, enum dx_topic t, int net, const void *sample);
     void *tap_ctx;
+    struct cot_gw *gw; /* the CoT gateway (o->cot_addr, cot_plain_addr), NULL: none */
     struct outq *in; /* without DDS: samples nd_deliver queued for the next step */
     size_t nin, capin;
     bool replaying, stop;

@@ -119,6 +119,10 @@ int nd_send(void *ctx, uint32_t mi, int from, int to, int net)
     kz_Track tr;
     kz_Msg *s = &tr.m;
     wire_encode(L->digest, &w, &hop, &r->body, s);
+    if (w.h.kind == KZ_MSG_TRACK) { /* covered by the origin's proof (wire_origin_bytes) */
+        s->category = r->category;
+        s->affil = r->affil;
+    }
     char why[300];
     if (!wire_release_ok(L->m, net, w.h.classification, w.h.releasable, L->phase, why,
                          sizeof why) ||
@@ -280,9 +284,19 @@ int nd_take_in(struct live *L, int64_t root, const kz_Msg *s, int net, const uin
     if (!r)
         return KZ_ENOMEM;
     r->body = body;
+    r->category = s->category;
+    r->affil = s->affil;
     if (!L->replaying) {
         L->n_recv++;
         nd_event(L, "received", hop.id, &w.h, w.tag, w.opaux, L->me, hop.from, net, NULL);
+        if (L->gw) { /* what this node may see, its TAK clients may (gw_publish filters) */
+            struct gw_item it = {(enum kz_msg_kind)w.h.kind, &body, s->category, s->affil,
+                                 w.h.classification, w.h.releasable, w.h.origin, net, s->oid,
+                                 0, -1};
+            int rc = gw_publish(L->gw, &it);
+            if (rc)
+                return rc;
+        }
     }
     /* the imported message and operation belong to this root and the sender's operation */
     L->cur_root = root;

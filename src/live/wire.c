@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cot.h" /* the ranges of a track's category and affiliation */
+
 uint64_t wire_digest(const uint8_t sha[32])
 {
     uint64_t h = 0;
@@ -56,8 +58,8 @@ size_t wire_origin_bytes(const kz_Msg *s, const uint8_t sha[32], uint8_t *buf)
                           s->opdst};
     for (size_t i = 0; i < sizeof sh / sizeof sh[0]; i++)
         put_u(&b, (uint16_t)sh[i], 2);
-    const uint8_t oc[] = {s->kind,  s->prec,      s->cls,    s->purpose, s->graph,
-                          s->delegated, s->opkind, s->sigkind};
+    const uint8_t oc[] = {s->kind,   s->prec,   s->cls,     s->purpose,  s->graph,
+                          s->delegated, s->opkind, s->sigkind, s->category, s->affil};
     put_mem(&b, oc, sizeof oc);
     put_mem(&b, s->track_id, sizeof s->track_id);
     put_f(&b, s->lat);
@@ -349,6 +351,9 @@ int wire_decode(const struct kz_model *m, uint64_t digest, const kz_Msg *in, str
         FAIL("position out of range");
     if (in->created_us < 0)
         FAIL("creation time is negative");
+    if (in->category >= COT_CAT_COUNT || in->affil >= COT_AFF_COUNT ||
+        (in->kind != KZ_MSG_TRACK && (in->category || in->affil)))
+        FAIL("track category %u or affiliation %u out of range", in->category, in->affil);
 
     fill(in, req, ord, w, hop, b);
     return 0;

@@ -46,6 +46,7 @@ size_t wire_ack_bytes(const kz_Ack *a, uint8_t *buf);
 /* Canonical bytes of what a holder's ticket for approver `k` binds (at most WIRE_ACK_MAX). */
 size_t wire_ticket_bytes(const kz_Msg *s, int k, uint8_t *buf);
 
+/* The sample of a message (category and affiliation 0: the caller sets a track's after). */
 void wire_encode(uint64_t digest, const struct eng_wire *w, const struct wire_hop *hop,
                  const struct wire_body *b, kz_Msg *out);
 
