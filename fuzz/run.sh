@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run.sh - build the libFuzzer targets with clang and run one of them for a bounded time.
-# usage: fuzz/run.sh [SECONDS] [structure|scenario|wire|node|command|validation]
+# usage: fuzz/run.sh [SECONDS] [structure|scenario|wire|node|command|validation|levers]
 #        fuzz/run.sh [SECONDS] cot|takproto   (the CoT codec, issue 13)
 # (default 60 structure).
 # Crashes land in fuzz/findings/.
@@ -11,9 +11,10 @@ target=${2:-structure}
 CC=clang cmake -S . -B build-fuzz -G Ninja -DKZ_FUZZ=ON -DKZ_SANITIZE=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz --target fuzz_structure fuzz_scenario fuzz_wire fuzz_node fuzz_command \
-  fuzz_validation >/dev/null
+  fuzz_validation fuzz_levers >/dev/null
 mkdir -p fuzz/findings build-fuzz/corpus build-fuzz/corpus-scenario build-fuzz/corpus-wire \
-  build-fuzz/corpus-node build-fuzz/corpus-command build-fuzz/corpus-validation
+  build-fuzz/corpus-node build-fuzz/corpus-command build-fuzz/corpus-validation \
+  build-fuzz/corpus-levers
 if [ "$target" = cot ] || [ "$target" = takproto ]; then
   # cot: a settings byte and a byte stream (fuzz/fuzz_cot.c): the CoT scanner in random chunks,
   # the parser, the writer and back, protobuf after an accepted t-x-takp-q. takproto: a settings
@@ -48,6 +49,13 @@ if [ "$target" = validation ]; then
   exec build-fuzz/fuzz/fuzz_validation build-fuzz/corpus-validation fuzz/corpus/validation \
     -dict=fuzz/yaml.dict -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix=fuzz/findings/validation- -print_final_stats=1
+fi
+if [ "$target" = levers ]; then
+  # Lines of lever assignments, factor settings and resets over tests/data/sim/levers.yaml
+  # (fuzz/fuzz_levers.c): a refusal changes nothing, what succeeds stays valid.
+  exec build-fuzz/fuzz/fuzz_levers build-fuzz/corpus-levers fuzz/corpus/levers \
+    -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix=fuzz/findings/levers- -print_final_stats=1
 fi
 if [ "$target" = scenario ]; then
   exec build-fuzz/fuzz/fuzz_scenario build-fuzz/corpus-scenario data/scenarios tests/data/sim \

@@ -103,8 +103,8 @@ static int dist_scale(struct kz_dist *d, double v, bool clamp, char *why, size_t
         v = m0 * k;
     }
     for (int i = 0; i < 3; i++)
-        d->p[i] *= k;
-    d->max *= k;
+        d->p[i] = clamp ? fmin(d->p[i] * k, LV_MAX_SECS) : d->p[i] * k; /* top * k may round up */
+    d->max = clamp ? fmin(d->max * k, LV_MAX_SECS) : d->max * k;
     if (d->kind == KZ_DIST_LOGNORMAL) {
         d->p[0] = v;
         if (clamp && !(d->p[1] > v))
