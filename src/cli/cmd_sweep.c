@@ -342,7 +342,16 @@ static void print_thread(const struct entry *e, size_t t, unsigned methods)
             snprintf(prcc, sizeof prcc, "  PRCC %+.2f", ef->prcc_p50);
         char range[40];
         snprintf(range, sizeof range, "%s..%s", lo, hi);
-        printf("    %-40s  %-14s", f->name, range);
+        /* A factor is one range as written: an anchor or a default moves every element that
+         * uses it, and the name is only the first of them - say so, or a reader would --set
+         * that one element and see nothing move. */
+        char label[160];
+        if (f->uses > 1)
+            snprintf(label, sizeof label, "%s (and %zu more, line %d)", f->name, f->uses - 1,
+                     f->line);
+        else
+            snprintf(label, sizeof label, "%s", f->name);
+        printf("    %-40s  %-14s", label, range);
         if (methods & KZ_SWEEP_OAT) {
             dur(ef->p50_lo_s, a, sizeof a);
             dur(ef->p50_hi_s, b, sizeof b);
