@@ -34,9 +34,9 @@ export function context(argv) {
 
 // Runs kizuna to completion; its output, or an exception with its stderr.
 export function kz(ctx, args, { ok = true } = {}) {
-    const r = spawnSync(ctx.kizuna, args, { encoding: 'utf8', timeout: 60000 });
+    const r = spawnSync(ctx.kizuna, args, { encoding: 'utf8', timeout: 60000, maxBuffer: 1 << 28 });
     if (ok && r.status !== 0)
-        throw new Error(`kizuna ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+        throw new Error(`kizuna ${args.join(' ')}: exit ${r.status}${r.error ? ` (${r.error.message})` : ''}\n${r.stderr}`);
     return r;
 }
 
@@ -55,11 +55,11 @@ export function issue(ctx, node, callsign, extra = [], pki = ctx.pki) {
 
 // Starts node `id` with its CoT gateway on 127.0.0.1:port; waits until the port takes
 // connections.
-export async function startNode(ctx, id, port, seconds = 90) {
+export async function startNode(ctx, id, port, { seconds = 90, args = [] } = {}) {
     const log = fs.openSync(path.join(ctx.dir, `${id}.log`), 'a');
     const p = spawn(ctx.kizuna, ['node', '--structure', ctx.structure, '--as', id, '--journal',
         ctx.journal, '--domain', String(ctx.domain), '--secure', ctx.pki, '--for',
-        String(seconds), '--cot', `127.0.0.1:${port}`], { stdio: ['ignore', log, log] });
+        String(seconds), '--cot', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', log, log] });
     const node = { id, port, p, exited: null };
     p.on('exit', (code, sig) => { node.exited = { code, sig }; });
     ctx.nodes.push(node);
