@@ -73,14 +73,20 @@ async function report(ctx) {
     await h.waitJournal(ctx, 'jjoc', null,
         /connected Kestrel-1 \(CN=Kestrel-1,OU=jjoc,O=JPN\).*nation JPN, clearance C/, TIME);
     await h.waitJournal(ctx, 'jjoc', 'sent', /track JP-PLI-1 .*\(C\/\/REL TO USA, JPN\).*-> usfj/, TIME);
-    // A client cannot raise: a PLI marked above its clearance (C) is not carried at C or above
-    // as S, and one marked for Japan alone stops at jjoc's release gate.
+    // A client cannot raise its marking: a PLI marked S by a C-cleared client is refused at
+    // jjoc with the client's identity, and one marked for Japan alone stops at jjoc's release
+    // gate.
+    await cJp.tak.write([h.pli('JP-RAISED-1', 'Kestrel-1', 35.7, 139.7,
+        '<__kizuna cls="S" releasable="JPN USA" kind="track"/>')]);
+    await h.waitJournal(ctx, 'jjoc', 'refused',
+        /event 'JP-RAISED-1' .*from Kestrel-1 \(CN=Kestrel-1,OU=jjoc,O=JPN\) refused: marked S, above the client's clearance C/, TIME);
     await cJp.tak.write([h.pli('JP-ONLY-1', 'Kestrel-1', 35.7, 139.7,
         '<__kizuna cls="C" releasable="JPN" kind="track"/>')]);
     await h.waitJournal(ctx, 'jjoc', 'refused',
         /refused +track \(C\) at jjoc -> usfj: .*release gate/, TIME);
     await h.sleep(3000);
     h.never(cUs, 'the Japan-only PLI', (c) => h.about(c).uid === 'JP-ONLY-1' || h.isTrack(c, 'JP-ONLY-1'));
+    h.never(cUs, 'the PLI marked above its sender\'s clearance', (c) => h.about(c).uid === 'JP-RAISED-1' || h.isTrack(c, 'JP-RAISED-1'));
     for (const x of cUs.cots) {
         const m = h.about(x.cot);
         if (m.mark && m.cls === 'S' && m.callsign === 'Kestrel-1')
