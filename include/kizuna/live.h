@@ -59,7 +59,8 @@ struct kz_node_options {
                                    nation, U */
     uint32_t cot_msg_max;       /* largest CoT message taken, bytes; 0: 65536 */
     int cot_clients_max;        /* connections at once; 0: 512 */
-    int cot_queue;              /* SA events queued per client before the oldest goes; 0: 4096 */
+    int cot_queue;              /* events queued per client: SA (beyond it the oldest goes) and,
+                                   apart, alerts (beyond it the client is closed); 0: 4096 */
     int cot_malformed_max;      /* malformed messages within a minute that disconnect; 0: 10 */
     double cot_handshake_s;     /* a TLS handshake must end within; 0: 10 */
     double cot_stale_s;         /* stale of the node's own items as CoT, seconds; 0: 300 */

@@ -14,7 +14,6 @@
 
 #define GW_WBUF       (32 * 1024)         /* a client's write buffer; every encoded message fits */
 #define GW_RBUF       (64 * 1024)         /* read per client per step at most (fairness) */
-#define GW_CTL_CAP    1024                /* control and alerts queued per client: never dropped */
 #define GW_BAD_WIN_NS (60 * 1000000000LL) /* the malformed-input window */
 #define GW_BAD_MAX    64                  /* the largest threshold kept */
 #define GW_PIC_MAX    65536               /* items in the picture at most */
@@ -32,6 +31,7 @@ struct gw_buf {
 struct gw_ring {
     struct gw_buf **v;
     uint32_t cap, head, n;
+    uint32_t max; /* it grows up to this */
 };
 
 enum gw_state { GS_HANDSHAKE, GS_OPEN, GS_CLOSED };
@@ -59,6 +59,7 @@ struct gw_client {
     int64_t bad_ns[GW_BAD_MAX];
     int nbad, bad_head;
     uint32_t pic_cursor; /* the picture on connect: next slot to look at */
+    uint64_t pic_upd;    /* ... of the items written before then (later ones went live) */
     bool pic_done;
     uint64_t n_in, n_out, n_drop, n_loop, n_bad;
 };
@@ -71,6 +72,7 @@ struct gw_item_slot {
     uint64_t rel;
     int64_t time_ms, stale_ms;
     uint64_t src; /* the client that sent it (serial), 0: the node */
+    uint64_t seq; /* g->upd when it was last written */
     struct gw_buf *xml, *pb;
 };
 
@@ -106,6 +108,7 @@ struct cot_gw {
     /* the picture: open addressing on uid */
     struct gw_item_slot *pic;
     uint32_t piccap, picn, picused;
+    uint64_t upd; /* writes to the picture so far */
     int64_t next_expire_ns;
     /* reports waiting for the node */
     struct gw_share *sh;

@@ -70,10 +70,9 @@ static int grow(struct cot_gw *g)
     g->pic = v;
     g->piccap = cap;
     g->picused = g->picn;
-    for (size_t i = 0; i < g->nc; i++) {
-        g->c[i]->pic_cursor = 0;
-        g->c[i]->pic_done = false;
-    }
+    for (size_t i = 0; i < g->nc; i++) /* still being sent the picture: from the start */
+        if (!g->c[i]->pic_done)
+            g->c[i]->pic_cursor = 0;
     return 0;
 }
 
@@ -149,6 +148,7 @@ int gwo_offer(struct cot_gw *g, const struct cot_event *ev, int cls, uint64_t re
     s->time_ms = ev->time_ms;
     s->stale_ms = ev->stale_ms;
     s->src = src;
+    s->seq = ++g->upd;
     for (size_t i = 0; i < g->nc; i++) {
         struct gw_client *c = g->c[i];
         if (c->serial != src && gws_visible(c, cls, rel))
@@ -224,9 +224,11 @@ void gwo_expire(struct cot_gw *g, int64_t now_ms)
 void gwo_picture_more(struct cot_gw *g, struct gw_client *c)
 {
     int64_t now = gws_now_ms();
-    while (c->st == GS_OPEN && c->sa.n < c->sa.cap / 2 && c->pic_cursor < g->piccap) {
+    while (c->st == GS_OPEN && c->sa.n < c->sa.max / 2 && c->pic_cursor < g->piccap) {
         struct gw_item_slot *s = &g->pic[c->pic_cursor++];
-        if (s->h < 2 || s->stale_ms < now || s->src == c->serial || !gws_visible(c, s->cls, s->rel))
+        /* an item written since the client came went to it then, if it may see it */
+        if (s->h < 2 || s->seq > c->pic_upd || s->stale_ms < now || s->src == c->serial ||
+            !gws_visible(c, s->cls, s->rel))
             continue;
         struct gw_buf *b = c->proto ? slot_pb(g, s) : s->xml;
         if (b)

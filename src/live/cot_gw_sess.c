@@ -56,12 +56,29 @@ void gws_unref(struct gw_buf *b)
         free(b);
 }
 
-static bool ring_init(struct gw_ring *r, uint32_t cap)
+/* A ring grows as it fills, up to its bound `max`: an idle client costs little. */
+static bool ring_init(struct gw_ring *r, uint32_t max)
 {
-    r->v = calloc(cap, sizeof *r->v);
-    r->cap = cap;
+    r->max = max;
+    r->cap = max < 64 ? max : 64;
     r->head = r->n = 0;
+    r->v = calloc(r->cap, sizeof *r->v);
     return r->v != NULL;
+}
+
+static bool ring_grow(struct gw_ring *r)
+{
+    uint32_t cap = r->cap * 2 > r->max ? r->max : r->cap * 2;
+    struct gw_buf **v = calloc(cap, sizeof *v);
+    if (!v)
+        return false;
+    for (uint32_t i = 0; i < r->n; i++)
+        v[i] = r->v[(r->head + i) % r->cap];
+    free(r->v);
+    r->v = v;
+    r->cap = cap;
+    r->head = 0;
+    return true;
 }
 
 static struct gw_buf *ring_pop(struct gw_ring *r)
@@ -84,6 +101,10 @@ void gws_queue(struct cot_gw *g, struct gw_client *c, struct gw_buf *b)
     if (c->st != GS_OPEN)
         return;
     struct gw_ring *r = b->alert ? &c->ctl : &c->sa;
+    if (r->n == r->cap && r->cap < r->max && !ring_grow(r)) {
+        gws_close(g, c, "out of memory");
+        return;
+    }
     if (r->n == r->cap) {
         if (b->alert) {
             /* an alert is never dropped: a client that cannot take one more is let go, and
@@ -107,11 +128,10 @@ void gws_queue(struct cot_gw *g, struct gw_client *c, struct gw_buf *b)
 
 struct gw_buf *gws_peek(struct cot_gw *g, struct gw_client *c)
 {
-    if (c->ctl.n)
-        return c->ctl.v[c->ctl.head];
-    if (!c->sa.n && !c->pic_done)
-        gwo_picture_more(g, c);
-    return c->sa.n ? c->sa.v[c->sa.head] : NULL;
+    if (!c->ctl.n && !c->sa.n && !c->pic_done)
+        gwo_picture_more(g, c); /* it may queue alerts as well as SA */
+    /* gws_pop takes from the same queue: control and alerts first */
+    return c->ctl.n ? c->ctl.v[c->ctl.head] : c->sa.n ? c->sa.v[c->sa.head] : NULL;
 }
 
 void gws_pop(struct gw_client *c)
@@ -151,7 +171,7 @@ struct gw_client *gws_new(struct cot_gw *g, int fd, SSL *ssl, const char *peer)
     c->serial = ++g->serials;
     snprintf(c->peer, sizeof c->peer, "%s", peer);
     c->wbuf = malloc(GW_WBUF);
-    if (!c->wbuf || cot_scan_init(&c->scan, g->msg_max) || !ring_init(&c->ctl, GW_CTL_CAP) ||
+    if (!c->wbuf || cot_scan_init(&c->scan, g->msg_max) || !ring_init(&c->ctl, g->qcap) ||
         !ring_init(&c->sa, g->qcap)) {
         c->fd = -1;
         c->ssl = NULL; /* the caller closes them */
@@ -186,6 +206,7 @@ void gws_admit(struct cot_gw *g, struct gw_client *c)
     /* TAK protocol v1 is on offer (tak-cot.md §2.5); the picture follows as the queue drains */
     takp_announce(gws_now_ms(), &g->ev2);
     gws_send_event(g, c, &g->ev2, true);
+    c->pic_upd = g->upd;
 }
 
 void gws_close(struct cot_gw *g, struct gw_client *c, const char *fmt, ...)
@@ -281,6 +302,7 @@ static void negotiate(struct cot_gw *g, struct gw_client *c, const struct cot_ev
     cot_scan_set_mode(&c->scan, COT_SCAN_PROTO);
     ring_clear(&c->sa);
     c->pic_cursor = 0;
+    c->pic_upd = g->upd;
     c->pic_done = false;
 }
 
