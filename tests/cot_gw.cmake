@@ -16,3 +16,16 @@ target_link_libraries(cot_gw_test PRIVATE kz_cot_client PkgConfig::CMOCKA)
 kz_warnings(cot_gw_test)
 add_test(NAME cot_gw COMMAND cot_gw_test)
 set_tests_properties(cot_gw PROPERTIES TIMEOUT 180 LABELS live)
+if(KZ_SANITIZE)
+  set_tests_properties(cot_gw PROPERTIES ENVIRONMENT KZ_SANITIZED=1)
+endif()
+
+# A track's category and affiliation in commands and on the wire (tests/live/cot_gw_unit.c).
+add_executable(cot_gw_unit live/cot_gw_unit.c)
+target_include_directories(cot_gw_unit PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(cot_gw_unit PRIVATE _POSIX_C_SOURCE=200809L
+  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(cot_gw_unit PRIVATE kizuna_live PkgConfig::CMOCKA)
+kz_warnings(cot_gw_unit)
+add_test(NAME cot_gw_unit COMMAND cot_gw_unit)
+set_tests_properties(cot_gw_unit PROPERTIES TIMEOUT 60)

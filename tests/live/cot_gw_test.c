@@ -108,7 +108,7 @@ static void start_node(int i)
             fprintf(f, "kz_node_run: %s\n", err);
         if (f)
             fclose(f);
-        _exit(rc ? 1 : 0);
+        exit(rc ? 1 : 0); /* exit, not _exit: under the sanitizers LeakSanitizer checks the node */
     }
     PID[i] = pid;
     for (int t = 0; t < 200 && !PORT[i]; t++) {
@@ -160,6 +160,8 @@ static int teardown(void **state)
             kill(PID[i], SIGTERM);
             int st = 0;
             waitpid(PID[i], &st, 0);
+            if (!WIFEXITED(st) || WEXITSTATUS(st))
+                fail_msg("node %s ended with status %d (see its log, KZ_KEEP=1)", NODES[i], st);
         }
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", ROOT);
@@ -603,12 +605,16 @@ static void slow_reader_does_not_stall(void **state)
     cc_rcvbuf = 0;
     connect_as(&fast, 0, "us-s");
     nap_ms(200);
-    enum { N = 20000, NA = 6000 };
+    /* under the sanitizers the node makes about a fifth of the shares a second, and a step
+     * of them takes longer: the stream is slower and the bound on a pong wider */
+    bool slow_build = getenv("KZ_SANITIZED") != NULL;
+    const int N = slow_build ? 12000 : 20000, NA = 6000, rate = slow_build ? 2000 : 10000;
+    const long long pong_max = slow_build ? 5000 : 1000;
     char cmd[300];
     snprintf(cmd, sizeof cmd,
              "{cmd: share, kind: track, to: [us1], track: FLOOD, repeat: %d,"
-             " rate: 10000, classification: U, releasable: [USA, JPN]}",
-             N);
+             " rate: %d, classification: U, releasable: [USA, JPN]}",
+             N, rate);
     command(0, cmd);
     static struct cot_event ev;
     int got = 0;
@@ -630,12 +636,12 @@ static void slow_reader_does_not_stall(void **state)
     }
     print_message("fast client: %d of %d tracks; slowest pong %lld ms\n", got, N, worst);
     assert_int_equal(got, N);
-    assert_true(worst < 1000);
+    assert_true(worst < pong_max);
     /* alerts: the slow client is closed for one it cannot take, the fast one gets them all */
     snprintf(cmd, sizeof cmd,
              "{cmd: share, kind: alert, to: [us1], text: warn, repeat: %d,"
-             " rate: 3000, classification: U, releasable: [USA, JPN]}",
-             NA);
+             " rate: %d, classification: U, releasable: [USA, JPN]}",
+             NA, slow_build ? 1500 : 3000);
     command(0, cmd);
     int alerts = 0;
     end = cc_now_ms() + 60000;
