@@ -17,3 +17,17 @@ set_tests_properties(cli_export_tracks PROPERTIES TIMEOUT 120)
 
 # kizuna pki client and pki init --san (tests/cli/pki_client.sh).
 kz_cli(pki_client pki_client_files pki_client_refusals pki_init_san)
+
+# fuzz_pki_client's logic (a DER certificate through pki_client_identity, text through
+# kz_pki_san_check) over its corpus and findings, with any compiler. fuzz/CMakeLists.txt does not
+# build the libFuzzer target yet; by hand: build kizuna_live with CC=clang -DKZ_FUZZ=ON
+# -DKZ_SANITIZE=ON, link fuzz/fuzz_pki_client.c with -fsanitize=fuzzer (docs/tak.md).
+add_executable(fuzz_pki_client_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_pki_client.c live/replay.c)
+target_include_directories(fuzz_pki_client_replay PRIVATE ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(fuzz_pki_client_replay PRIVATE _POSIX_C_SOURCE=200809L
+  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+target_link_libraries(fuzz_pki_client_replay PRIVATE kizuna_live)
+kz_warnings(fuzz_pki_client_replay)
+add_test(NAME fuzz_pki_client_regressions COMMAND sh -c
+  "$<TARGET_FILE:fuzz_pki_client_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/pki_client/*")
+set_tests_properties(fuzz_pki_client_regressions PROPERTIES TIMEOUT 60)

@@ -108,8 +108,22 @@ static void subject_text(X509 *x, char *buf, size_t len)
     BIO_free(b);
 }
 
+static int identity_of(const kz_model *m, int me, X509 *peer, struct pki_client_id *id,
+                       char *reason, size_t reasonlen);
+
 int pki_client_identity(const kz_model *m, int me, X509 *peer, struct pki_client_id *id,
                         char *reason, size_t reasonlen)
+{
+    int rc = identity_of(m, me, peer, id, reason, reasonlen);
+    /* Reading a certificate's extensions and names can leave errors in OpenSSL's (per-thread)
+     * queue, e.g. a malformed extension; left there, they would be taken for the next TLS
+     * call's (SSL_get_error reads the queue). Found by fuzz_pki_client. */
+    ERR_clear_error();
+    return rc;
+}
+
+static int identity_of(const kz_model *m, int me, X509 *peer, struct pki_client_id *id,
+                       char *reason, size_t reasonlen)
 {
     if (!m || !peer || !id || me < 0 || (size_t)me >= m->nnodes) {
         kz_set_err(reason, reasonlen, "pki_client_identity: no structure, certificate or node");

@@ -47,7 +47,8 @@ struct pki_client_id {
  *   "certificate for 'Viper 1' names nation 'fr', which is not in structure 'jfhq'"
  *   "certificate for 'Viper 1' carries no kizuna clearance"
  * KZ_EINVAL when an argument is NULL or `me` is out of range. Never allocates anything the
- * caller must free; `peer` is only read. Thread-safe (no shared state).
+ * caller must free; `peer` is only read; OpenSSL's error queue is left empty. Thread-safe (no
+ * shared state).
  */
 int pki_client_identity(const kz_model *m, int me, X509 *peer, struct pki_client_id *id,
                         char *reason, size_t reasonlen);
