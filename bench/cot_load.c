@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <openssl/ssl.h>
@@ -143,6 +144,15 @@ static void pump(struct conn *k, long long due, int uids, char *ev_buf)
     k->olen = k->ooff = 0;
 }
 
+/* CPU seconds this process has used (user and system). */
+static double cpu_s(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
 static bool split_pair(char *s, char **a, char **b)
 {
     char *c = strchr(s, ',');
@@ -257,9 +267,9 @@ int main(int argc, char **argv)
     double want = (double)sent * (double)(n - 1);
     printf("clients=%d senders=%d receivers=%d offered_per_s=%.0f sent=%lld sent_per_s=%.0f "
            "delivered=%lld delivered_per_s=%.0f delivered_share=%.4f rx_min=%lld "
-           "lat_samples=%zu lat_p50_ms=%.3f lat_p99_ms=%.3f lat_max_ms=%.3f\n",
+           "lat_samples=%zu lat_p50_ms=%.3f lat_p99_ms=%.3f lat_max_ms=%.3f gen_cpu_s=%.3f\n",
            n, ns, nr, rate, sent, (double)sent / secs, got_all, (double)got_all / secs,
-           want > 0 ? (double)got_all / want : 0, rx_min, nlat, p50, p99, mx);
+           want > 0 ? (double)got_all / want : 0, rx_min, nlat, p50, p99, mx, cpu_s());
     for (int i = 0; i < n; i++) {
         cc_close(&k[i].c);
         free(k[i].out);

@@ -83,6 +83,7 @@ struct gw_stats {
     uint64_t events_in;  /* events read from clients (control included) */
     uint64_t events_out; /* events queued to clients */
     uint64_t dropped_sa; /* SA events dropped from full queues */
+    uint64_t superseded; /* SA events not sent: a newer one of their uid was queued */
     uint64_t malformed;
     uint64_t looped;  /* dropped: carrying a kizuna flow tag */
     uint64_t shared;  /* reports handed to the node as commands */

@@ -13,7 +13,8 @@
 #include "pki_client.h"
 
 #define GW_WBUF       (32 * 1024)         /* a client's write buffer; every encoded message fits */
-#define GW_RBUF       (64 * 1024)         /* read per client per step at most (fairness) */
+#define GW_RBUF       (64 * 1024)         /* one read */
+#define GW_READ_MAX   (256 * 1024)        /* read per client per step at most (fairness) */
 #define GW_BAD_WIN_NS (60 * 1000000000LL) /* the malformed-input window */
 #define GW_BAD_MAX    64                  /* the largest threshold kept */
 #define GW_PIC_MAX    65536               /* items in the picture at most */
@@ -23,7 +24,8 @@
 /* One encoded message (XML, or a TAK v1 frame), shared by every queue it is in. */
 struct gw_buf {
     uint32_t refs, len;
-    bool alert; /* kizuna alerts, emergencies: never dropped */
+    bool alert;      /* kizuna alerts, emergencies: never dropped */
+    bool superseded; /* SA whose uid has a newer item: not sent if not sent yet */
     unsigned char b[];
 };
 
@@ -61,7 +63,7 @@ struct gw_client {
     uint32_t pic_cursor; /* the picture on connect: next slot to look at */
     uint64_t pic_upd;    /* ... of the items written before then (later ones went live) */
     bool pic_done;
-    uint64_t n_in, n_out, n_drop, n_loop, n_bad;
+    uint64_t n_in, n_out, n_drop, n_super, n_loop, n_bad;
 };
 
 /* One item of the picture: the newest event of a uid. */
@@ -129,7 +131,7 @@ int gwn_listen(struct cot_gw *g, int which, const char *addr, char *err, size_t 
 int gwn_tls_init(struct cot_gw *g, char *err, size_t errlen);
 void gwn_accept(struct cot_gw *g, int which);
 void gwn_handshake(struct cot_gw *g, struct gw_client *c);
-/* Reads what the client sent (at most GW_RBUF) and feeds gws_input. */
+/* Reads what the client sent (at most GW_READ_MAX) and feeds gws_input. */
 void gwn_read(struct cot_gw *g, struct gw_client *c);
 /* Writes queued messages until the socket takes no more. */
 void gwn_write(struct cot_gw *g, struct gw_client *c);

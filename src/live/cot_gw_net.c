@@ -274,8 +274,8 @@ void gwn_read(struct cot_gw *g, struct gw_client *c)
     size_t got = 0;
     c->more = false;
     c->rd_want_write = false;
-    while (got < GW_RBUF && c->st == GS_OPEN) {
-        size_t want = GW_RBUF - got;
+    while (got < GW_READ_MAX && c->st == GS_OPEN) {
+        size_t want = GW_READ_MAX - got < GW_RBUF ? GW_READ_MAX - got : GW_RBUF;
         long n;
         if (c->ssl) {
             ERR_clear_error();
@@ -324,6 +324,12 @@ void gwn_write(struct cot_gw *g, struct gw_client *c)
             c->woff = c->wlen = 0;
             struct gw_buf *b;
             while ((b = gws_peek(g, c)) && c->wlen + b->len <= GW_WBUF) {
+                if (b->superseded) { /* last write wins: the newer one is queued after it */
+                    gws_pop(c);
+                    c->n_super++;
+                    g->st.superseded++;
+                    continue;
+                }
                 memcpy(c->wbuf + c->wlen, b->b, b->len);
                 c->wlen += b->len;
                 gws_pop(c);

@@ -139,6 +139,13 @@ int gwo_offer(struct cot_gw *g, const struct cot_event *ev, int cls, uint64_t re
         gws_unref(pb);
         return KZ_ENOMEM;
     }
+    /* what clients have queued of the older item and not yet been sent, they are not sent:
+     * the newer one is queued behind it (alerts are never superseded) */
+    for (int k = 0; k < 2; k++) {
+        struct gw_buf *old = k ? s->pb : s->xml;
+        if (old && !old->alert)
+            old->superseded = true;
+    }
     gws_unref(s->xml);
     gws_unref(s->pb);
     s->xml = xml;

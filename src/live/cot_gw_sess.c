@@ -46,6 +46,7 @@ struct gw_buf *gws_buf(const void *p, size_t n, bool alert)
     b->refs = 1;
     b->len = (uint32_t)n;
     b->alert = alert;
+    b->superseded = false;
     memcpy(b->b, p, n);
     return b;
 }
@@ -224,11 +225,11 @@ void gws_close(struct cot_gw *g, struct gw_client *c, const char *fmt, ...)
         }
         gws_journal(g, "cot",
                     "disconnected %s (%s) from %s: %s; events in %llu, out %llu, SA "
-                    "dropped %llu, looped back %llu, malformed %llu",
+                    "dropped %llu, superseded %llu, looped back %llu, malformed %llu",
                     c->id.callsign[0] ? c->id.callsign : "-", c->id.subject, c->peer, why,
                     (unsigned long long)c->n_in, (unsigned long long)c->n_out,
-                    (unsigned long long)c->n_drop, (unsigned long long)c->n_loop,
-                    (unsigned long long)c->n_bad);
+                    (unsigned long long)c->n_drop, (unsigned long long)c->n_super,
+                    (unsigned long long)c->n_loop, (unsigned long long)c->n_bad);
     }
     if (c->proto)
         g->nproto--;
