@@ -31,6 +31,7 @@ static kz_model *M;
 static char ROOT[256], PKI[300], OTHER[300], J[300], CERTS[300];
 static pid_t PID[2];
 static int PORT[2]; /* us1, jp1 */
+static int PLAIN;   /* us1's plain TCP port (taken as JPN, C) */
 static const char *const NODES[2] = {"us1", "jp1"};
 
 /* ---- set-up: certificates and nodes -------------------------------------------------------- */
@@ -100,6 +101,10 @@ static void start_node(int i)
         o.stop = &child_stop;
         o.log = f;
         o.cot_addr = "127.0.0.1:0";
+        if (i == 0) {
+            o.cot_plain_addr = "127.0.0.1:0";
+            o.cot_plain_as = "JPN:C";
+        }
         o.cot_handshake_s = 1;
         o.cot_queue = 2500;
         char err[512] = "";
@@ -111,14 +116,16 @@ static void start_node(int i)
         exit(rc ? 1 : 0); /* exit, not _exit: under the sanitizers LeakSanitizer checks the node */
     }
     PID[i] = pid;
-    for (int t = 0; t < 200 && !PORT[i]; t++) {
+    for (int t = 0; t < 200 && (!PORT[i] || (i == 0 && !PLAIN)); t++) {
         nap_ms(50);
         FILE *f = fopen(log, "r");
         char line[600];
         while (f && fgets(line, sizeof line, f)) {
             char *p = strstr(line, "listening on 127.0.0.1:");
-            if (p)
+            if (p && strstr(p, "(TLS"))
                 PORT[i] = atoi(p + strlen("listening on 127.0.0.1:"));
+            else if (p && strstr(p, "(PLAIN TCP)"))
+                PLAIN = atoi(p + strlen("listening on 127.0.0.1:"));
         }
         if (f)
             fclose(f);
@@ -145,6 +152,7 @@ static int setup(void **state)
     issue(PKI, "us1", "us-s", "USA", "S");
     issue(PKI, "us1", "us-u", "USA", "U");
     issue(PKI, "us1", "jp-at-us", "JPN", "S");
+    issue(PKI, "us1", "us-s2", "USA", "S");
     issue(PKI, "jp1", "jp-s", "JPN", "S");
     issue(OTHER, "us1", "foreign", "USA", "S");
     start_node(0);
@@ -579,6 +587,92 @@ static void oversized_message_skipped(void **state)
     assert_true(journal_has(0, "refused", "a message over 65536 bytes", 3, NULL));
 }
 
+/* Many updates of one uid within --cot-share (0.2 s) go to the node as one or two shares. */
+static void reports_coalesced_per_uid(void **state)
+{
+    (void)state;
+    struct cc jp;
+    connect_as(&jp, 0, "jp-at-us");
+    const char *who = "tak:jp-at-us (CN=jp-at-us,OU=us1,O=JPN)";
+    nap_ms(300);
+    int64_t before = commands_by(0, who);
+    struct cot_event ev;
+    for (int i = 0; i < 50; i++) {
+        cc_event(&ev, "JP-FAST-1", "a-f-G-U-C", 35.6 + i * 1e-4, 139.7, 60);
+        assert_int_equal(cc_send(&jp, &ev), 0);
+    }
+    ping(&jp);
+    assert_true(pong_within(&jp, 2000));
+    nap_ms(600);
+    int64_t n = commands_by(0, who) - before;
+    print_message("50 updates of one uid in a burst: %lld share command(s)\n", (long long)n);
+    assert_true(n >= 1 && n <= 3);
+    cc_close(&jp);
+}
+
+/* marti/dest: only the named client gets it; t-x-d-d: a client's item goes, for everyone
+ * who had it; an item of the alliance network cannot be deleted by a client. */
+static void directed_and_deleted(void **state)
+{
+    (void)state;
+    struct cc us, us2, jp;
+    connect_as(&us, 0, "us-s");
+    connect_as(&us2, 0, "us-s2");
+    connect_as(&jp, 0, "jp-at-us");
+    nap_ms(300);
+    struct cot_event ev, got;
+    cc_event(&ev, "DM-1", "b-t-f", 35, 139, 60);
+    ev.ndest = 1;
+    snprintf(ev.dest[0].callsign, sizeof ev.dest[0].callsign, "jp-at-us");
+    assert_int_equal(cc_send(&us, &ev), 0);
+    assert_true(saw(&jp, "DM-1", 2000, &got));
+    assert_false(saw(&us2, "DM-1", 800, NULL));
+    cc_event(&ev, "MARK-1", "b-m-p-s-m", 35.5, 139.5, 60);
+    assert_int_equal(cc_send(&us, &ev), 0);
+    assert_true(saw(&jp, "MARK-1", 2000, NULL));
+    assert_true(saw(&us2, "MARK-1", 2000, NULL));
+    cot_delete("del-1", "MARK-1", cc_now_ms(), &ev);
+    assert_int_equal(cc_send(&us, &ev), 0);
+    bool jp_del = false;
+    long long end = cc_now_ms() + 2000;
+    while (!jp_del && cc_now_ms() < end && cc_next(&jp, &got, 500) == 1)
+        jp_del = got.ctl == COT_CTL_DELETE && !strcmp(got.link_uid, "MARK-1");
+    assert_true(jp_del);
+    /* a client connecting now does not get it */
+    struct cc late;
+    connect_as(&late, 0, "us-s2");
+    assert_false(saw(&late, "MARK-1", 1000, NULL));
+    cot_delete("del-2", "T-ALL", cc_now_ms(), &ev);
+    assert_int_equal(cc_send(&us, &ev), 0);
+    assert_true(journal_has(0, "refused", "delete of 'T-ALL'", 3, NULL));
+    cc_close(&late);
+    cc_close(&us);
+    cc_close(&us2);
+    cc_close(&jp);
+}
+
+/* A plain TCP client is who --cot-plain-as says (JPN, C): it sees what JPN at C may, and what
+ * it sends is marked C. */
+static void plain_client_fixed_identity(void **state)
+{
+    (void)state;
+    assert_true(journal_has(0, "cot", "WARNING: plain TCP on 127.0.0.1:", 1, NULL));
+    struct cc pl, us;
+    assert_int_equal(cc_connect(&pl, PLAIN, NULL, NULL, NULL), 0);
+    connect_as(&us, 0, "us-s");
+    struct cot_event ev, got;
+    assert_true(saw(&pl, "T-ALL", 2000, NULL)); /* U, releasable to JPN */
+    assert_false(saw(&pl, "T-US", 500, NULL));
+    cc_event(&ev, "PLAIN-1", "a-n-G", 35.3, 139.3, 60);
+    snprintf(ev.callsign, sizeof ev.callsign, "Lab-1");
+    assert_int_equal(cc_send(&pl, &ev), 0);
+    assert_true(saw(&us, "PLAIN-1", 2000, &got));
+    assert_int_equal(got.mark.cls, 1);
+    cc_close(&pl);
+    cc_close(&us);
+    assert_true(journal_has(0, "cot", "connected a PLAIN client from 127.0.0.1:", 1, NULL));
+}
+
 static void protobuf_after_negotiation(void **state)
 {
     (void)state;
@@ -676,6 +770,9 @@ int main(void)
         cmocka_unit_test(malformed_threshold_disconnects),
         cmocka_unit_test(oversized_message_skipped),
         cmocka_unit_test(protobuf_after_negotiation),
+        cmocka_unit_test(reports_coalesced_per_uid),
+        cmocka_unit_test(directed_and_deleted),
+        cmocka_unit_test(plain_client_fixed_identity),
         cmocka_unit_test(slow_reader_does_not_stall),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
