@@ -112,30 +112,36 @@ echo "b. reference study: 5 structures ($STRUCTS) x 5 scenarios x 200 settings x
 echo "   (every pair fits; one kizuna sweep per scenario over the five structures, both methods)"
 SARGS=()
 for s in $STRUCTS; do SARGS+=(--structure "$s"); done
-declare -A t1 tf items_of nf_of
-tot_items=0 fixed=0 frac_work=0
+declare -A t1 cs items_of
+tot_items=0 fixed=0 work1=0 oat_reps=0
 for c in $SCENS; do
+    # The whole sweep at one replication per setting: what does not grow with --runs (start-up,
+    # loading, planning, the fold with its PRCC over the 200 settings, the output).
     t1[$c]=$(timed "b1-$c" "$KZ" sweep "${SARGS[@]}" --scenario "$c" --samples 200 --runs 1 --threads 1 --json) || die "sweep $c failed"
-    read -r it _ nf <<<"$(items "b1-$c")"
-    items_of[$c]=$it nf_of[$c]=$nf
-    tf[$c]=$(timed "bf-$c" "$KZ" sweep "${SARGS[@]}" --scenario "$c" --samples 200 --runs "$FRAC_RUNS" --threads 1 --json) || die "sweep $c failed"
+    read -r it _ _ <<<"$(items "b1-$c")"
+    items_of[$c]=$it
+    # The cost of a replication: the one-at-a-time items alone (most of the items, and no PRCC
+    # to fold) at --runs 1 and at --runs FRAC_RUNS; the difference is replications only.
+    o1=$(timed "o1-$c" "$KZ" sweep "${SARGS[@]}" --scenario "$c" --method oat --runs 1 --threads 1 --json) || die "sweep $c failed"
+    of=$(timed "of-$c" "$KZ" sweep "${SARGS[@]}" --scenario "$c" --method oat --runs "$FRAC_RUNS" --threads 1 --json) || die "sweep $c failed"
+    read -r io _ _ <<<"$(items "o1-$c")"
+    oat_reps=$((oat_reps + io * FRAC_RUNS))
+    cs[$c]=$(calc %.9f "($of - $o1) / ($io * ($FRAC_RUNS - 1))")
     tot_items=$((tot_items + it))
     fixed=$(calc %.4f "$fixed + ${t1[$c]}")
-    frac_work=$(calc %.4f "$frac_work + ${tf[$c]} - ${t1[$c]}")
-    row "$c: items; s at --runs 1 / --runs $FRAC_RUNS, 1 thread" "$it" \
-        "${t1[$c]} / ${tf[$c]}; $(calc %.1f "(${tf[$c]} - ${t1[$c]}) / ($it * ($FRAC_RUNS - 1)) * 1e6") us/replication"
+    work1=$(calc %.4f "$work1 + $it * 999 * ${cs[$c]}")
+    row "$c: items; s at --runs 1; oat items, s at --runs 1 / $FRAC_RUNS" "$it" \
+        "${t1[$c]}; $io, $o1 / $of: $(calc %.1f "${cs[$c]} * 1e6") us/replication (1 core)"
 done
 tot_reps=$((tot_items * 1000))
-# Per replication on one core: the fraction's time less the same sweep at one replication per
-# setting (start-up, loading, planning, the fold and the output, which do not grow with --runs).
-c1=$(calc %.9f "$frac_work / ($tot_items * ($FRAC_RUNS - 1))")
-row "replications in the study (items x 1,000)" "$tot_reps"
+row "replications in the study (items x 1,000)" "$tot_reps" \
+    "measured: $(calc %.1f "$oat_reps / $tot_reps * 100")% of them (the oat items at --runs $FRAC_RUNS)"
 row "fixed part (the five sweeps at --runs 1), s" "$fixed" "start-up, load, plan, fold (PRCC), output"
-row "per replication, 1 core (from --runs $FRAC_RUNS less --runs 1), us" "$(calc %.2f "$c1 * 1e6")" \
-    "$(calc %.0f "1 / $c1") reps/s per rank"
-pred1=$(calc %.1f "$fixed + $c1 * $tot_items * 999")
+row "per replication, 1 core (the study's mix), us" "$(calc %.2f "$work1 / ($tot_items * 999) * 1e6")" \
+    "$(calc %.0f "$tot_items * 999 / $work1") reps/s per rank"
+pred1=$(calc %.1f "$fixed + $work1")
 scal=$(calc %.4f "$r12 / $r11")
-pred2=$(calc %.1f "$fixed + $c1 * $tot_items * 999 / $scal")
+pred2=$(calc %.1f "$fixed + $work1 / $scal")
 row "predicted, 1 rank x 1 thread, s" "$pred1"
 row "predicted, 1 rank x 2 threads (part a's scaling $(calc %.2f "$scal")x), s" "$pred2"
 if [ "${KZ_SWEEP_FULL:-}" = 1 ] || awk "BEGIN { exit !($pred2 <= $BUDGET) }"; then
@@ -161,20 +167,20 @@ if [ $have_mpi = 1 ]; then
         g[$k]=$(awk -F': ' '$1 == "gather s median" { print $2 }' "$TMP/g$k")
         row "gather of one structure (jjoc-2025 x nk-salvo, $(awk -F': ' '$1 == "bytes" { print $2 }' "$TMP/g$k") B), $k ranks, s" "${g[$k]}" "median of 200"
     done
-    g64=$(calc %.6f "${g[3]} + 61 * (${g[3]} - ${g[2]} > 0 ? ${g[3]} - ${g[2]} : 0)")
+    g64=$(calc %.6f "${g[3]} + 61 * ((${g[3]} - ${g[2]}) > 0 ? ${g[3]} - ${g[2]} : 0)")
     # mpirun -n 64's start-up beyond one process's (which the fixed part holds already): the
     # measured -n 3 and the mean cost of a rank from -n 1 to -n 3, for 61 more ranks.
-    slope=$(calc %.4f "(${s_mpi[3]} - ${s_mpi[1]}) / 2 > 0 ? (${s_mpi[3]} - ${s_mpi[1]}) / 2 : 0")
+    # (awk reads a bare '>' in printf's arguments as a redirection: the test is in parentheses.)
+    slope=$(calc %.4f "((${s_mpi[3]} - ${s_mpi[1]}) / 2 > 0 ? (${s_mpi[3]} - ${s_mpi[1]}) / 2 : 0)")
     su64=$(calc %.3f "${s_mpi[3]} - $s_plain + 61 * $slope")
     # Each structure's items in 64 contiguous blocks: the slowest rank has ceil(items / 64) of
     # them, at its scenario's cost per replication (1 core, from the fraction above).
     work=0 blk=0
     for c in $SCENS; do
-        cs=$(calc %.9f "(${tf[$c]} - ${t1[$c]}) / (${items_of[$c]} * ($FRAC_RUNS - 1))")
         b=$("$PY" -c 'import json, sys
 print(sum(-(-s["items"] // 64) for s in json.load(open(sys.argv[1]))["structures"]))' "$TMP/b1-$c.json")
         blk=$((blk + b))
-        work=$(calc %.4f "$work + $b * 1000 * $cs")
+        work=$(calc %.4f "$work + $b * 1000 * ${cs[$c]}")
     done
     proj=$(calc %.1f "5 * $su64 + $fixed + $work + 25 * $g64")
     row "  rank start-up at 64 beyond one process, s" "$su64" \
