@@ -2,30 +2,10 @@
 # own DDS domain (21..25, 76) and temporary directory, so they run in parallel; and the wire decoder.
 
 # The decoder and the receiver's gates on crafted samples (no DDS).
-# A cmocka test of the live library (tests/live/NAME.c), its ctest of the same name.
-function(kz_live_unit name timeout)
-  add_executable(${name} live/${name}.c)
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
-  target_compile_definitions(${name} PRIVATE _POSIX_C_SOURCE=200809L
-    KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  target_link_libraries(${name} PRIVATE kizuna_live PkgConfig::CMOCKA)
-  kz_warnings(${name})
-  add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout})
-endfunction()
-
 kz_live_unit(test_wire 60)
 
 # The wire fuzz target's logic over its seeds and past findings, with any compiler.
-add_executable(fuzz_wire_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_wire.c live/replay.c)
-target_include_directories(fuzz_wire_replay PRIVATE ${PROJECT_SOURCE_DIR}/src)
-target_compile_definitions(fuzz_wire_replay PRIVATE _POSIX_C_SOURCE=200809L
-  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_link_libraries(fuzz_wire_replay PRIVATE kizuna_live)
-kz_warnings(fuzz_wire_replay)
-add_test(NAME fuzz_wire_regressions COMMAND sh -c
-  "$<TARGET_FILE:fuzz_wire_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/wire/*")
-set_tests_properties(fuzz_wire_regressions PROPERTIES TIMEOUT 60)
+kz_fuzz_replay(wire kizuna_live 60)
 
 # A participant that writes crafted samples, bypassing the sender's gates.
 add_executable(kz_rogue live/rogue.c)
@@ -57,15 +37,7 @@ endif()
 kz_live_unit(test_attack 120)
 
 # The node's receive path fuzz target over its seeds and past findings, with any compiler.
-add_executable(fuzz_node_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_node.c live/replay.c)
-target_include_directories(fuzz_node_replay PRIVATE ${PROJECT_SOURCE_DIR}/src)
-target_compile_definitions(fuzz_node_replay PRIVATE _POSIX_C_SOURCE=200809L
-  KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_link_libraries(fuzz_node_replay PRIVATE kizuna_live)
-kz_warnings(fuzz_node_replay)
-add_test(NAME fuzz_node_regressions COMMAND sh -c
-  "$<TARGET_FILE:fuzz_node_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/node/*")
-set_tests_properties(fuzz_node_regressions PROPERTIES TIMEOUT 120)
+kz_fuzz_replay(node kizuna_live 120)
 
 # The journal on its own (no DDS), built from its sources so it does not wait for the rest of
 # the live library. test_journal: each kind of damage refused at open and repaired, command

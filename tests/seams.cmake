@@ -36,11 +36,4 @@ add_test(NAME live_no_orphans COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/live/orphan
 set_tests_properties(live_no_orphans PROPERTIES TIMEOUT 60 LABELS live)
 
 # The command fuzz target's logic over its seeds, with any compiler.
-add_executable(fuzz_command_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_command.c live/replay.c)
-target_include_directories(fuzz_command_replay PRIVATE ${PROJECT_SOURCE_DIR}/src)
-target_compile_definitions(fuzz_command_replay PRIVATE KZ_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-target_link_libraries(fuzz_command_replay PRIVATE kizuna_live)
-kz_warnings(fuzz_command_replay)
-add_test(NAME fuzz_command_regressions COMMAND sh -c
-  "$<TARGET_FILE:fuzz_command_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/command/*")
-set_tests_properties(fuzz_command_regressions PROPERTIES TIMEOUT 60)
+kz_fuzz_replay(command kizuna_live 60)

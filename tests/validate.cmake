@@ -16,11 +16,4 @@ set_tests_properties(validate_shipped PROPERTIES TIMEOUT 300
                      ENVIRONMENT "KIZUNA_DATA=${PROJECT_SOURCE_DIR}/data")
 
 # The validation fuzz target's logic over its seeds (fuzz/corpus/validation), with any compiler.
-add_executable(fuzz_validation_replay ${PROJECT_SOURCE_DIR}/fuzz/fuzz_validation.c
-               live/replay.c)
-target_include_directories(fuzz_validation_replay PRIVATE ${PROJECT_SOURCE_DIR}/src)
-target_link_libraries(fuzz_validation_replay PRIVATE kizuna)
-kz_warnings(fuzz_validation_replay)
-add_test(NAME fuzz_validation_regressions COMMAND sh -c
-  "$<TARGET_FILE:fuzz_validation_replay> ${PROJECT_SOURCE_DIR}/fuzz/corpus/validation/*")
-set_tests_properties(fuzz_validation_regressions PROPERTIES TIMEOUT 60)
+kz_fuzz_replay(validation kizuna 60)

@@ -1,6 +1,6 @@
 /* test_pki.c - kizuna pki: certificates and signed documents check out with OpenSSL, grants hold
  * exactly a node's partitions, and Cyclone DDS Security enforces them (locally and on the wire). */
-/* realpath and nftw are XSI, beyond the _POSIX_C_SOURCE the build sets. */
+/* realpath is XSI, beyond the _POSIX_C_SOURCE the build sets. */
 #define _XOPEN_SOURCE 700
 
 #include <setjmp.h>
@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -34,6 +33,8 @@
 #include "kizuna/kizuna.h"
 #include "kizuna/live.h"
 #include "model/model_impl.h"
+#include "files.h"
+#include "pki_files.h"
 
 #define EXAMPLE KZ_SOURCE_DIR "/tests/data/example.yaml"
 /* Three networks: node a is on net-ab only, b on net-ab and net-bc; nobody else on net-ab. */
@@ -50,9 +51,9 @@
 
 extern char **environ;
 
-static char root[64];      /* mkdtemp */
-static char ex_dir[128];   /* PKI of example.yaml */
-static char line_dir[128]; /* PKI of line.yaml */
+static char root[192];     /* ts_tempdir */
+static char ex_dir[256];   /* PKI of example.yaml */
+static char line_dir[256]; /* PKI of line.yaml */
 static kz_model *ex, *line;
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -67,70 +68,11 @@ static kz_model *load(const char *path)
     return m;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        size_t r = fread(buf + n, 1, 4096, f);
-        n += r;
-        if (r < 4096)
-            break;
-    }
-    assert_int_equal(ferror(f), 0);
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static void pathf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void pathf(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-    assert_true(w > 0 && (size_t)w < n);
-}
-
-static X509 *read_cert(const char *path)
-{
-    BIO *b = BIO_new_file(path, "r");
-    assert_non_null(b);
-    X509 *x = PEM_read_bio_X509(b, NULL, NULL, NULL);
-    BIO_free(b);
-    if (!x)
-        fail_msg("%s: not a PEM certificate", path);
-    return x;
-}
-
-static EVP_PKEY *read_key(const char *path)
-{
-    BIO *b = BIO_new_file(path, "r");
-    assert_non_null(b);
-    EVP_PKEY *k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-    BIO_free(b);
-    if (!k)
-        fail_msg("%s: not a PEM private key", path);
-    return k;
-}
-
 static X509_STORE *store_of(const char *ca_path)
 {
     X509_STORE *s = X509_STORE_new();
     assert_non_null(s);
-    X509 *ca = read_cert(ca_path);
+    X509 *ca = ts_read_cert(ca_path);
     assert_int_equal(X509_STORE_add_cert(s, ca), 1);
     X509_free(ca);
     return s;
@@ -140,7 +82,7 @@ static X509_STORE *store_of(const char *ca_path)
 static bool cert_verifies(const char *ca_path, const char *cert_path)
 {
     X509_STORE *s = store_of(ca_path);
-    X509 *x = read_cert(cert_path);
+    X509 *x = ts_read_cert(cert_path);
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
     assert_non_null(ctx);
     assert_int_equal(X509_STORE_CTX_init(ctx, s, x, NULL), 1);
@@ -186,18 +128,18 @@ static char *p7s_content(const char *ca_path, const char *smime, size_t len)
 static void assert_signed_copy(const char *dir, const char *xml_rel, const char *p7s_rel)
 {
     char ca[256], xp[256], pp[256];
-    pathf(ca, sizeof ca, "%s/permissions_ca.pem", dir);
-    pathf(xp, sizeof xp, "%s/%s", dir, xml_rel);
-    pathf(pp, sizeof pp, "%s/%s", dir, p7s_rel);
+    ts_pathf(ca, sizeof ca, "%s/permissions_ca.pem", dir);
+    ts_pathf(xp, sizeof xp, "%s/%s", dir, xml_rel);
+    ts_pathf(pp, sizeof pp, "%s/%s", dir, p7s_rel);
     size_t n;
-    char *xml = slurp(xp, NULL), *p7s = slurp(pp, &n);
+    char *xml = ts_slurp(xp, NULL), *p7s = ts_slurp(pp, &n);
     char *content = p7s_content(ca, p7s, n);
     if (!content)
         fail_msg("%s does not verify against %s", pp, ca);
     assert_string_equal(content, xml);
     free(content);
     /* Signed by the permissions CA, not the identity CA: the roles are kept apart. */
-    pathf(ca, sizeof ca, "%s/identity_ca.pem", dir);
+    ts_pathf(ca, sizeof ca, "%s/identity_ca.pem", dir);
     assert_null(p7s_content(ca, p7s, n));
     free(p7s);
     free(xml);
@@ -224,8 +166,8 @@ static void partitions_of(const char *xml, char *buf, size_t n)
 static char *permissions_xml(const char *dir, const char *node)
 {
     char p[256];
-    pathf(p, sizeof p, "%s/%s/permissions.xml", dir, node);
-    return slurp(p, NULL);
+    ts_pathf(p, sizeof p, "%s/%s/permissions.xml", dir, node);
+    return ts_slurp(p, NULL);
 }
 
 static mode_t mode_of(const char *path)
@@ -240,8 +182,7 @@ static mode_t mode_of(const char *path)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(root, sizeof root, "/tmp/kz-pki-XXXXXX");
-    if (!mkdtemp(root))
+    if (ts_tempdir(root, sizeof root, "pki"))
         return -1;
     /* A directory that does not exist yet, two levels deep: mkdir -p semantics. */
     snprintf(ex_dir, sizeof ex_dir, "%s/ex/pki", root);
@@ -257,20 +198,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st;
-    (void)flag;
-    (void)f;
-    return remove(path);
-}
-
 static int teardown(void **state)
 {
     (void)state;
     kz_model_free(ex);
     kz_model_free(line);
-    return nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return ts_rmtree(root);
 }
 
 /* ---- the files ------------------------------------------------------------ */
@@ -282,10 +215,10 @@ static void ca_certificates(void **state)
     static const char *const cns[] = {"kizuna Identity CA", "kizuna Permissions CA"};
     for (int i = 0; i < 2; i++) {
         char cp[256], kp[256], want[128], got[256];
-        pathf(cp, sizeof cp, "%s/%s_ca.pem", ex_dir, names[i]);
-        pathf(kp, sizeof kp, "%s/%s_ca_key.pem", ex_dir, names[i]);
-        X509 *x = read_cert(cp);
-        EVP_PKEY *k = read_key(kp);
+        ts_pathf(cp, sizeof cp, "%s/%s_ca.pem", ex_dir, names[i]);
+        ts_pathf(kp, sizeof kp, "%s/%s_ca_key.pem", ex_dir, names[i]);
+        X509 *x = ts_read_cert(cp);
+        EVP_PKEY *k = ts_read_key(kp);
         assert_int_equal(X509_get_version(x), X509_VERSION_3);
         assert_true(X509_check_ca(x) >= 1);
         assert_int_equal(X509_check_issued(x, x), X509_V_OK); /* self-signed */
@@ -319,19 +252,19 @@ static void node_certificates(void **state)
     for (size_t p = 0; p < 2; p++) {
         const kz_model *m = pkis[p].m;
         char id_ca[256], perm_ca[256];
-        pathf(id_ca, sizeof id_ca, "%s/identity_ca.pem", pkis[p].dir);
-        pathf(perm_ca, sizeof perm_ca, "%s/permissions_ca.pem", pkis[p].dir);
+        ts_pathf(id_ca, sizeof id_ca, "%s/identity_ca.pem", pkis[p].dir);
+        ts_pathf(perm_ca, sizeof perm_ca, "%s/permissions_ca.pem", pkis[p].dir);
         assert_true(m->nnodes >= 6);
         for (size_t i = 0; i < m->nnodes; i++) {
             const char *id = m->nodes[i].id;
             char cp[256], kp[256], want[200], tag[300];
-            pathf(cp, sizeof cp, "%s/%s/cert.pem", pkis[p].dir, id);
-            pathf(kp, sizeof kp, "%s/%s/key.pem", pkis[p].dir, id);
+            ts_pathf(cp, sizeof cp, "%s/%s/cert.pem", pkis[p].dir, id);
+            ts_pathf(kp, sizeof kp, "%s/%s/key.pem", pkis[p].dir, id);
             if (!cert_verifies(id_ca, cp))
                 fail_msg("%s does not verify against %s", cp, id_ca);
             assert_false(cert_verifies(perm_ca, cp));
-            X509 *x = read_cert(cp);
-            EVP_PKEY *k = read_key(kp);
+            X509 *x = ts_read_cert(cp);
+            EVP_PKEY *k = ts_read_key(kp);
             assert_int_equal(X509_check_private_key(x, k), 1);
             assert_int_equal(X509_check_ca(x), 0);
             BIO *b = BIO_new(BIO_s_mem());
@@ -360,22 +293,22 @@ static void signed_documents(void **state)
     assert_signed_copy(line_dir, "governance.xml", "governance.p7s");
     for (size_t i = 0; i < ex->nnodes; i++) {
         char x[128], p[128];
-        pathf(x, sizeof x, "%s/permissions.xml", ex->nodes[i].id);
-        pathf(p, sizeof p, "%s/permissions.p7s", ex->nodes[i].id);
+        ts_pathf(x, sizeof x, "%s/permissions.xml", ex->nodes[i].id);
+        ts_pathf(p, sizeof p, "%s/permissions.p7s", ex->nodes[i].id);
         assert_signed_copy(ex_dir, x, p);
     }
     for (size_t i = 0; i < line->nnodes; i++) {
         char x[128], p[128];
-        pathf(x, sizeof x, "%s/permissions.xml", line->nodes[i].id);
-        pathf(p, sizeof p, "%s/permissions.p7s", line->nodes[i].id);
+        ts_pathf(x, sizeof x, "%s/permissions.xml", line->nodes[i].id);
+        ts_pathf(p, sizeof p, "%s/permissions.p7s", line->nodes[i].id);
         assert_signed_copy(line_dir, x, p);
     }
     /* One changed byte of a grant's clear text breaks the signature. */
     char pp[256], ca[256];
-    pathf(pp, sizeof pp, "%s/jjoc/permissions.p7s", ex_dir);
-    pathf(ca, sizeof ca, "%s/permissions_ca.pem", ex_dir);
+    ts_pathf(pp, sizeof pp, "%s/jjoc/permissions.p7s", ex_dir);
+    ts_pathf(ca, sizeof ca, "%s/permissions_ca.pem", ex_dir);
     size_t n;
-    char *p7s = slurp(pp, &n);
+    char *p7s = ts_slurp(pp, &n);
     char *hit = strstr(p7s, "kizuna.bilateral");
     assert_non_null(hit);
     hit[strlen("kizuna.bilatera")] = 'X';
@@ -387,8 +320,8 @@ static void governance_rules(void **state)
 {
     (void)state;
     char p[256];
-    pathf(p, sizeof p, "%s/governance.xml", ex_dir);
-    char *g = slurp(p, NULL);
+    ts_pathf(p, sizeof p, "%s/governance.xml", ex_dir);
+    char *g = ts_slurp(p, NULL);
     static const char *const want[] = {
         "<domains><id_range><min>0</min><max>230</max></id_range></domains>",
         "<allow_unauthenticated_participants>false</allow_unauthenticated_participants>",
@@ -455,11 +388,11 @@ static void refusals(void **state)
 {
     (void)state;
     char err[512] = "", p[256];
-    pathf(p, sizeof p, "%s/identity_ca.pem", ex_dir);
-    char *before = slurp(p, NULL);
+    ts_pathf(p, sizeof p, "%s/identity_ca.pem", ex_dir);
+    char *before = ts_slurp(p, NULL);
     assert_int_equal(kz_pki_init(ex, ex_dir, err, sizeof err), KZ_EIO);
     assert_non_null(strstr(err, "identity_ca.pem"));
-    char *after = slurp(p, NULL);
+    char *after = ts_slurp(p, NULL);
     assert_string_equal(before, after); /* the CA was not touched */
     free(before);
     free(after);
@@ -467,9 +400,9 @@ static void refusals(void **state)
     /* A run that fails part-way (a file where jjoc's directory should be) leaves no CA
      * behind, so that it can simply be repeated once the cause is gone. */
     char blocked[256], jjoc[256];
-    pathf(blocked, sizeof blocked, "%s/blocked", root);
-    pathf(jjoc, sizeof jjoc, "%s/jjoc", blocked);
-    pathf(p, sizeof p, "%s/identity_ca.pem", blocked);
+    ts_pathf(blocked, sizeof blocked, "%s/blocked", root);
+    ts_pathf(jjoc, sizeof jjoc, "%s/jjoc", blocked);
+    ts_pathf(p, sizeof p, "%s/identity_ca.pem", blocked);
     assert_int_equal(mkdir(blocked, 0700), 0);
     FILE *f = fopen(jjoc, "w");
     assert_non_null(f);
@@ -498,8 +431,8 @@ static void refusals(void **state)
 
     /* A missing file is named. */
     char from[256], to[256];
-    pathf(from, sizeof from, "%s/a/permissions.p7s", line_dir);
-    pathf(to, sizeof to, "%s/a/permissions.p7s.away", line_dir);
+    ts_pathf(from, sizeof from, "%s/a/permissions.p7s", line_dir);
+    ts_pathf(to, sizeof to, "%s/a/permissions.p7s.away", line_dir);
     assert_int_equal(rename(from, to), 0);
     err[0] = '\0';
     int rc = kz_pki_security_xml(line_dir, "a", buf, sizeof buf, err, sizeof err);
@@ -513,7 +446,7 @@ static void security_element(void **state)
 {
     (void)state;
     char buf[4096], err[256], dir[256], real[4096];
-    pathf(dir, sizeof dir, "%s/ex/./pki//", root);
+    ts_pathf(dir, sizeof dir, "%s/ex/./pki//", root);
     assert_int_equal(kz_pki_security_xml(dir, "jjoc", buf, sizeof buf, err, sizeof err), KZ_OK);
     assert_non_null(realpath(ex_dir, real));
     static const char *const want[][2] = {

@@ -1,15 +1,11 @@
 /* test_pki_client.c - TAK client certificates: what kizuna pki client issues, what
  * pki_client_identity admits and refuses, and that a client certificate cannot act as a node. */
-/* nftw is XSI, beyond the _POSIX_C_SOURCE the build sets. */
-#define _XOPEN_SOURCE 700
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,48 +26,17 @@
 #include "kizuna/pki.h"
 #include "live/pki_client.h"
 #include "model/model_impl.h"
+#include "files.h"
+#include "pki_files.h"
 
 #define EXAMPLE  KZ_SOURCE_DIR "/tests/data/example.yaml"
 #define DOM_POSE 60 /* tests/pki.cmake: this test's own DDS domain (T-C's are 60-69) */
 
-static char root[64]; /* mkdtemp */
-static char pki[128]; /* kizuna pki init of example.yaml */
-static char clients[128];
+static char root[192]; /* ts_tempdir */
+static char pki[256]; /* kizuna pki init of example.yaml */
+static char clients[256];
 static kz_model *ex;
 static int usfj, jjoc;
-
-static void pathf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void pathf(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-    assert_true(w > 0 && (size_t)w < n);
-}
-
-static X509 *read_cert(const char *path)
-{
-    BIO *b = BIO_new_file(path, "r");
-    assert_non_null(b);
-    X509 *x = PEM_read_bio_X509(b, NULL, NULL, NULL);
-    BIO_free(b);
-    if (!x)
-        fail_msg("%s: not a PEM certificate", path);
-    return x;
-}
-
-static EVP_PKEY *read_key(const char *path)
-{
-    BIO *b = BIO_new_file(path, "r");
-    assert_non_null(b);
-    EVP_PKEY *k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-    BIO_free(b);
-    if (!k)
-        fail_msg("%s: not a PEM private key", path);
-    return k;
-}
 
 static int node_of(const char *id)
 {
@@ -100,16 +65,8 @@ static int issue(const char *node, const char *callsign, const char *nation, con
 static X509 *client_cert(const char *callsign)
 {
     char p[256];
-    pathf(p, sizeof p, "%s/%s.pem", clients, callsign);
-    return read_cert(p);
-}
-
-static int rm_entry(const char *p, const struct stat *s, int flag, struct FTW *f)
-{
-    (void)s;
-    (void)flag;
-    (void)f;
-    return remove(p);
+    ts_pathf(p, sizeof p, "%s/%s.pem", clients, callsign);
+    return ts_read_cert(p);
 }
 
 static int setup(void **state)
@@ -121,8 +78,7 @@ static int setup(void **state)
     kz_diags_destroy(d);
     usfj = node_of("usfj");
     jjoc = node_of("jjoc");
-    snprintf(root, sizeof root, "/tmp/kz-pki-client.XXXXXX");
-    if (!mkdtemp(root))
+    if (ts_tempdir(root, sizeof root, "pki-client"))
         return -1;
     snprintf(pki, sizeof pki, "%s/pki", root);
     snprintf(clients, sizeof clients, "%s/clients", root);
@@ -139,7 +95,7 @@ static int teardown(void **state)
 {
     (void)state;
     kz_model_free(ex);
-    return nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return ts_rmtree(root);
 }
 
 /* ---- what is issued ------------------------------------------------------------------- */
@@ -156,18 +112,18 @@ static void issued_files(void **state)
     for (size_t i = 0; i < 4; i++) {
         char p[256];
         struct stat st;
-        pathf(p, sizeof p, "%s/Viper-1.%s", clients, f[i].ext);
+        ts_pathf(p, sizeof p, "%s/Viper-1.%s", clients, f[i].ext);
         assert_int_equal(stat(p, &st), 0);
         assert_int_equal(st.st_mode & 0777, f[i].mode);
         assert_true(st.st_size > 100);
     }
     /* The key is the certificate's, and the .p12 opens with the password and holds both. */
     char p[256];
-    pathf(p, sizeof p, "%s/Viper-1.key", clients);
-    EVP_PKEY *k = read_key(p);
+    ts_pathf(p, sizeof p, "%s/Viper-1.key", clients);
+    EVP_PKEY *k = ts_read_key(p);
     X509 *x = client_cert("Viper-1");
     assert_int_equal(X509_check_private_key(x, k), 1);
-    pathf(p, sizeof p, "%s/Viper-1.p12", clients);
+    ts_pathf(p, sizeof p, "%s/Viper-1.p12", clients);
     BIO *b = BIO_new_file(p, "rb");
     PKCS12 *p12 = d2i_PKCS12_bio(b, NULL);
     BIO_free(b);
@@ -180,8 +136,8 @@ static void issued_files(void **state)
     assert_int_equal(X509_cmp(pc, x), 0);
     assert_int_equal(EVP_PKEY_eq(pk, k), 1);
     assert_int_equal(sk_X509_num(ca), 1);
-    pathf(p, sizeof p, "%s/identity_ca.pem", pki);
-    X509 *idca = read_cert(p);
+    ts_pathf(p, sizeof p, "%s/identity_ca.pem", pki);
+    X509 *idca = ts_read_cert(p);
     assert_int_equal(X509_cmp(sk_X509_value(ca, 0), idca), 0);
     /* Signed by the identity CA; clientAuth only. */
     assert_int_equal(X509_verify(x, X509_get0_pubkey(idca)), 1);
@@ -234,14 +190,14 @@ static void identity_refused(void **state)
     assert_string_equal(err, "certificate for 'Viper-1' was issued for node 'usfj', not 'jjoc'");
     X509_free(x);
     /* A node's identity certificate (serverAuth) is not a client's. */
-    pathf(p, sizeof p, "%s/usfj/cert.pem", pki);
-    x = read_cert(p);
+    ts_pathf(p, sizeof p, "%s/usfj/cert.pem", pki);
+    x = ts_read_cert(p);
     assert_int_equal(pki_client_identity(ex, usfj, x, &id, err, sizeof err), KZ_ECHECK);
     assert_non_null(strstr(err, "not a kizuna client certificate"));
     X509_free(x);
     /* The CA is not a client either. */
-    pathf(p, sizeof p, "%s/identity_ca.pem", pki);
-    x = read_cert(p);
+    ts_pathf(p, sizeof p, "%s/identity_ca.pem", pki);
+    x = ts_read_cert(p);
     assert_int_equal(pki_client_identity(ex, usfj, x, &id, err, sizeof err), KZ_ECHECK);
     X509_free(x);
     assert_int_equal(pki_client_identity(ex, 99, NULL, &id, err, sizeof err), KZ_EINVAL);
@@ -252,10 +208,10 @@ static void identity_refused(void **state)
 static X509 *forged(const char *o, const char *ou, const char *cn, const char *clearance)
 {
     char p[256];
-    pathf(p, sizeof p, "%s/identity_ca.pem", pki);
-    X509 *ca = read_cert(p);
-    pathf(p, sizeof p, "%s/identity_ca_key.pem", pki);
-    EVP_PKEY *cak = read_key(p), *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    ts_pathf(p, sizeof p, "%s/identity_ca.pem", pki);
+    X509 *ca = ts_read_cert(p);
+    ts_pathf(p, sizeof p, "%s/identity_ca_key.pem", pki);
+    EVP_PKEY *cak = ts_read_key(p), *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     X509 *x = X509_new();
     X509_NAME *n = X509_NAME_new();
     assert_true(k && x && n);
@@ -338,7 +294,7 @@ static void issue_refusals(void **state)
     assert_int_equal(issue("usfj", "..", NULL, NULL, err, sizeof err), KZ_ECHECK);
     /* No file of a refused request is left behind. */
     char p[256];
-    pathf(p, sizeof p, "%s/C.pem", clients);
+    ts_pathf(p, sizeof p, "%s/C.pem", clients);
     assert_int_not_equal(access(p, F_OK), 0);
     /* Without the CA key there is nothing to sign with. */
     struct kz_pki_client_options o = {
@@ -363,15 +319,15 @@ static void node_names(void **state)
         const char *node, *dns;
     } c[] = {{"usfj", "usfj.example"}, {"jjoc", "localhost"}};
     for (size_t i = 0; i < 2; i++) {
-        pathf(p, sizeof p, "%s/%s/cert.pem", pki, c[i].node);
-        X509 *x = read_cert(p);
+        ts_pathf(p, sizeof p, "%s/%s/cert.pem", pki, c[i].node);
+        X509 *x = ts_read_cert(p);
         assert_int_equal(X509_check_host(x, c[i].dns, 0, 0, NULL), 1);
         assert_int_equal(X509_check_host(x, "elsewhere.example", 0, 0, NULL), 0);
         assert_int_equal(X509_get_extended_key_usage(x), XKU_SSL_SERVER);
         X509_free(x);
     }
-    pathf(p, sizeof p, "%s/jjoc/cert.pem", pki);
-    X509 *x = read_cert(p);
+    ts_pathf(p, sizeof p, "%s/jjoc/cert.pem", pki);
+    X509 *x = ts_read_cert(p);
     assert_int_equal(X509_check_ip_asc(x, "127.0.0.1", 0), 1);
     X509_free(x);
 }
@@ -382,23 +338,23 @@ static void node_names(void **state)
  * (the permissions, governance and CAs are the real ones): what a client's holder could try. */
 static void pose_dir(char *dir, size_t n, const char *callsign)
 {
-    pathf(dir, n, "%s/pose-%s", root, callsign);
+    ts_pathf(dir, n, "%s/pose-%s", root, callsign);
     char d[256], from[256], to[256];
-    pathf(d, sizeof d, "%s/usfj", dir);
+    ts_pathf(d, sizeof d, "%s/usfj", dir);
     assert_int_equal(mkdir(dir, 0700), 0);
     assert_int_equal(mkdir(d, 0700), 0);
     static const char *const shared[] = {"identity_ca.pem", "permissions_ca.pem", "governance.p7s",
                                          "usfj/permissions.p7s"};
     for (size_t i = 0; i < 4; i++) {
-        pathf(from, sizeof from, "%s/%s", pki, shared[i]);
-        pathf(to, sizeof to, "%s/%s", dir, shared[i]);
+        ts_pathf(from, sizeof from, "%s/%s", pki, shared[i]);
+        ts_pathf(to, sizeof to, "%s/%s", dir, shared[i]);
         assert_int_equal(symlink(from, to), 0);
     }
-    pathf(from, sizeof from, "%s/%s.pem", clients, callsign);
-    pathf(to, sizeof to, "%s/usfj/cert.pem", dir);
+    ts_pathf(from, sizeof from, "%s/%s.pem", clients, callsign);
+    ts_pathf(to, sizeof to, "%s/usfj/cert.pem", dir);
     assert_int_equal(symlink(from, to), 0);
-    pathf(from, sizeof from, "%s/%s.key", clients, callsign);
-    pathf(to, sizeof to, "%s/usfj/key.pem", dir);
+    ts_pathf(from, sizeof from, "%s/%s.key", clients, callsign);
+    ts_pathf(to, sizeof to, "%s/usfj/key.pem", dir);
     assert_int_equal(symlink(from, to), 0);
 }
 
@@ -407,7 +363,7 @@ static dds_entity_t try_participant(const char *dir)
 {
     char sec[4096], err[256], cfg[5000];
     assert_int_equal(kz_pki_security_xml(dir, "usfj", sec, sizeof sec, err, sizeof err), KZ_OK);
-    pathf(cfg, sizeof cfg,
+    ts_pathf(cfg, sizeof cfg,
           "<CycloneDDS><Domain Id=\"any\"><General><Interfaces>"
           "<NetworkInterface name=\"lo\" multicast=\"true\"/></Interfaces></General>%s"
           "</Domain></CycloneDDS>",

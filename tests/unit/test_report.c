@@ -23,6 +23,7 @@
 #include "kizuna/sim.h"
 #include "kizuna/util.h"
 #include "report/report_impl.h"
+#include "files.h"
 
 #define DATA KZ_SOURCE_DIR "/tests/data/report/"
 #define RUNS 50
@@ -51,39 +52,6 @@ static char *cap_close(struct capture *c)
     assert_false(c->o.failed);
     assert_int_equal(fclose(c->f), 0);
     return c->buf;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = (n + 4096 + 1) * 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
 }
 
 /* ---- JSON, numbers, durations, CSV fields ---------------------------------- */
@@ -211,7 +179,7 @@ struct fixture {
     kz_model *m[2];
     kz_scenario *s;
     kz_sim_result *r[2];
-    char dir[64];
+    char dir[192];
 };
 
 /* text with its first `from` replaced by `to`, in a new allocation; `text` is freed. */
@@ -232,7 +200,7 @@ static char *replace(char *text, const char *from, const char *to)
 /* The mini structure; `slow`: the same under another name, with a slower decision. */
 static kz_model *load_structure(bool slow)
 {
-    char *text = slurp(DATA "mini-structure.yaml", NULL);
+    char *text = ts_slurp(DATA "mini-structure.yaml", NULL);
     if (slow) {
         text = replace(text, "\nname: mini\n", "\nname: mini-slow\n");
         text = replace(text, "decide: {dist: lognormal, median: 2m, p90: 6m}",
@@ -269,8 +237,7 @@ static int setup_run(void **state)
         if (rc)
             fail_msg("kz_sim_run: %s", err);
     }
-    snprintf(fx->dir, sizeof fx->dir, "/tmp/kz-report-XXXXXX");
-    assert_non_null(mkdtemp(fx->dir));
+    assert_int_equal(ts_tempdir(fx->dir, sizeof fx->dir, "report"), 0);
     *state = fx;
     return 0;
 }
@@ -278,7 +245,7 @@ static int setup_run(void **state)
 static void remove_report(const char *dir)
 {
     const char *files[] = {"results.json", "runs.csv", "steps.csv", "report.html"};
-    char path[128];
+    char path[256];
     for (size_t i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);
@@ -318,7 +285,7 @@ static int write_quietly(const char *dir, const struct kz_report_group *g, size_
     assert_int_equal(fstat(fd, &st), 0);
     close(fd);
     if (st.st_size) {
-        char *text = slurp(log, NULL);
+        char *text = ts_slurp(log, NULL);
         fprintf(stderr, "printed during kz_report_write:\n%s\n", text);
         free(text);
     }
@@ -439,7 +406,7 @@ static void report_of_a_run(void **state)
     int rc = write_quietly(fx->dir, &g, 1, err, sizeof err);
     if (rc)
         fail_msg("kz_report_write: %s", err);
-    char path[128];
+    char path[256];
 
     /* results.json is exactly the kz_report_json document. */
     struct capture c;
@@ -447,24 +414,24 @@ static void report_of_a_run(void **state)
     assert_int_equal(kz_report_json(c.f, &g), KZ_OK);
     char *doc = cap_close(&c);
     snprintf(path, sizeof path, "%s/results.json", fx->dir);
-    char *json = slurp(path, NULL);
+    char *json = ts_slurp(path, NULL);
     assert_string_equal(json, doc);
     free(json);
     free(doc);
 
     /* runs.csv: a header and one row per replication x thread x structure. */
     snprintf(path, sizeof path, "%s/runs.csv", fx->dir);
-    char *csv = slurp(path, NULL);
+    char *csv = ts_slurp(path, NULL);
     assert_memory_equal(csv, "scenario,structure,run,thread,time_s,deadline_s,met,stopped_step\r\n",
                         66);
-    assert_int_equal(count(csv, "\r\n"), 1 + RUNS * 2 * 2);
+    assert_int_equal(ts_count(csv, "\r\n"), 1 + RUNS * 2 * 2);
     assert_non_null(strstr(csv, "\r\nmini-raid,mini,0,intercept,"));
     assert_non_null(strstr(csv, "\r\nmini-raid,mini-slow,49,inform,"));
     free(csv);
 
     /* steps.csv: its header, a column per cause, one row per kept kz_step_row. */
     snprintf(path, sizeof path, "%s/steps.csv", fx->dir);
-    csv = slurp(path, NULL);
+    csv = ts_slurp(path, NULL);
     char head[512] = "scenario,structure,run,thread,copy,step,step_id,kind,start_s,end_s";
     for (int k = 0; k < KZ_CAUSE_COUNT; k++)
         snprintf(head + strlen(head), sizeof head - strlen(head), ",%s_s", kz_cause_names[k]);
@@ -473,16 +440,16 @@ static void report_of_a_run(void **state)
     size_t n0 = 0, n1 = 0;
     (void)kz_sim_result_steps(fx->r[0], &n0);
     (void)kz_sim_result_steps(fx->r[1], &n1);
-    assert_int_equal(count(csv, "\r\n"), 1 + n0 + n1);
+    assert_int_equal(ts_count(csv, "\r\n"), 1 + n0 + n1);
     if (n0)
         assert_non_null(strstr(csv, "\r\nmini-raid,mini,0,intercept,0,0,"));
     free(csv);
 
     /* report.html: self-contained, the charts inline, every structure named. */
     snprintf(path, sizeof path, "%s/report.html", fx->dir);
-    char *html = slurp(path, NULL);
-    assert_true(count(html, "<svg class=\"chart\"") >= 5); /* 2 CDFs, the bars, 2 node charts */
-    assert_int_equal(count(html, "<svg"), count(html, "</svg>"));
+    char *html = ts_slurp(path, NULL);
+    assert_true(ts_count(html, "<svg class=\"chart\"") >= 5); /* 2 CDFs, the bars, 2 node charts */
+    assert_int_equal(ts_count(html, "<svg"), ts_count(html, "</svg>"));
     assert_non_null(strstr(html, "<code>mini</code>"));
     assert_non_null(strstr(html, "<code>mini-slow</code>"));
     assert_non_null(strstr(html, "Mini raid: track, intercept order, report"));
@@ -494,10 +461,10 @@ static void report_of_a_run(void **state)
     /* the paired table against the first structure; a waterfall per thread when there are
      * step statistics, else a note */
     assert_non_null(strstr(html, "Paired differences against <code>mini</code>"));
-    assert_int_equal(count(html, "<tr class=\"best\"><td>mini</td>"), 1); /* intercept only */
+    assert_int_equal(ts_count(html, "<tr class=\"best\"><td>mini</td>"), 1); /* intercept only */
     assert_non_null(strstr(html, "critical path at"));
     if (kz_sim_result_nsteps(fx->r[0], 0))
-        assert_int_equal(count(html, "<svg class=\"chart wf\""), 2);
+        assert_int_equal(ts_count(html, "<svg class=\"chart wf\""), 2);
     else
         assert_non_null(strstr(html, "no waterfall"));
     free(html);
@@ -512,19 +479,19 @@ static void report_without_rows(void **state)
     struct fixture *fx = *state;
     struct kz_report_group g = {fx->s, fx->r, 2, 1};
     struct kz_report_options ro = {.no_run_rows = true};
-    char err[512] = "", path[128];
+    char err[512] = "", path[256];
     assert_int_equal(kz_report_write_opts(fx->dir, &g, 1, &ro, err, sizeof err), KZ_OK);
     snprintf(path, sizeof path, "%s/runs.csv", fx->dir);
-    char *csv = slurp(path, NULL);
-    assert_int_equal(count(csv, "\r\n"), 1);
+    char *csv = ts_slurp(path, NULL);
+    assert_int_equal(ts_count(csv, "\r\n"), 1);
     free(csv);
     snprintf(path, sizeof path, "%s/steps.csv", fx->dir);
-    csv = slurp(path, NULL);
-    assert_int_equal(count(csv, "\r\n"), 1);
+    csv = ts_slurp(path, NULL);
+    assert_int_equal(ts_count(csv, "\r\n"), 1);
     free(csv);
     /* the baseline is the second structure now */
     snprintf(path, sizeof path, "%s/results.json", fx->dir);
-    char *json = slurp(path, NULL);
+    char *json = ts_slurp(path, NULL);
     json_t *d = json_loads(json, 0, NULL);
     assert_non_null(d);
     assert_string_equal(json_string_value(json_object_get(d, "baseline")), "mini-slow");
@@ -545,9 +512,9 @@ static void report_of_several_scenarios(void **state)
     int rc = write_quietly(fx->dir, g, 3, err, sizeof err);
     if (rc)
         fail_msg("kz_report_write: %s", err);
-    char path[128];
+    char path[256];
     snprintf(path, sizeof path, "%s/results.json", fx->dir);
-    char *json = slurp(path, NULL);
+    char *json = ts_slurp(path, NULL);
     json_t *d = json_loads(json, 0, NULL);
     assert_non_null(d);
     json_t *sc = json_object_get(d, "scenarios");
@@ -557,7 +524,7 @@ static void report_of_several_scenarios(void **state)
     json_decref(d);
     free(json);
     snprintf(path, sizeof path, "%s/report.html", fx->dir);
-    char *html = slurp(path, NULL);
+    char *html = ts_slurp(path, NULL);
     assert_non_null(strstr(html, "<h2>Summary</h2>"));
     assert_non_null(strstr(html, "id=\"scenario-2\""));
     /* the same result twice: identical chains, said so, never highlighted */
@@ -576,7 +543,7 @@ static void unwritable_directory(void **state)
     assert_int_equal(kz_report_write("/proc/nonexistent-kz/dir", &g, 1, err, sizeof err), KZ_EIO);
     assert_non_null(strstr(err, "cannot create directory '/proc/nonexistent-kz/dir'"));
     /* kz_report_prepare makes missing parents, before any work. */
-    char deep[128];
+    char deep[256];
     snprintf(deep, sizeof deep, "%s/a/b", fx->dir);
     assert_int_equal(kz_report_prepare(deep, err, sizeof err), KZ_OK);
     struct stat st;
@@ -586,7 +553,7 @@ static void unwritable_directory(void **state)
     snprintf(deep, sizeof deep, "%s/a", fx->dir);
     rmdir(deep);
     /* A file where the directory should be. */
-    char file[96];
+    char file[256];
     snprintf(file, sizeof file, "%s/plain-file", fx->dir);
     FILE *f = fopen(file, "w");
     assert_non_null(f);
