@@ -26,6 +26,7 @@
 #include "kizuna/sweep.h"
 #include "kizuna/sweep_report.h"
 #include "report/report_sweep.h"
+#include "files.h"
 
 #define DATA    KZ_SOURCE_DIR "/tests/data/sim/"
 #define SAMPLES 12
@@ -36,39 +37,6 @@ static const char *const files[] = {"sweep.json", "tornado.csv", "settings.csv",
 #define NFILES (sizeof files / sizeof files[0])
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = (n + 4096 + 1) * 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        size_t got = fread(buf + n, 1, 4096, f);
-        n += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
-        n++;
-    return n;
-}
 
 static bool exists(const char *dir, const char *name)
 {
@@ -134,6 +102,22 @@ static void same(const json_t *v, double w)
         fail_msg("JSON %.17g, sweep %.17g", x, w);
 }
 
+/* A member of a JSON object and the sweep's number it must equal (same). */
+struct field {
+    const char *key;
+    double want;
+};
+
+static void same_fields(const json_t *obj, const struct field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_object_get(obj, f[i].key);
+        if (!v)
+            fail_msg("no member %s", f[i].key);
+        same(v, f[i].want);
+    }
+}
+
 /* ---- the study: one small sweep, run for real --------------------------------------------- */
 
 struct study {
@@ -145,7 +129,7 @@ struct study {
     struct kz_sweep_entry e;
     struct kz_sweep_study st;
     const char *overrides[1];
-    char dir[64];
+    char dir[192];
 };
 
 /* Plans, runs and folds the sweep of sweep_report.yaml with `methods`, one --set applied. */
@@ -193,8 +177,7 @@ static struct study *study_new(unsigned methods)
                                     .only = NULL,
                                     .overrides = x->overrides,
                                     .noverrides = 1};
-    snprintf(x->dir, sizeof x->dir, "/tmp/kz-sweep-report-XXXXXX");
-    assert_non_null(mkdtemp(x->dir));
+    assert_int_equal(ts_tempdir(x->dir, sizeof x->dir, "sweep-report"), 0);
     return x;
 }
 
@@ -289,14 +272,15 @@ static void json_is_the_sweep(void **state)
         const struct kz_sweep_thread *th = kz_sweep_thread(x->w, t);
         json_t *jt = json_array_get(ta, t);
         assert_string_equal(json_string_value(json_object_get(jt, "name")), th->id);
-        same(json_object_get(jt, "p50_s"), th->p50_s);
-        same(json_object_get(jt, "p50_lo_s"), th->p50_lo_s);
-        same(json_object_get(jt, "p50_hi_s"), th->p50_hi_s);
-        same(json_object_get(jt, "met"), th->met);
-        same(json_object_get(jt, "asm_p50_p05_s"), th->asm_p50_p05_s);
-        same(json_object_get(jt, "asm_p50_p95_s"), th->asm_p50_p95_s);
-        same(json_object_get(jt, "asm_met_p05"), th->asm_met_p05);
-        same(json_object_get(jt, "asm_met_p95"), th->asm_met_p95);
+        const struct field tf[] = {{"p50_s", th->p50_s},
+                                   {"p50_lo_s", th->p50_lo_s},
+                                   {"p50_hi_s", th->p50_hi_s},
+                                   {"met", th->met},
+                                   {"asm_p50_p05_s", th->asm_p50_p05_s},
+                                   {"asm_p50_p95_s", th->asm_p50_p95_s},
+                                   {"asm_met_p05", th->asm_met_p05},
+                                   {"asm_met_p95", th->asm_met_p95}};
+        same_fields(jt, tf, sizeof tf / sizeof tf[0]);
         assert_int_equal(json_is_true(json_object_get(jt, "prcc_ok")), th->prcc_ok);
         /* The effects in the sweep's rank order, each with the sweep's numbers. */
         json_t *fx = json_object_get(jt, "effects");
@@ -307,19 +291,20 @@ static void json_is_the_sweep(void **state)
             assert_int_equal(json_integer_value(json_object_get(je, "rank")), r + 1);
             assert_string_equal(json_string_value(json_object_get(je, "factor")),
                                 kz_levers_factor(x->lv, e->factor)->name);
-            same(json_object_get(je, "p50_low_s"), e->p50_lo_s);
-            same(json_object_get(je, "p50_high_s"), e->p50_hi_s);
-            same(json_object_get(je, "met_low"), e->met_lo);
-            same(json_object_get(je, "met_high"), e->met_hi);
-            same(json_object_get(je, "swing_p50_s"), e->swing_p50_s);
-            same(json_object_get(je, "swing_met"), e->swing_met);
-            same(json_object_get(je, "prcc_p50"), e->prcc_p50);
-            same(json_object_get(je, "prcc_met"), e->prcc_met);
-            /* The ends the one-at-a-time items ran, from the plan. */
+            /* ... and the ends the one-at-a-time items ran, from the plan. */
             size_t k = rep_sweep_index(x->w, e->factor);
             assert_true(k < nf);
-            same(json_object_get(je, "low"), kz_sweep_value(x->w, 1 + 2 * k, k));
-            same(json_object_get(je, "high"), kz_sweep_value(x->w, 2 + 2 * k, k));
+            const struct field ef[] = {{"p50_low_s", e->p50_lo_s},
+                                       {"p50_high_s", e->p50_hi_s},
+                                       {"met_low", e->met_lo},
+                                       {"met_high", e->met_hi},
+                                       {"swing_p50_s", e->swing_p50_s},
+                                       {"swing_met", e->swing_met},
+                                       {"prcc_p50", e->prcc_p50},
+                                       {"prcc_met", e->prcc_met},
+                                       {"low", kz_sweep_value(x->w, 1 + 2 * k, k)},
+                                       {"high", kz_sweep_value(x->w, 2 + 2 * k, k)}};
+            same_fields(je, ef, sizeof ef / sizeof ef[0]);
             if (r > 0) {
                 const struct kz_sweep_effect *p = kz_sweep_effect(x->w, t, r - 1);
                 assert_true(p->swing_p50_s >= e->swing_p50_s);
@@ -362,10 +347,10 @@ static void json_nulls_for_what_did_not_run(void **state)
     char err[256] = "";
     if (kz_sweep_report_write(x->dir, &x->st, err, sizeof err))
         fail_msg("kz_sweep_report_write: %s", err);
-    char path[128];
+    char path[256];
     snprintf(path, sizeof path, "%s/settings.csv", x->dir);
-    char *csv = slurp(path, NULL);
-    assert_int_equal(count(csv, "\r\n"), 1);
+    char *csv = ts_slurp(path, NULL);
+    assert_int_equal(ts_count(csv, "\r\n"), 1);
     free(csv);
     study_free(x);
 }
@@ -399,7 +384,7 @@ static size_t csv_rows(const char *csv)
 static void files_of_a_sweep(void **state)
 {
     struct study *x = *state;
-    char err[256] = "", path[128];
+    char err[256] = "", path[256];
     assert_int_equal(kz_report_prepare(x->dir, err, sizeof err), KZ_OK);
     if (kz_sweep_report_write(x->dir, &x->st, err, sizeof err))
         fail_msg("kz_sweep_report_write: %s", err);
@@ -420,14 +405,14 @@ static void files_of_a_sweep(void **state)
     fclose(f);
     size_t flen;
     snprintf(path, sizeof path, "%s/sweep.json", x->dir);
-    char *file = slurp(path, &flen);
+    char *file = ts_slurp(path, &flen);
     assert_int_equal(flen, len);
     assert_memory_equal(file, buf, len);
     free(file);
     free(buf);
 
     snprintf(path, sizeof path, "%s/tornado.csv", x->dir);
-    char *csv = slurp(path, NULL);
+    char *csv = ts_slurp(path, NULL);
     assert_int_equal(csv_rows(csv), nf * nt);
     /* The first row is thread 0's largest swing. */
     const struct kz_factor *top = kz_levers_factor(x->lv, kz_sweep_effect(x->w, 0, 0)->factor);
@@ -438,17 +423,17 @@ static void files_of_a_sweep(void **state)
     free(csv);
 
     snprintf(path, sizeof path, "%s/intervals.csv", x->dir);
-    csv = slurp(path, NULL);
+    csv = ts_slurp(path, NULL);
     assert_int_equal(csv_rows(csv), nt);
     free(csv);
 
     /* settings.csv: a row per LHS setting, its factor values the plan's. */
     snprintf(path, sizeof path, "%s/settings.csv", x->dir);
-    csv = slurp(path, NULL);
+    csv = ts_slurp(path, NULL);
     assert_int_equal(csv_rows(csv), SAMPLES);
     size_t first = 1 + 2 * nf;
     const char *row = strstr(csv, "\r\n") + 2;
-    char lead[128];
+    char lead[256];
     snprintf(lead, sizeof lead, "sweep-report,%s,0,%zu,", kz_model_name(x->m), first);
     assert_int_equal(strncmp(row, lead, strlen(lead)), 0);
     double v = strtod(row + strlen(lead), NULL);
@@ -459,9 +444,9 @@ static void files_of_a_sweep(void **state)
     /* report.html: two charts per thread (the intervals, the tornado) naming the top factor,
      * the override in the header, the one-at-a-time caveat. */
     snprintf(path, sizeof path, "%s/report.html", x->dir);
-    char *html = slurp(path, NULL);
-    assert_int_equal(count(html, "<svg"), 2 * nt);
-    assert_int_equal(count(html, "aria-label=\"What moves the p50 most"), nt);
+    char *html = ts_slurp(path, NULL);
+    assert_int_equal(ts_count(html, "<svg"), 2 * nt);
+    assert_int_equal(ts_count(html, "aria-label=\"What moves the p50 most"), nt);
     /* Each tornado names its thread's top factor, and so does the table under it. */
     const char *at = html;
     for (size_t t = 0; t < nt; t++) {
@@ -489,17 +474,16 @@ static void files_of_a_sweep(void **state)
 static void same_bytes_twice(void **state)
 {
     struct study *x = *state;
-    char err[256] = "", other[64];
-    snprintf(other, sizeof other, "/tmp/kz-sweep-report-XXXXXX");
-    assert_non_null(mkdtemp(other));
+    char err[256] = "", other[192];
+    assert_int_equal(ts_tempdir(other, sizeof other, "sweep-report"), 0);
     assert_int_equal(kz_sweep_report_write(x->dir, &x->st, err, sizeof err), KZ_OK);
     assert_int_equal(kz_sweep_report_write(other, &x->st, err, sizeof err), KZ_OK);
     for (size_t i = 0; i < NFILES; i++) {
-        char a[128], b[128];
+        char a[256], b[256];
         snprintf(a, sizeof a, "%s/%s", x->dir, files[i]);
         snprintf(b, sizeof b, "%s/%s", other, files[i]);
         size_t la, lb;
-        char *ta = slurp(a, &la), *tb = slurp(b, &lb);
+        char *ta = ts_slurp(a, &la), *tb = ts_slurp(b, &lb);
         assert_true(la > 0);
         assert_int_equal(la, lb);
         assert_memory_equal(ta, tb, la);
@@ -515,7 +499,7 @@ static void same_bytes_twice(void **state)
 static void failure_leaves_no_report(void **state)
 {
     struct study *x = *state;
-    char err[256] = "", block[128];
+    char err[256] = "", block[256];
     assert_int_equal(kz_sweep_report_write(x->dir, &x->st, err, sizeof err), KZ_OK);
     assert_true(exists(x->dir, "sweep.json"));
     snprintf(block, sizeof block, "%s/report.html", x->dir);
