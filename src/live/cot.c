@@ -7,6 +7,7 @@
 
 #include "kizuna/error.h"
 #include "live/cot.h"
+#include "util/xml_esc.h"
 
 enum { STALE_CONTROL_MS = 60 * 1000 };
 
@@ -289,31 +290,7 @@ void cot_out_esc(struct cot_out *o, const char *s, size_t n, bool attr)
             rep = "?";
             k = 1;
         } else if (k == 1) {
-            switch (u[i]) {
-            case '&':
-                rep = "&amp;";
-                break;
-            case '<':
-                rep = "&lt;";
-                break;
-            case '>':
-                rep = "&gt;";
-                break;
-            case '"':
-                rep = attr ? "&quot;" : NULL;
-                break;
-            case '\r':
-                rep = "&#13;";
-                break; /* XML would read a bare CR as LF */
-            case '\n':
-                rep = attr ? "&#10;" : NULL;
-                break;
-            case '\t':
-                rep = attr ? "&#9;" : NULL;
-                break;
-            default:
-                break;
-            }
+            rep = xml_entity(u[i], attr);
         }
         if (rep) {
             cot_out_raw(o, s + run, i - run);

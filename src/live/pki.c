@@ -29,6 +29,7 @@
 #include "kizuna/util.h"
 #include "model/model_impl.h"
 #include "pki_impl.h"
+#include "util/xml_esc.h"
 
 #define VALID_FROM_S (-3600L)
 #define VALID_DAYS   3650L
@@ -73,38 +74,20 @@ static void text_puts(struct text *t, const char *s)
     text_add(t, s, strlen(s));
 }
 
-/* Appends s with the five XML special characters escaped, so ids, names and paths cannot
- * change a document's structure. */
+/* Appends s escaped as an attribute value (xml_entity), so ids, names and paths cannot change a
+ * document's structure wherever they are written. */
 static void text_xml(struct text *t, const char *s)
 {
-    for (const char *run = s;; s++) {
-        const char *rep = NULL;
-        switch (*s) {
-        case '&':
-            rep = "&amp;";
-            break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&apos;";
-            break;
-        case '\0':
+    const char *run = s;
+    for (; *s; s++) {
+        const char *rep = xml_entity((unsigned char)*s, true);
+        if (rep) {
             text_add(t, run, (size_t)(s - run));
-            return;
-        default:
-            continue;
+            text_puts(t, rep);
+            run = s + 1;
         }
-        text_add(t, run, (size_t)(s - run));
-        text_puts(t, rep);
-        run = s + 1;
     }
+    text_add(t, run, (size_t)(s - run));
 }
 
 /* ---- the PKI being made ---------------------------------------------------- */
