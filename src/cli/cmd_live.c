@@ -425,28 +425,6 @@ static int read_command(const char *file, char **text, size_t *len)
     return 0;
 }
 
-/* --category and --affiliation into the command's text (what the flags name is checked by
- * the option parser, the command by the node's parser as always). */
-static int track_kind(const char *kind, const struct kz_command_args *a, char **text)
-{
-    if (strcmp(kind, "track"))
-        return cli_usage("send", "--category and --affiliation are for a track");
-    json_t *o = json_loads(*text, 0, NULL);
-    bool ok = o != NULL;
-    if (a->category)
-        kz_json_set(o, "category", json_string(a->category), &ok);
-    if (a->affiliation)
-        kz_json_set(o, "affiliation", json_string(a->affiliation), &ok);
-    char *s = ok ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17))
-                 : NULL;
-    json_decref(o);
-    if (!s)
-        return EXIT_RUNTIME;
-    free(*text);
-    *text = s;
-    return 0;
-}
-
 static const char *const send_kinds[] = {"track", "alert", "report", "request", "order",
                                          "phase", NULL};
 
@@ -505,8 +483,6 @@ int cmd_send(int argc, char **argv)
         a.kind = kind;
         int rc = kz_live_command_text(m, &a, &text, err, sizeof err);
         code = rc == KZ_EINVAL ? cli_usage("send", "%s", err) : rc ? EXIT_RUNTIME : 0;
-        if (!code && (a.category || a.affiliation))
-            code = track_kind(kind, &a, &text);
         len = text ? strlen(text) : 0;
         file = "command";
     } else {

@@ -312,6 +312,21 @@ static int build(const kz_model *m, const struct kz_command_args *a, struct comm
     if (a->phase && (c->phase = find(m, m->nphases, phase_id, a->phase, strlen(a->phase),
                                      "phase", "--phase", err, errlen)) < 0)
         return KZ_EINVAL;
+    if (a->category || a->affiliation) {
+        if (k != 0) {
+            snprintf(err, errlen, "--category and --affiliation are for a track");
+            return KZ_EINVAL;
+        }
+        int cat = a->category ? one_of(kz_live_categories, a->category) : 0;
+        int aff = a->affiliation ? one_of(kz_live_affiliations, a->affiliation) : 0;
+        if (cat < 0 || aff < 0) {
+            snprintf(err, errlen, "unknown %s '%s'", cat < 0 ? "--category" : "--affiliation",
+                     cat < 0 ? a->category : a->affiliation);
+            return KZ_EINVAL;
+        }
+        c->category = (uint8_t)cat;
+        c->affil = (uint8_t)aff;
+    }
     snprintf(c->body.track_id, sizeof c->body.track_id, "%s", a->track ? a->track : "");
     snprintf(c->body.text, sizeof c->body.text, "%s", a->text ? a->text : "");
     c->body.lat = a->lat;

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "kizuna/kizuna.h"
+#include "kizuna/live.h"
 #include "live/command.h"
 #include "support.h"
 
@@ -135,12 +136,47 @@ static void indices_checked(void **state)
     kz_model_free(m);
 }
 
+/* kz_live_command_text (kizuna send's flags) carries a track's --category and --affiliation into
+ * the command, and refuses them on another kind or with an unknown name. */
+static void send_flags_category(void **state)
+{
+    (void)state;
+    kz_model *m = ts_model_file(LINE);
+    const char *to = m->nodes[1].id;
+    struct kz_command_args a = {.kind = "track", .to = to, .track = "T1", .lat = 35, .lon = 139,
+                                .category = "missile", .affiliation = "hostile"};
+    char *text = NULL, err[256] = "";
+    assert_int_equal(kz_live_command_text(m, &a, &text, err, sizeof err), 0);
+    struct command c;
+    parse(m, text, &c);
+    assert_string_equal(kz_live_categories[c.category], "missile");
+    assert_string_equal(kz_live_affiliations[c.affil], "hostile");
+    free(text);
+    a.affiliation = NULL; /* one alone: the other stays unknown */
+    assert_int_equal(kz_live_command_text(m, &a, &text, err, sizeof err), 0);
+    parse(m, text, &c);
+    assert_string_equal(kz_live_categories[c.category], "missile");
+    assert_int_equal(c.affil, 0);
+    free(text);
+    a.kind = "alert";
+    text = NULL;
+    assert_int_equal(kz_live_command_text(m, &a, &text, err, sizeof err), KZ_EINVAL);
+    assert_null(text);
+    assert_non_null(strstr(err, "are for a track"));
+    a.kind = "track";
+    a.category = "submarine";
+    assert_int_equal(kz_live_command_text(m, &a, &text, err, sizeof err), KZ_EINVAL);
+    assert_non_null(strstr(err, "'submarine'"));
+    kz_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip),
         cmocka_unit_test(bad_kind_refused),
         cmocka_unit_test(indices_checked),
+        cmocka_unit_test(send_flags_category),
     };
     return cmocka_run_group_tests(tests, 0, 0);
 }
