@@ -489,7 +489,7 @@ static const char *const classes[] = {"U", "C", "S", "TS"};
 const char *const kz_journal_whats[] = {
     "sent",    "received", "refused", "done",      "infeasible", "decided", "executed",
     "delegated", "blocked", "unblocked", "waiting", "recall",    "phase",   "outage",
-    "stream",  "started",  "stopped", "repaired",  NULL};
+    "stream",  "started",  "stopped", "repaired",  "cot",        NULL};
 const char *const kz_journal_kinds[] = {"track", "alert", "request", "decision", "order",
                                         "report", NULL};
 

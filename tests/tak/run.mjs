@@ -22,6 +22,8 @@ async function release(ctx) {
     const cUs = await h.connect(ctx, 'Viper-1@usfj', us, ctx.port(0));
     const cLno = await h.connect(ctx, 'Liaison-1(JPN)@usfj', lno, ctx.port(0));
     const cJp = await h.connect(ctx, 'Kestrel-1@jjoc', jp, ctx.port(1));
+    // Each connection is journaled as a cot event with the certificate's identity.
+    await h.waitJournal(ctx, 'jjoc', 'cot', /connected Kestrel-1 \(CN=Kestrel-1,OU=jjoc,O=JPN\).*nation JPN, clearance S/, TIME);
     // The US-only track: a US client's PLI marked down to USA alone (a client may narrow its
     // certificate's marking); and the control, releasable to both, sent by kizuna itself.
     await cUs.tak.write([h.pli('US-ONLY-1', 'Viper-1', 35.75, 139.35,
