@@ -6,9 +6,10 @@
 kz_unit(test_sweep)
 
 # kizuna sweep's contract (tests/cli/sweep.sh): the tornado names the dominant assumption of
-# tests/data/sim/sweep.yaml, --only, usage errors, --set moves the nominal, --out.
-kz_cli(sweep sweep_tornado_dominant sweep_only sweep_usage sweep_set_moves_nominal sweep_out
-       sweep_finds_names)
+# tests/data/sim/sweep.yaml, --only and what it refuses, usage errors, --set moves the
+# nominal, --out.
+kz_cli(sweep sweep_tornado_dominant sweep_only sweep_only_refused sweep_usage
+       sweep_set_moves_nominal sweep_out sweep_finds_names)
 
 if(KZ_MPI)
   # mpirun --oversubscribe -n 1, 2, 3: the same bytes as one process; a failing rank fails

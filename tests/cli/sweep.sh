@@ -44,6 +44,22 @@ case_sweep_only() {
   [ ! -s "$T/out" ] || fail "output after an error"
 }
 
+case_sweep_only_refused() {
+  # a good glob does not save one that matches nothing (blanks trimmed): exit 1, named, with
+  # the nearest factor, before any work
+  kz sweep --structure "$ST" --scenario "$SC" $SMALL --only 'node.hq.*, node.hq.processing.ordr.median '
+  expect_rc 1 "a glob in the list that matches nothing"
+  expect_in "$T/err" "kizuna sweep: sweep: no factor matches 'node.hq.processing.ordr.median'; did you mean 'node.hq.processing.order.median'?"
+  [ ! -s "$T/out" ] || fail "output after an error"
+  # only commas and blanks: no pattern at all
+  for only in ',' ' , ,'; do
+    kz sweep --structure "$ST" --scenario "$SC" $SMALL --only "$only"
+    expect_rc 1 "--only '$only'"
+    expect_in "$T/err" "kizuna sweep: sweep: only: no pattern given"
+    [ ! -s "$T/out" ] || fail "output after --only '$only'"
+  done
+}
+
 case_sweep_usage() {
   kz sweep --structure "$ST" --scenario "$SC" --method lhx
   usage_error sweep
