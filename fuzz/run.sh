@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - build one libFuzzer target with clang and run it for a bounded time.
 # usage: fuzz/run.sh [SECONDS] [TARGET]   (default 60 structure)
-# TARGET: structure scenario wire node command validation levers cot takproto pki_client
+# TARGET: structure scenario wire node command validation levers cot takproto pki_client gateway
 # New inputs go to a scratch corpus (build-fuzz/corpus-TARGET); the committed seeds stay
 # read-only. Crashes land in fuzz/findings/TARGET-*.
 set -euo pipefail
@@ -37,6 +37,8 @@ case "$target" in
   pki_client) # A DER certificate through pki_client_identity, the text through
     # kz_pki_san_check.
     len=8192 dict="" seeds="" ;;
+  gateway) # A settings byte and what a TAK client sends: the gateway's receive path into the node.
+    len=16384 dict="" seeds="" ;;
   *) echo "fuzz/run.sh: unknown target '$target'" >&2; exit 2 ;;
 esac
 CC=clang cmake -S . -B build-fuzz -G Ninja -DKZ_FUZZ=ON -DKZ_SANITIZE=ON -DBUILD_TESTING=OFF \

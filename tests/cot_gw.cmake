@@ -29,3 +29,6 @@ target_link_libraries(cot_gw_unit PRIVATE kizuna_live PkgConfig::CMOCKA)
 kz_warnings(cot_gw_unit)
 add_test(NAME cot_gw_unit COMMAND cot_gw_unit)
 set_tests_properties(cot_gw_unit PROPERTIES TIMEOUT 60)
+
+# The gateway's input path in-process, no sockets, no DDS (fuzz/fuzz_gateway.c) over its seeds.
+kz_fuzz_replay(gateway kizuna_live 120)
