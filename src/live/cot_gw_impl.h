@@ -111,6 +111,7 @@ struct cot_gw {
     struct gw_item_slot *pic;
     uint32_t piccap, picn, picused;
     uint64_t upd; /* writes to the picture so far */
+    uint64_t ndel; /* deletes passed on so far: their uids */
     int64_t next_expire_ns;
     /* reports waiting for the node */
     struct gw_share *sh;

@@ -35,6 +35,16 @@ struct gw_item_slot *gwo_find(struct cot_gw *g, const char *uid, uint64_t h)
     }
 }
 
+/* What clients have queued of item s and not yet been sent is not sent (alerts always are). */
+static void supersede(struct gw_item_slot *s)
+{
+    for (int k = 0; k < 2; k++) {
+        struct gw_buf *old = k ? s->pb : s->xml;
+        if (old && !old->alert)
+            old->superseded = true;
+    }
+}
+
 static void slot_clear(struct cot_gw *g, struct gw_item_slot *s)
 {
     gws_unref(s->xml);
@@ -141,11 +151,7 @@ int gwo_offer(struct cot_gw *g, const struct cot_event *ev, int cls, uint64_t re
     }
     /* what clients have queued of the older item and not yet been sent, they are not sent:
      * the newer one is queued behind it (alerts are never superseded) */
-    for (int k = 0; k < 2; k++) {
-        struct gw_buf *old = k ? s->pb : s->xml;
-        if (old && !old->alert)
-            old->superseded = true;
-    }
+    supersede(s);
     gws_unref(s->xml);
     gws_unref(s->pb);
     s->xml = xml;
@@ -202,10 +208,19 @@ const char *gwo_delete(struct cot_gw *g, const struct cot_event *ev, const struc
     if (!gws_visible(from, s->cls, s->rel))
         return "an item this client may not see";
     /* the delete goes where the item went, and is never dropped: a client that kept the
-     * item would show it until its stale time */
+     * item would show it until its stale time. It is the gateway's own t-x-d-d, naming only
+     * the item: nothing of what the client sent with it (its uid, remarks, detail, marking)
+     * travels on, since it was never put through the marking rule and the item's readers
+     * are not the sender's. */
+    const char *me = g->m->nodes[g->me].id;
+    char uid[COT_UID_MAX];
+    snprintf(uid, sizeof uid, "kizuna-%s-delete-%" PRIu64, me, ++g->ndel);
     struct cot_event *d = &g->ev2;
-    *d = *ev;
-    snprintf(d->flow_add, sizeof d->flow_add, "%s", g->m->nodes[g->me].id);
+    cot_delete(uid, ev->link_uid, gws_now_ms(), d);
+    snprintf(d->flow_add, sizeof d->flow_add, "%s", me);
+    /* copies of the item queued and not yet written are not written: the delete, queued as
+     * control, would otherwise overtake them and the item stay on the map until stale */
+    supersede(s);
     struct gw_buf *b[2] = {NULL, NULL};
     for (size_t i = 0; i < g->nc; i++) {
         struct gw_client *c = g->c[i];

@@ -632,13 +632,22 @@ static void directed_and_deleted(void **state)
     assert_int_equal(cc_send(&us, &ev), 0);
     assert_true(saw(&jp, "MARK-1", 2000, NULL));
     assert_true(saw(&us2, "MARK-1", 2000, NULL));
+    /* The delete carries text and a marking that keeps it in the US: none of it may reach
+     * the Japanese client, which gets the gateway's own delete of the item, nothing more. */
     cot_delete("del-1", "MARK-1", cc_now_ms(), &ev);
+    snprintf(ev.remarks, sizeof ev.remarks, "US EYES ONLY: the source's name");
+    ev.mark.present = true;
+    ev.mark.cls = 2;
+    snprintf(ev.mark.releasable, sizeof ev.mark.releasable, "USA");
     assert_int_equal(cc_send(&us, &ev), 0);
     bool jp_del = false;
     long long end = cc_now_ms() + 2000;
     while (!jp_del && cc_now_ms() < end && cc_next(&jp, &got, 500) == 1)
         jp_del = got.ctl == COT_CTL_DELETE && !strcmp(got.link_uid, "MARK-1");
     assert_true(jp_del);
+    assert_string_equal(got.remarks, "");
+    assert_false(got.mark.present);
+    assert_string_not_equal(got.uid, "del-1");
     /* a client connecting now does not get it */
     struct cc late;
     connect_as(&late, 0, "us-s2");
