@@ -49,8 +49,9 @@
  *    disclosability, origin us1, and is a track, alert or report; so do the client's items in
  *    the picture and its shares waiting for the node;
  *  - everything queued to either client parses (XML, or a TAK v1 frame), and its marking is
- *    one gws_visible lets that client see: every item carries one; a t-x-d-d carries its
- *    sender's, if any, and goes to a client only for a uid it was sent;
+ *    one gws_visible lets that client see: every item carries one; a t-x-d-d (the gateway's
+ *    own, since its sender's content never travels) goes to a client only for a uid it was
+ *    sent, and any marking it carries must pass gws_visible too;
  *  - the node runs every command the gateway put within STEPS_MAX steps, and its steps queue
  *    nothing to the clients (a client's report is not published back to them: gw_own_command).
  * Re-sends are held off (they would be earlier inputs' samples, of other clearances); a fresh
