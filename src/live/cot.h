@@ -219,10 +219,15 @@ int cot_parse_detail(const char *xml, size_t len, struct cot_event *ev, char *wh
  */
 int cot_write(const struct cot_event *ev, char *buf, size_t cap, size_t *len);
 
-/* The TAK protocol v1 split: what cot_write puts in <detail>, without the children the
- * protobuf Detail carries in typed fields (contact, __group, track) and without the wrapper.
- * Same returns as cot_write. */
-int cot_write_xml_detail(const struct cot_event *ev, char *buf, size_t cap, size_t *len);
+/* The TAK protocol v1 split: what cot_write puts in <detail>, without the wrapper and, unless
+ * `typed` is set, without the children the protobuf Detail carries in typed fields (contact,
+ * __group, track). Same returns as cot_write. */
+int cot_write_xml_detail(const struct cot_event *ev, bool typed, char *buf, size_t cap,
+                         size_t *len);
+/* Whether ev->extra holds an element a protobuf Detail types (contact, __group, track): a
+ * second one of the event's own. Sent typed, the decoder would read the first of those in
+ * xmlDetail as the typed one (xmlDetail wins) and the typed field's would be lost. */
+bool cot_extra_has_typed(const struct cot_event *ev);
 
 /* Milliseconds since the epoch as CCYY-MM-DDThh:mm:ss.mmmZ (buf of at least 32 bytes). */
 void cot_time_format(int64_t ms, char *buf, size_t n);

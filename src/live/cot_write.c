@@ -180,11 +180,27 @@ int cot_write(const struct cot_event *ev, char *buf, size_t cap, size_t *len)
     return done(&o, len);
 }
 
-int cot_write_xml_detail(const struct cot_event *ev, char *buf, size_t cap, size_t *len)
+int cot_write_xml_detail(const struct cot_event *ev, bool typed, char *buf, size_t cap,
+                         size_t *len)
 {
     struct cot_out o = {.p = buf, .cap = cap};
     if (cap > 0)
         buf[0] = '\0';
+    if (typed)
+        typed_detail(&o, ev);
     rest_detail(&o, ev);
     return done(&o, len);
+}
+
+bool cot_extra_has_typed(const struct cot_event *ev)
+{
+    static const char *const names[] = {"<contact", "<__group", "<track"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t n = strlen(names[i]);
+        for (const char *p = strstr(ev->extra, names[i]); p; p = strstr(p + 1, names[i]))
+            if (p[n] == ' ' || p[n] == '/' || p[n] == '>' || p[n] == '\t' || p[n] == '\n' ||
+                p[n] == '\r')
+                return true;
+    }
+    return false;
 }

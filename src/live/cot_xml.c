@@ -369,24 +369,27 @@ static void end_extra(struct px *px)
 static void detail_child(struct px *px, const char *name, const XML_Char **atts)
 {
     struct cot_event *ev = px->ev;
+    /* The event's own contact, group and track are the first that give it a value: one that
+     * gives nothing (<contact/>) is dropped, as the writer would drop it, so a later one is the
+     * event's on every reading (a fixed point: fuzz/cot_invariants.h). */
     if (strcmp(name, "contact") == 0 && !px->seen_contact) {
-        px->seen_contact = true;
         px->cur = C_IGNORE;
         if (take(px, "contact", "callsign", attr(atts, "callsign"), ev->callsign,
                  sizeof ev->callsign))
             take(px, "contact", "endpoint", attr(atts, "endpoint"), ev->endpoint,
                  sizeof ev->endpoint);
+        px->seen_contact = ev->callsign[0] || ev->endpoint[0];
     } else if (strcmp(name, "__group") == 0 && !px->seen_group) {
-        px->seen_group = true;
         px->cur = C_IGNORE;
         if (take(px, "__group", "name", attr(atts, "name"), ev->group_name, sizeof ev->group_name))
             take(px, "__group", "role", attr(atts, "role"), ev->group_role, sizeof ev->group_role);
+        px->seen_group = ev->group_name[0] || ev->group_role[0];
     } else if (strcmp(name, "track") == 0 && !px->seen_track) {
-        px->seen_track = true;
         px->cur = C_IGNORE;
         if (number(px, "track", "speed", attr(atts, "speed"), -1e300, 1e300, &ev->speed) &&
             number(px, "track", "course", attr(atts, "course"), -1e300, 1e300, &ev->course))
             ev->has_track = true;
+        px->seen_track = ev->has_track;
     } else if (strcmp(name, "remarks") == 0 && !px->seen_remarks) {
         px->seen_remarks = true;
         px->cur = C_REMARKS;

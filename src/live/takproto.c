@@ -93,13 +93,18 @@ int takp_encode(const struct cot_event *ev, uint8_t *buf, size_t cap, size_t *le
     if (!xml)
         return KZ_ENOMEM;
     size_t xlen;
-    int rc = cot_write_xml_detail(ev, xml, COT_EXTRA_MAX + 4096, &xlen);
+    /* a second contact, group or track among the unmodelled children: all of them go as XML,
+     * in cot_write's order, so the decoder takes the first as the event's own */
+    bool as_xml = cot_extra_has_typed(ev);
+    int rc = cot_write_xml_detail(ev, as_xml, xml, COT_EXTRA_MAX + 4096, &xlen);
     if (rc)
         goto cleanup;
     de.xmldetail = xml;
     bool any = xlen > 0;
     /* Contact needs a callsign to be typed (contact.proto); else it goes as XML. */
-    if (ev->callsign[0]) {
+    if (as_xml) {
+        /* written above */
+    } else if (ev->callsign[0]) {
         co.callsign = s(ev->callsign);
         co.endpoint = s(ev->endpoint);
         de.contact = &co;
@@ -115,13 +120,13 @@ int takp_encode(const struct cot_event *ev, uint8_t *buf, size_t cap, size_t *le
         }
         any = true;
     }
-    if (ev->group_name[0] || ev->group_role[0]) {
+    if (!as_xml && (ev->group_name[0] || ev->group_role[0])) {
         gr.name = s(ev->group_name);
         gr.role = s(ev->group_role);
         de.group = &gr;
         any = true;
     }
-    if (ev->has_track) {
+    if (!as_xml && ev->has_track) {
         tr.speed = ev->speed;
         tr.course = ev->course;
         de.track = &tr;

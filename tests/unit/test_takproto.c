@@ -130,6 +130,47 @@ static void round_trip(void **state)
     assert_int_equal(takp_encode_frame(&ev, fr, 5, &fl), KZ_ELIMIT);
 }
 
+/* A second contact (or group, or track) among the unmodelled children, and a first one that
+ * gives nothing: both read, write, read again and go through protobuf to the same bytes
+ * (fuzz_cot's findings crash-duplicate-contact and crash-empty-first-contact). */
+static void second_and_empty_contacts(void **state)
+{
+    (void)state;
+    static const char *const docs[] = {
+        "<event version=\"2.0\" uid=\"m-7\" type=\"a-h-G\" how=\"h-g-i-g-o\" "
+        "time=\"2026-01-01T12:00:00Z\" start=\"2026-01-01T12:00:00Z\" "
+        "stale=\"2026-01-02T12:00:00Z\"><point lat=\"1\" lon=\"2\" hae=\"0\" ce=\"9\" "
+        "le=\"9\"/><detail><contact callsign=\"H.1\"/><contact callsign=\"H.2\"/>"
+        "<track speed=\"1\" course=\"2\"/><track speed=\"3\" course=\"4\"/></detail></event>",
+        "<event version=\"2.0\" uid=\"m-8\" type=\"a-h-G\" how=\"h-g-i-g-o\" "
+        "time=\"2026-01-01T12:00:00Z\" start=\"2026-01-01T12:00:00Z\" "
+        "stale=\"2026-01-02T12:00:00Z\"><point lat=\"1\" lon=\"2\" hae=\"0\" ce=\"9\" "
+        "le=\"9\"/><detail><remarks>r</remarks><contact/><contact callsign=\"H.1\"/>"
+        "<__group name=\"\" role=\"\"/><__group name=\"Cyan\" role=\"Team Member\"/>"
+        "</detail></event>"};
+    const char *const own[] = {"H.1", "H.1"};
+    for (size_t k = 0; k < 2; k++) {
+        struct cot_event ev, again, back;
+        char why[200] = "", x1[8192], x2[8192], x3[8192];
+        size_t l1, l2, l3, n;
+        assert_int_equal(cot_parse(docs[k], strlen(docs[k]), &ev, why, sizeof why), 0);
+        assert_string_equal(ev.callsign, own[k]);
+        if (k == 1)
+            assert_string_equal(ev.group_name, "Cyan");
+        assert_int_equal(cot_write(&ev, x1, sizeof x1, &l1), 0);
+        assert_int_equal(cot_parse(x1, l1, &again, why, sizeof why), 0);
+        assert_int_equal(cot_write(&again, x2, sizeof x2, &l2), 0);
+        assert_string_equal(x1, x2); /* XML: a fixed point */
+        uint8_t pb[8192];
+        assert_int_equal(takp_encode(&ev, pb, sizeof pb, &n), 0);
+        assert_int_equal(takp_decode(pb, n, &back, NULL, NULL, why, sizeof why), 0);
+        back.flow_kizuna = ev.flow_kizuna;
+        memcpy(back.flow_from, ev.flow_from, sizeof back.flow_from);
+        assert_int_equal(cot_write(&back, x3, sizeof x3, &l3), 0);
+        assert_string_equal(x1, x3); /* protobuf: nothing lost or moved */
+    }
+}
+
 /* Packs a hand-built message (as another TAK implementation would send it). */
 static size_t pack(TakMessage *tm, uint8_t *buf)
 {
@@ -374,6 +415,7 @@ int main(void)
         cmocka_unit_test(varints),          cmocka_unit_test(round_trip),
         cmocka_unit_test(foreign_messages), cmocka_unit_test(decode_refusals),
         cmocka_unit_test(negotiation),      cmocka_unit_test(protobuf_stream),
+        cmocka_unit_test(second_and_empty_contacts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
